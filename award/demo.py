@@ -1,0 +1,198 @@
+"""Kutai Timur demo data: its 18 kecamatan, 139 desa under them, 40 OPD, a period, accounts.
+
+Loaded by ``manage.py demo_kutim`` (and ``make run``). Idempotent: running it again changes
+nothing that exists, so a demo that people have been clicking through keeps its state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .models import ADMIN_GROUP, JURY_GROUP, OPERATOR_GROUP, Level, OperatorMembership, Period, Unit
+
+DEMO_PASSWORD = "ppid-kutim-2026"  # noqa: S105 - a demo, printed on purpose by `make run`
+
+# Kecamatan of Kabupaten Kutai Timur (kode wilayah 64.08) with desa under each.
+KECAMATAN: list[tuple[str, str, list[str]]] = [
+    ("01", "Muara Ancalong", ["Kelinjau Ilir", "Kelinjau Ulu", "Long Tesak", "Gemar Baru",
+                              "Senyiur", "Long Nah", "Muara Dun", "Teluk Baru", "Long Poq"]),
+    ("02", "Muara Wahau", ["Nehes Liah Bing", "Dea Beq", "Diaq Lay", "Jak Luay", "Long Wehea",
+                           "Bea Nehas", "Wahau Baru", "Wanasari", "Karya Bakti", "Muara Wahau"]),
+    ("03", "Muara Bengkal", ["Muara Bengkal Ilir", "Muara Bengkal Ulu", "Benua Baru", "Mulupan",
+                             "Ngayau", "Batu Balai", "Senambah"]),
+    ("04", "Sangatta Utara", ["Sangatta Utara", "Swarga Bara", "Singa Gembara", "Teluk Lingga"]),
+    ("05", "Sangkulirang", ["Benua Baru Ilir", "Kerayaan", "Maloy", "Mandu Dalam",
+                            "Mandu Pantai Sejahtera", "Pelawan", "Peridan", "Perupuk", "Saka",
+                            "Tanjung Manis", "Tepian Terap", "Kolek"]),
+    ("06", "Busang", ["Long Bentuq", "Long Lees", "Long Pejeng", "Long Nyelong", "Mekar Baru",
+                      "Rantau Sentosa", "Mekar Jaya"]),
+    ("07", "Telen", ["Long Segar", "Juk Ayaq", "Muara Pantun", "Rantau Panjang", "Long Noran",
+                     "Marah Haloq", "Long Melah"]),
+    ("08", "Kongbeng", ["Miau Baru", "Marga Mulya", "Sri Pantun", "Kongbeng Indah", "Sidomulyo",
+                        "Makmur Jaya", "Suka Maju"]),
+    ("09", "Bengalon", ["Sepaso", "Sepaso Barat", "Sepaso Selatan", "Sepaso Timur", "Tepian Baru",
+                        "Tepian Langsat", "Tebangan Lembak", "Muara Bengalon", "Keraitan",
+                        "Sekerat", "Segading", "Ulu Bengalon"]),
+    ("10", "Kaliorang", ["Bangun Jaya", "Bukit Makmur", "Bumi Sejahtera", "Citra Manunggal Jaya",
+                         "Kaliorang", "Selangkau", "Bukit Harapan"]),
+    ("11", "Sandaran", ["Manubar", "Marukangan", "Sandaran", "Susuk Dalam", "Susuk Luar",
+                        "Tadoan", "Tanjung Mangkalihat", "Manubar Dalam"]),
+    ("12", "Sangatta Selatan", ["Sangatta Selatan", "Singa Geweh", "Sangkima", "Teluk Singkama"]),
+    ("13", "Teluk Pandan", ["Kandolo", "Martadinata", "Suka Damai", "Suka Rahmat", "Danau Redan",
+                            "Teluk Pandan"]),
+    ("14", "Rantau Pulung", ["Mukti Jaya", "Manunggal Jaya", "Pulung Sari", "Rantau Makmur",
+                             "Margo Mulyo", "Tanjung Labu", "Kebon Agung", "Rantau Pulung",
+                             "Tepian Indah"]),
+    ("15", "Kaubun", ["Bumi Etam", "Bumi Rapak", "Bukit Permata", "Cipta Graha", "Kadungan Jaya",
+                      "Mata Air", "Pengadan Baru", "Kaubun"]),
+    ("16", "Karangan", ["Baay", "Batu Lepoq", "Karangan Dalam", "Karangan Hilir",
+                        "Karangan Seberang", "Mukti Lestari", "Pengadan"]),
+    ("17", "Batu Ampar", ["Batu Timbau", "Himba Lestari", "Mawar Indah", "Batu Redi", "Telaga",
+                          "Beno Harapan", "Long Pelan", "Batu Ampar"]),
+    ("18", "Long Mesangat", ["Sumber Sari", "Melan", "Mukti Utama", "Sumber Agung",
+                             "Long Mesangat", "Rantau Baru", "Tanjung Sari"]),
+]
+
+OPD: list[tuple[str, str]] = [
+    ("SETDA", "Sekretariat Daerah"),
+    ("SETWAN", "Sekretariat DPRD"),
+    ("INSPEKTORAT", "Inspektorat Daerah"),
+    ("BAPPEDA", "Badan Perencanaan Pembangunan Daerah"),
+    ("BPKAD", "Badan Pengelolaan Keuangan dan Aset Daerah"),
+    ("BAPENDA", "Badan Pendapatan Daerah"),
+    ("BKPSDM", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"),
+    ("KESBANGPOL", "Badan Kesatuan Bangsa dan Politik"),
+    ("BPBD", "Badan Penanggulangan Bencana Daerah"),
+    ("DISDIKBUD", "Dinas Pendidikan dan Kebudayaan"),
+    ("DINKES", "Dinas Kesehatan"),
+    ("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang"),
+    ("DISPERKIM", "Dinas Perumahan Rakyat dan Kawasan Permukiman"),
+    ("SATPOLPP", "Satuan Polisi Pamong Praja"),
+    ("DINSOS", "Dinas Sosial"),
+    ("DISNAKERTRANS", "Dinas Tenaga Kerja dan Transmigrasi"),
+    ("DP3A", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak"),
+    ("DKP", "Dinas Ketahanan Pangan"),
+    ("DLH", "Dinas Lingkungan Hidup"),
+    ("DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil"),
+    ("DPMD", "Dinas Pemberdayaan Masyarakat dan Desa"),
+    ("DPPKB", "Dinas Pengendalian Penduduk dan Keluarga Berencana"),
+    ("DISHUB", "Dinas Perhubungan"),
+    ("DISKOMINFO", "Dinas Komunikasi, Informatika, Statistik dan Persandian"),
+    ("DISKOPUKM", "Dinas Koperasi dan Usaha Kecil Menengah"),
+    ("DPMPTSP", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"),
+    ("DISPORA", "Dinas Kepemudaan dan Olahraga"),
+    ("DISPAR", "Dinas Pariwisata"),
+    ("DISPUSIP", "Dinas Perpustakaan dan Kearsipan"),
+    ("DISKAN", "Dinas Perikanan"),
+    ("DTPH", "Dinas Tanaman Pangan dan Hortikultura"),
+    ("DISBUN", "Dinas Perkebunan"),
+    ("DISNAKKESWAN", "Dinas Peternakan dan Kesehatan Hewan"),
+    ("DISPERINDAG", "Dinas Perindustrian dan Perdagangan"),
+    ("DISTANAH", "Dinas Pertanahan"),
+    ("DAMKAR", "Dinas Pemadam Kebakaran dan Penyelamatan"),
+    ("RSUD", "Rumah Sakit Umum Daerah Kudungga"),
+    ("BAGHUKUM", "Bagian Hukum Sekretariat Daerah"),
+    ("BAGORG", "Bagian Organisasi Sekretariat Daerah"),
+    ("BAGPROKOMPIM", "Bagian Protokol dan Komunikasi Pimpinan"),
+]
+
+# (username, full name, role, unit codes or home unit)
+ACCOUNTS: list[tuple[str, str, str, list[str]]] = [
+    ("admin", "Admin Diskominfo Kutim", ADMIN_GROUP, []),
+    ("op.sangattautara", "Operator Kec. Sangatta Utara", OPERATOR_GROUP, ["64.08.04"]),
+    ("op.swargabara", "Operator Desa Swarga Bara", OPERATOR_GROUP, ["64.08.04.2002"]),
+    ("op.diskominfo", "Operator Diskominfo Staper", OPERATOR_GROUP, ["OPD.DISKOMINFO"]),
+    ("op.bengalon", "Operator Kec. Bengalon dan Desa Sepaso", OPERATOR_GROUP,
+     ["64.08.09", "64.08.09.2001"]),
+    ("juri1", "Juri Komisi Informasi Kaltim", JURY_GROUP, []),
+    ("juri2", "Juri Akademisi STIPER Kutim", JURY_GROUP, []),
+    ("juri3", "Juri Bappeda Kutim", JURY_GROUP, ["OPD.BAPPEDA"]),
+]
+
+
+def demo_units() -> list[dict]:
+    """Every demo unit as a row of the units workbook (kode, nama, tingkat, induk)."""
+    rows = []
+    for number, name, villages in KECAMATAN:
+        code = f"64.08.{number}"
+        rows.append({"code": code, "name": f"Kecamatan {name}", "level": "kecamatan", "parent": ""})
+        for index, village in enumerate(villages, start=1):
+            rows.append(
+                {
+                    "code": f"{code}.{2000 + index}",
+                    "name": f"Desa {village}",
+                    "level": "desa",
+                    "parent": code,
+                }
+            )
+    for code, name in OPD:
+        rows.append({"code": f"OPD.{code}", "name": name, "level": "opd", "parent": ""})
+    return rows
+
+
+@transaction.atomic
+def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
+    """Load the demo; returns what it created and the logins to print."""
+    now = now or timezone.now()
+    levels = {level.code: level for level in Level.objects.all()}
+    created_units = 0
+    units: dict[str, Unit] = {unit.code: unit for unit in Unit.objects.all()}
+    for row in demo_units():
+        if row["code"] in units:
+            continue
+        unit = Unit(
+            code=row["code"],
+            name=row["name"],
+            level=levels[row["level"]],
+            parent=units.get(row["parent"]) if row["parent"] else None,
+            website="https://ppid.kutaitimurkab.go.id/" if row["level"] == "opd" else "",
+        )
+        unit.full_clean()
+        unit.save()
+        units[unit.code] = unit
+        created_units += 1
+
+    year = timezone.localtime(now).year
+    period = Period.objects.filter(year=year).first()
+    if period is None:
+        start = timezone.localtime(now).replace(hour=8, minute=0, second=0, microsecond=0)
+        period = services.period_create(
+            year=year,
+            name=f"PPID Award Kabupaten Kutai Timur {year}",
+            **services.period_default_dates(
+                saq_open=start - dt.timedelta(days=14), saq_close=start + dt.timedelta(days=21)
+            ),
+        )
+
+    User = get_user_model()
+    logins = []
+    for username, full_name, role, codes in ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            first, _sep, last = full_name.partition(" ")
+            user = User.objects.create_user(
+                username=username,
+                email=f"{username}@demo.kutaitimurkab.go.id",
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+            )
+        services.user_get_or_invite(email=user.email, full_name=full_name, group=role)
+        if role == ADMIN_GROUP:
+            user.is_staff = True
+            user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        elif role == OPERATOR_GROUP:
+            for code in codes:
+                OperatorMembership.objects.get_or_create(user=user, unit=units[code])
+        elif role == JURY_GROUP:
+            period.juries.get_or_create(
+                user=user, defaults={"home_unit": units[codes[0]] if codes else None}
+            )
+        logins.append((username, DEMO_PASSWORD, full_name))
+    return {"units_created": created_units, "period": period, "logins": logins}

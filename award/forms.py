@@ -1,0 +1,199 @@
+"""Forms of the core domain. Validation of invariants stays in the models and services."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.conf import settings
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from .models import Level, Period, Unit
+from .selectors import unit_parent_choices
+
+
+class BootstrapRenderer(TemplatesSetting):
+    """Renders every form with the project's Bootstrap templates (``templates/components``)."""
+
+    form_template_name = "components/form.html"
+    field_template_name = "components/field.html"
+
+
+class StyledMixin:
+    """Adds Bootstrap classes to widgets and marks invalid ones after validation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+DATE_FIELDS = [
+    "saq_open",
+    "saq_close",
+    "verification_close",
+    "objection_close",
+    "presentation_close",
+    "finalisation_date",
+]
+
+
+class PeriodForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = [
+            "year",
+            "name",
+            "has_verification",
+            "has_presentation",
+            *DATE_FIELDS,
+            "stage_override",
+            "weight_verification",
+            "weight_presentation",
+            "aggregation",
+            "normalisation",
+            "threshold_informatif",
+            "threshold_menuju",
+            "threshold_cukup",
+            "threshold_kurang",
+            "finalist_minimum",
+            "finalist_count",
+            "tie_policy",
+        ]
+        widgets = {name: DateTimeInput() for name in DATE_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in DATE_FIELDS:
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Empty gives “PPID Award <year>”.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("name") and cleaned.get("year"):
+            cleaned["name"] = _("PPID Award %(year)s") % {"year": cleaned["year"]}
+            self.instance.name = cleaned["name"]
+        if not cleaned.get("has_verification"):
+            cleaned["verification_close"] = cleaned["objection_close"] = None
+        if not cleaned.get("has_presentation"):
+            cleaned["presentation_close"] = None
+        return cleaned
+
+
+class UnitForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "level", "parent", "website", "operator_email", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = unit_parent_choices()
+        self.fields["parent"].help_text = _("For a desa: its kecamatan. Empty for other levels.")
+        self.fields["level"].queryset = Level.objects.all()
+
+
+class UnitFilterForm(StyledMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    parent = forms.ChoiceField(label=_("Kecamatan"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", _("All levels"))] + [
+            (level.code, level.name) for level in Level.objects.all()
+        ]
+        self.fields["parent"].choices = [("", _("All"))] + [
+            (unit.code, unit.name) for unit in unit_parent_choices()
+        ]
+
+
+class WorkbookUploadForm(StyledMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("“%(name)s” is not an .xlsx workbook.") % {"name": upload.name}
+            )
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "size": round(upload.size / 1048576, 1),
+                    "limit": settings.UPLOAD_MAX_BYTES // 1048576,
+                }
+            )
+        return upload
+
+
+class InviteForm(StyledMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+
+
+class JuryForm(InviteForm):
+    home_unit = forms.ModelChoiceField(
+        label=_("Jury's own unit"),
+        queryset=Unit.objects.select_related("level").order_by("level__order", "name"),
+        required=False,
+        help_text=_("The jury will never assess this unit."),
+    )
+
+
+class ExtensionForm(StyledMixin, forms.Form):
+    unit_code = forms.CharField(label=_("Unit code"), max_length=64)
+    saq_close = forms.DateTimeField(
+        label=_("New SAQ deadline"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def clean_unit_code(self):
+        code = self.cleaned_data["unit_code"].strip()
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("No unit has code %(code)s.") % {"code": code})
+        self.unit = unit
+        return code
+
+
+class LoginForm(StyledMixin, auth_forms.AuthenticationForm):
+    pass
+
+
+class PasswordChangeForm(StyledMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(StyledMixin, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(StyledMixin, auth_forms.SetPasswordForm):
+    pass

@@ -1,0 +1,83 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from award import services
+from award.models import Period
+
+DATE_OPTIONS = [
+    "saq_open",
+    "saq_close",
+    "verification_close",
+    "objection_close",
+    "presentation_close",
+    "finalisation_date",
+]
+
+
+def parse_moment(value: str) -> dt.datetime:
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise CommandError(f"'{value}' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM).")
+        moment = dt.datetime.combine(day, dt.time())
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class Command(BaseCommand):
+    help = "Create an award period. Without dates the SAQ opens now and closes 30 days later."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--name", default="")
+        parser.add_argument("--without-verification", action="store_true")
+        parser.add_argument("--without-presentation", action="store_true")
+        for option in DATE_OPTIONS:
+            parser.add_argument(
+                "--" + option.replace("_", "-"), dest=option, help="ISO date or date-time (WITA)"
+            )
+
+    def handle(self, *args, **options):
+        if Period.objects.filter(year=options["year"]).exists():
+            raise CommandError(f"A period for {options['year']} already exists.")
+        given = {k: parse_moment(options[k]) for k in DATE_OPTIONS if options.get(k)}
+        with_verification = not options["without_verification"]
+        with_presentation = not options["without_presentation"]
+        saq_open = given.get("saq_open") or timezone.now().replace(microsecond=0)
+        dates = services.period_default_dates(
+            saq_open=saq_open,
+            saq_close=given.get("saq_close"),
+            with_verification=with_verification,
+            with_presentation=with_presentation,
+        )
+        dates.update(given)
+        try:
+            period = services.period_create(
+                year=options["year"],
+                name=options["name"],
+                has_verification=with_verification,
+                has_presentation=with_presentation,
+                **dates,
+            )
+        except ValidationError as error:
+            raise CommandError(_format(error)) from error
+        local = timezone.localtime
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Period {period.year} “{period.name}” created; stage {period.stage_label}; "
+                f"SAQ {local(period.saq_open):%Y-%m-%d %H:%M} → "
+                f"{local(period.saq_close):%Y-%m-%d %H:%M} WITA."
+            )
+        )
+
+
+def _format(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+    return "; ".join(error.messages)

@@ -1,0 +1,105 @@
+"""Reads of the core domain: querysets and small derived facts for views and commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    DeadlineExtension,
+    Job,
+    JuryMembership,
+    Level,
+    OperatorMembership,
+    Period,
+    Stage,
+    Unit,
+)
+from .rules import is_admin, is_jury
+
+
+def user_roles(*, user) -> dict[str, bool]:
+    """Which dashboards and menus a user gets."""
+    if not user.is_authenticated:
+        return {"admin": False, "jury": False, "operator": False}
+    return {
+        "admin": is_admin(user),
+        "jury": is_jury(user) or JuryMembership.objects.filter(user=user).exists(),
+        "operator": OperatorMembership.objects.filter(user=user).exists(),
+    }
+
+
+def period_list() -> QuerySet[Period]:
+    return Period.objects.annotate(jury_count=Count("juries", distinct=True))
+
+
+def period_active(*, moment: dt.datetime | None = None) -> Period | None:
+    """The period people work in now: the latest one that is not closed, else the latest."""
+    periods = list(Period.objects.order_by("-year")[:5])
+    for period in periods:
+        if period.stage_at(moment) not in (Stage.CLOSED,):
+            return period
+    return periods[0] if periods else None
+
+
+def period_saq_deadline(*, period: Period, unit: Unit) -> dt.datetime:
+    """The SAQ deadline of one unit: the period's, or a later one granted to that unit."""
+    extension = DeadlineExtension.objects.filter(period=period, unit=unit).first()
+    return max(period.saq_close, extension.saq_close) if extension else period.saq_close
+
+
+def period_saq_is_open(
+    *, period: Period, unit: Unit, moment: dt.datetime | None = None
+) -> bool:
+    """Whether ``unit`` may still fill and submit its SAQ at ``moment`` (server time)."""
+    moment = moment or timezone.now()
+    if period.stage_override:
+        return period.stage_override == Stage.SAQ
+    return period.saq_open <= moment < period_saq_deadline(period=period, unit=unit)
+
+
+def level_unit_counts() -> list[Level]:
+    return list(
+        Level.objects.annotate(
+            unit_count=Count("units", filter=Q(units__active=True)),
+        ).order_by("order", "code")
+    )
+
+
+def unit_list(*, q: str = "", level: str = "", parent: str = "") -> QuerySet[Unit]:
+    units = Unit.objects.select_related("level", "parent")
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if level:
+        units = units.filter(level__code=level)
+    if parent:
+        # A kecamatan filter shows the kecamatan itself and every unit under it.
+        units = units.filter(Q(parent__code=parent) | Q(code=parent))
+    return units.order_by("level__order", "parent__name", "name")
+
+
+def unit_parent_choices() -> QuerySet[Unit]:
+    """Units that other units hang under (in Kutai Timur: the kecamatan)."""
+    parent_levels = Level.objects.filter(child_levels__isnull=False)
+    return Unit.objects.filter(level__in=parent_levels).select_related("level").order_by("name")
+
+
+def units_for_operator(*, user) -> QuerySet[Unit]:
+    return Unit.objects.filter(operator_memberships__user=user).select_related("level", "parent")
+
+
+def periods_for_jury(*, user) -> QuerySet[Period]:
+    return Period.objects.filter(juries__user=user).order_by("-year")
+
+
+def job_state(*, job: Job) -> dict:
+    """Status, progress and message of a job, live progress from the cache while it runs."""
+    state = {"status": job.status, "progress": job.progress, "message": job.message}
+    if not job.is_finished:
+        live = cache.get(Job.progress_key(job.pk))
+        if live:
+            state.update(live)
+    return state

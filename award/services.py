@@ -1,0 +1,604 @@
+"""Writes of the core domain: periods, units, the units workbook import, accounts, jobs.
+
+Every function is keyword-only and named ``<thing>_<action>``. Views, forms, commands and tasks
+call these; none of them holds a business rule of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from .models import (
+    ADMIN_GROUP,
+    JURY_GROUP,
+    OPERATOR_GROUP,
+    DeadlineExtension,
+    Job,
+    JuryMembership,
+    Level,
+    OperatorMembership,
+    Period,
+    Unit,
+    unit_parent_error,
+)
+from .workbooks import Problems, sheet_read, workbook_open
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(percent: int, message: str) -> None:
+    return None
+
+
+# --- periods ------------------------------------------------------------------------------
+def period_default_dates(
+    *,
+    saq_open: dt.datetime,
+    saq_close: dt.datetime | None = None,
+    with_verification: bool = True,
+    with_presentation: bool = True,
+) -> dict[str, dt.datetime | None]:
+    """A sensible timetable: SAQ 30 days, then verification 14, objections 7, presentation 14,
+    finalisation 7 days later. Stages switched off take no time."""
+    saq_close = saq_close or saq_open + dt.timedelta(days=30)
+    dates: dict[str, dt.datetime | None] = {"saq_open": saq_open, "saq_close": saq_close}
+    end = saq_close
+    if with_verification:
+        dates["verification_close"] = end + dt.timedelta(days=14)
+        dates["objection_close"] = dates["verification_close"] + dt.timedelta(days=7)
+        end = dates["objection_close"]
+    else:
+        dates["verification_close"] = dates["objection_close"] = None
+    if with_presentation:
+        dates["presentation_close"] = end + dt.timedelta(days=14)
+        end = dates["presentation_close"]
+    else:
+        dates["presentation_close"] = None
+    dates["finalisation_date"] = end + dt.timedelta(days=7)
+    return dates
+
+
+def period_create(*, year: int, name: str = "", **fields) -> Period:
+    """Create a period; every invariant of ``Period.clean`` is checked before saving."""
+    period = Period(year=year, name=name or _("PPID Award %(year)s") % {"year": year}, **fields)
+    period.full_clean()
+    period.save()
+    return period
+
+
+def period_update(*, period: Period, **fields) -> Period:
+    for key, value in fields.items():
+        setattr(period, key, value)
+    period.full_clean()
+    period.save()
+    return period
+
+
+def deadline_extension_set(
+    *, period: Period, unit: Unit, saq_close: dt.datetime, reason: str, created_by
+) -> DeadlineExtension:
+    extension = DeadlineExtension.objects.filter(period=period, unit=unit).first()
+    extension = extension or DeadlineExtension(period=period, unit=unit)
+    extension.saq_close = saq_close
+    extension.reason = reason
+    extension.created_by = created_by
+    extension.full_clean()
+    extension.save()
+    return extension
+
+
+def deadline_extension_delete(*, extension: DeadlineExtension) -> None:
+    extension.delete()
+
+
+# --- units --------------------------------------------------------------------------------
+def unit_save(*, unit: Unit | None = None, **fields) -> Unit:
+    unit = unit or Unit()
+    for key, value in fields.items():
+        setattr(unit, key, value)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+UNITS_SHEET = "unit"
+UNITS_REQUIRED = ["kode", "nama", "tingkat", "induk"]
+UNITS_OPTIONAL = ["website", "email_operator"]
+
+
+@dataclass
+class UnitsImportPlan:
+    """What a units workbook would change; ``problems`` non-empty means it is rejected."""
+
+    problems: Problems = field(default_factory=Problems)
+    rows: list[dict] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    per_level: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        return {
+            "rows": len(self.rows),
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "per_level": self.per_level,
+            **self.problems.as_lists(),
+        }
+
+
+def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> UnitsImportPlan:
+    """Validate a units workbook against the database without writing anything."""
+    plan = UnitsImportPlan()
+    problems = plan.problems
+    progress(5, _("Reading the workbook"))
+    workbook = workbook_open(data, problems)
+    if workbook is None:
+        return plan
+    table = sheet_read(
+        workbook, UNITS_SHEET, required=UNITS_REQUIRED, optional=UNITS_OPTIONAL, problems=problems
+    )
+    if table is None:
+        return plan
+    progress(30, _("Checking %(count)s rows") % {"count": len(table.rows)})
+    levels = {level.code: level for level in Level.objects.select_related("parent_level")}
+    levels_by_id = {level.pk: level for level in levels.values()}
+    existing = {
+        row["code"]: row
+        for row in Unit.objects.values(
+            "code", "name", "level_id", "parent__code", "website", "operator_email"
+        )
+    }
+    url_validator = URLValidator(schemes=["http", "https"])
+    email_validator = EmailValidator()
+    seen: dict[str, int] = {}
+    rows: list[dict] = []
+    for row in table.rows:
+        code = row.text("kode")
+        name = row.text("nama")
+        level_code = row.text("tingkat").lower()
+        parent_code = row.text("induk")
+        website = row.text("website")
+        email = row.text("email_operator").lower()
+        ok = True
+        if not code:
+            problems.error(row.sheet, row.ref("kode"), _("The code is empty."))
+            ok = False
+        elif len(code) > 64 or any(ch.isspace() for ch in code):
+            problems.error(
+                row.sheet,
+                row.ref("kode"),
+                _("Code '%(code)s' must be at most 64 characters without spaces.") % {"code": code},
+            )
+            ok = False
+        elif code in seen:
+            problems.error(
+                row.sheet,
+                row.ref("kode"),
+                _("Code '%(code)s' is duplicated; it already appears in row %(row)s.")
+                % {"code": code, "row": seen[code]},
+            )
+            ok = False
+        else:
+            seen[code] = row.number
+        if not name:
+            problems.error(row.sheet, row.ref("nama"), _("The name is empty."))
+            ok = False
+        elif len(name) > 255:
+            problems.error(row.sheet, row.ref("nama"), _("The name is longer than 255 characters."))
+            ok = False
+        if level_code not in levels:
+            problems.error(
+                row.sheet,
+                row.ref("tingkat"),
+                _("Unknown level '%(value)s'; use one of: %(levels)s.")
+                % {"value": row.text("tingkat"), "levels": ", ".join(levels)},
+            )
+            ok = False
+        if website:
+            try:
+                url_validator(website)
+            except ValidationError:
+                problems.error(
+                    row.sheet,
+                    row.ref("website"),
+                    _("'%(value)s' is not a valid web address (start it with https://).")
+                    % {"value": website},
+                )
+                ok = False
+        if email:
+            try:
+                email_validator(email)
+            except ValidationError:
+                problems.error(
+                    row.sheet,
+                    row.ref("email_operator"),
+                    _("'%(value)s' is not a valid email address.") % {"value": email},
+                )
+                ok = False
+        rows.append(
+            {
+                "ok": ok,
+                "row": row,
+                "code": code,
+                "name": name,
+                "level": level_code,
+                "parent": parent_code,
+                "website": website,
+                "operator_email": email,
+            }
+        )
+
+    # Parents: the workbook's own level for a unit it lists, otherwise the database's.
+    progress(60, _("Checking parent units"))
+    workbook_levels = {r["code"]: r["level"] for r in rows if r["code"] and r["level"] in levels}
+    for item in rows:
+        if item["level"] not in levels:
+            continue
+        row = item["row"]
+        parent_code = item["parent"]
+        parent_level = None
+        if parent_code:
+            if parent_code == item["code"]:
+                problems.error(row.sheet, row.ref("induk"), _("A unit cannot be its own parent."))
+                item["ok"] = False
+                continue
+            if parent_code in workbook_levels:
+                parent_level = levels[workbook_levels[parent_code]]
+            elif parent_code in existing:
+                parent_level = levels_by_id[existing[parent_code]["level_id"]]
+            else:
+                problems.error(
+                    row.sheet,
+                    row.ref("induk"),
+                    _("Parent unit '%(code)s' is neither in this workbook nor in the system.")
+                    % {"code": parent_code},
+                )
+                item["ok"] = False
+                continue
+        message = unit_parent_error(
+            level=levels[item["level"]], parent_code=parent_code, parent_level=parent_level
+        )
+        if message:
+            problems.error(row.sheet, row.ref("induk"), message)
+            item["ok"] = False
+
+    # A unit whose level changes must not strand children that stay in the database.
+    changed_level = {
+        r["code"]: r
+        for r in rows
+        if r["code"] in existing
+        and r["level"] in levels
+        and levels[r["level"]].pk != existing[r["code"]]["level_id"]
+    }
+    if changed_level:
+        for child in Unit.objects.filter(parent__code__in=changed_level).exclude(
+            code__in=workbook_levels
+        ).select_related("level__parent_level", "parent"):
+            item = changed_level[child.parent.code]
+            if child.level.parent_level_id != levels[item["level"]].pk:
+                problems.error(
+                    item["row"].sheet,
+                    item["row"].ref("tingkat"),
+                    _("Unit %(code)s cannot change level: unit %(child)s is under it.")
+                    % {"code": item["code"], "child": child.code},
+                )
+
+    progress(85, _("Comparing with the units in the system"))
+    counts: Counter = Counter()
+    for item in rows:
+        counts[item["level"]] += 1
+        before = existing.get(item["code"])
+        if before is None:
+            plan.created += 1
+        elif (
+            before["name"] == item["name"]
+            and before["level_id"] == levels.get(item["level"], Level()).pk
+            and (before["parent__code"] or "") == item["parent"]
+            and before["website"] == item["website"]
+            and before["operator_email"] == item["operator_email"]
+        ):
+            plan.unchanged += 1
+        else:
+            plan.updated += 1
+        del item["row"], item["ok"]
+    plan.rows = rows
+    plan.per_level = dict(counts)
+    if not rows and not problems.errors:
+        problems.error(UNITS_SHEET, "A2", _("The sheet has no unit rows."))
+    return plan
+
+
+class ImportRejected(Exception):
+    def __init__(self, problems: Problems):
+        super().__init__("; ".join(str(p) for p in problems.errors[:5]))
+        self.problems = problems
+
+
+@transaction.atomic
+def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> UnitsImportPlan:
+    """Apply a units workbook: all or nothing. Updates units by code and never deletes one."""
+    plan = units_import_check(data=data, progress=lambda p, m: progress(p // 2, m))
+    if plan.problems.errors:
+        raise ImportRejected(plan.problems)
+    levels = {level.code: level.pk for level in Level.objects.all()}
+    existing = {unit.code: unit for unit in Unit.objects.select_for_update()}
+    to_create, to_update = [], []
+    for item in plan.rows:
+        unit = existing.get(item["code"])
+        if unit is None:
+            unit = Unit(code=item["code"])
+            to_create.append(unit)
+        else:
+            to_update.append(unit)
+        unit.name = item["name"]
+        unit.level_id = levels[item["level"]]
+        unit.website = item["website"]
+        unit.operator_email = item["operator_email"]
+    progress(60, _("Saving %(count)s units") % {"count": len(plan.rows)})
+    Unit.objects.bulk_create(to_create, batch_size=2000)
+    Unit.objects.bulk_update(
+        to_update, ["name", "level", "website", "operator_email", "updated_at"], batch_size=2000
+    )
+    progress(80, _("Linking units to their parents"))
+    ids = dict(Unit.objects.values_list("code", "pk"))
+    with_parent = []
+    for item in plan.rows:
+        unit = existing.get(item["code"]) or Unit(pk=ids[item["code"]], code=item["code"])
+        unit.parent_id = ids[item["parent"]] if item["parent"] else None
+        with_parent.append(unit)
+    Unit.objects.bulk_update(with_parent, ["parent"], batch_size=2000)
+    progress(100, _("Done"))
+    return plan
+
+
+# --- jobs (long work with progress) -------------------------------------------------------
+def job_create(*, kind: str, created_by, data: bytes = b"", file_name: str = "") -> Job:
+    job = Job(kind=kind, created_by=created_by, file_name=file_name[:255])
+    if data:
+        safe = get_valid_filename(file_name) or "upload.xlsx"
+        job.file.save(f"jobs/{timezone.now():%Y/%m}/{safe}", ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def job_progress_set(*, job_id: int, percent: int, message: str) -> None:
+    """Record progress where every process can read it, even inside a long transaction."""
+    cache.set(Job.progress_key(job_id), {"progress": percent, "message": message}, timeout=3600)
+
+
+def job_finish(*, job: Job, status: str, message: str = "", result: dict | None = None) -> Job:
+    job.status = status
+    job.message = message[:500]
+    if result is not None:
+        job.result = result
+    job.progress = 100 if status in (Job.Status.SUCCEEDED, Job.Status.READY) else job.progress
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "result", "progress", "finished_at"])
+    cache.delete(Job.progress_key(job.pk))
+    return job
+
+
+def units_import_start(*, data: bytes, file_name: str, user) -> Job:
+    """Store the upload and queue its check; the user sees the preview when it is ready."""
+    from .tasks import units_import_check_task
+
+    job = job_create(kind=Job.Kind.UNITS_IMPORT, created_by=user, data=data, file_name=file_name)
+    transaction.on_commit(lambda: units_import_check_task.delay(job.pk))
+    return job
+
+
+def units_import_job_check(*, job_id: int) -> Job:
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
+
+    def report(percent: int, message: str) -> None:
+        job_progress_set(job_id=job_id, percent=percent, message=message)
+
+    try:
+        with job.file.open("rb") as handle:
+            plan = units_import_check(data=handle.read(), progress=report)
+    except Exception:
+        logger.exception("units import check %s failed", job_id)
+        return job_finish(
+            job=job,
+            status=Job.Status.FAILED,
+            message=_("An unexpected error stopped the check. Nothing was saved."),
+        )
+    if plan.problems.errors:
+        return job_finish(
+            job=job,
+            status=Job.Status.FAILED,
+            message=_("The workbook has %(count)s problems; nothing was saved.")
+            % {"count": len(plan.problems.errors)},
+            result=plan.summary(),
+        )
+    return job_finish(job=job, status=Job.Status.READY, result=plan.summary())
+
+
+def units_import_confirm(*, job: Job) -> bool:
+    """Move a checked import to applying; a second click (or a second tab) does nothing."""
+    from .tasks import units_import_apply_task
+
+    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.READY).update(
+        status=Job.Status.APPLYING, progress=0
+    )
+    if claimed:
+        transaction.on_commit(lambda: units_import_apply_task.delay(job.pk))
+    return bool(claimed)
+
+
+def units_import_job_apply(*, job_id: int) -> Job:
+    job = Job.objects.get(pk=job_id)
+
+    def report(percent: int, message: str) -> None:
+        job_progress_set(job_id=job_id, percent=percent, message=message)
+
+    try:
+        with job.file.open("rb") as handle:
+            plan = units_import_apply(data=handle.read(), progress=report)
+    except ImportRejected as rejected:
+        return job_finish(
+            job=job,
+            status=Job.Status.FAILED,
+            message=_("The units changed since the check; %(count)s problems. Nothing was saved.")
+            % {"count": len(rejected.problems.errors)},
+            result={**job.result, **rejected.problems.as_lists()},
+        )
+    except Exception:
+        logger.exception("units import apply %s failed", job_id)
+        return job_finish(
+            job=job,
+            status=Job.Status.FAILED,
+            message=_("An unexpected error stopped the import. Nothing was saved."),
+        )
+    return job_finish(
+        job=job,
+        status=Job.Status.SUCCEEDED,
+        message=_("%(created)s units created, %(updated)s updated, %(unchanged)s unchanged.")
+        % {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged},
+        result=plan.summary(),
+    )
+
+
+# --- accounts and roles -------------------------------------------------------------------
+def _group(name: str) -> Group:
+    return Group.objects.get_or_create(name=name)[0]
+
+
+@dataclass
+class Invitation:
+    user: object
+    link: str | None  # None when the account already existed and keeps its password
+    created: bool
+
+
+def _invitation_link(user, base_url: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + reverse("invitation_confirm", args=[uid, token])
+
+
+def user_get_or_invite(
+    *, email: str, full_name: str, group: str, base_url: str = ""
+) -> Invitation:
+    """Find the account for an email or create it without a password, and add it to a group."""
+    email = email.strip().lower()
+    EmailValidator()(email)
+    user = User.objects.filter(email__iexact=email).first() or User.objects.filter(
+        username__iexact=email
+    ).first()
+    created = user is None
+    if created:
+        first, _sep, last = full_name.strip().partition(" ")
+        user = User(username=email, email=email, first_name=first[:150], last_name=last[:150])
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(_group(group))
+    link = None
+    if not user.has_usable_password():
+        link = _invitation_link(user, base_url or settings.SITE_URL)
+    return Invitation(user=user, link=link, created=created)
+
+
+def _send_invitation(*, invitation: Invitation, role: str, target: str) -> None:
+    user = invitation.user
+    lines = [
+        _("Hello %(name)s,") % {"name": user.get_full_name() or user.email},
+        "",
+        _("You have been registered in PPID Award as %(role)s for %(target)s.")
+        % {"role": role, "target": target},
+    ]
+    if invitation.link:
+        lines += [
+            "",
+            _("Open this link to choose your password and activate the account:"),
+            invitation.link,
+            "",
+            _("The link is valid for %(days)s days and works once.")
+            % {"days": settings.PASSWORD_RESET_TIMEOUT // 86400},
+        ]
+    else:
+        lines += ["", _("Sign in with your existing account.")]
+    send_mail(
+        subject=_("Invitation to PPID Award"),
+        message="\n".join(lines),
+        from_email=None,
+        recipient_list=[user.email],
+        fail_silently=False,
+    )
+
+
+@transaction.atomic
+def operator_invite(*, unit: Unit, email: str, full_name: str, invited_by, base_url: str = ""):
+    """Make ``email`` an operator of ``unit``, creating the account with an invitation link."""
+    invitation = user_get_or_invite(
+        email=email, full_name=full_name, group=OPERATOR_GROUP, base_url=base_url
+    )
+    _membership, created = OperatorMembership.objects.get_or_create(
+        user=invitation.user, unit=unit, defaults={"invited_by": invited_by}
+    )
+    if not created:
+        raise ValidationError(
+            {"email": _("%(email)s is already an operator of this unit.") % {"email": email}}
+        )
+    transaction.on_commit(
+        lambda: _send_invitation(
+            invitation=invitation, role=_("PPID operator"), target=unit.name
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def jury_add(
+    *, period: Period, email: str, full_name: str, home_unit: Unit | None, invited_by,
+    base_url: str = "",
+):
+    """Make ``email`` a jury of ``period`` (creating the account with an invitation link)."""
+    invitation = user_get_or_invite(
+        email=email, full_name=full_name, group=JURY_GROUP, base_url=base_url
+    )
+    membership, created = JuryMembership.objects.get_or_create(
+        user=invitation.user, period=period, defaults={"home_unit": home_unit}
+    )
+    if not created:
+        raise ValidationError(
+            {"email": _("%(email)s is already a jury of this period.") % {"email": email}}
+        )
+    transaction.on_commit(
+        lambda: _send_invitation(invitation=invitation, role=_("jury"), target=period.name)
+    )
+    return invitation
+
+
+def jury_remove(*, membership: JuryMembership) -> None:
+    membership.delete()
+
+
+def admin_grant(*, user) -> None:
+    user.groups.add(_group(ADMIN_GROUP))

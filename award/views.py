@@ -1,0 +1,417 @@
+"""Views of the core domain. Each checks its permission on the server (``award.rules``)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from . import selectors, services
+from .forms import (
+    ExtensionForm,
+    InviteForm,
+    JuryForm,
+    PeriodForm,
+    SetPasswordForm,
+    UnitFilterForm,
+    UnitForm,
+    WorkbookUploadForm,
+)
+from .models import (
+    DeadlineExtension,
+    Job,
+    JuryMembership,
+    OperatorMembership,
+    Period,
+    Stage,
+    Unit,
+)
+from .exports import units_template_workbook
+
+
+class AdminRequired(PermissionRequiredMixin):
+    """Only Admin Diskominfo (and superusers). Anonymous users go to the login page."""
+
+    permission_required = "award.manage"
+
+    def get_permission_object(self):
+        return None
+
+
+class HomeView(TemplateView):
+    template_name = "award/home.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("award:dashboard")
+        return super().get(request, *args, **kwargs)
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "award/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        roles = selectors.user_roles(user=user)
+        active = selectors.period_active()
+        context.update(roles=roles, active_period=active)
+        if roles["admin"]:
+            context["periods"] = selectors.period_list()[:10]
+            context["levels"] = selectors.level_unit_counts()
+            context["recent_jobs"] = Job.objects.select_related("created_by")[:5]
+        if roles["operator"]:
+            units = list(selectors.units_for_operator(user=user))
+            if active:
+                for unit in units:
+                    unit.saq_deadline = selectors.period_saq_deadline(period=active, unit=unit)
+                    unit.saq_open = selectors.period_saq_is_open(period=active, unit=unit)
+            context["operator_units"] = units
+        if roles["jury"]:
+            context["jury_periods"] = selectors.periods_for_jury(user=user)
+        return context
+
+
+# --- periods ------------------------------------------------------------------------------
+class PeriodListView(AdminRequired, ListView):
+    template_name = "award/period_list.html"
+    context_object_name = "periods"
+
+    def get_queryset(self):
+        return selectors.period_list()
+
+
+class PeriodFormMixin(AdminRequired):
+    template_name = "award/period_form.html"
+
+    def render_form(self, form, period=None):
+        return render(self.request, self.template_name, {"form": form, "period": period})
+
+    def save_form(self, form, period=None):
+        if not form.is_valid():
+            messages.error(self.request, _("Please correct the marked fields."))
+            return self.render_form(form, period)
+        try:
+            if period is None:
+                period = services.period_create(**form.cleaned_data)
+                messages.success(self.request, _("Period %(name)s created.") % {"name": period})
+            else:
+                services.period_update(period=period, **form.cleaned_data)
+                messages.success(self.request, _("Period %(name)s saved.") % {"name": period})
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_form(form, period)
+        return redirect("award:period_detail", year=period.year)
+
+
+class PeriodCreateView(PeriodFormMixin, View):
+    def get(self, request):
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        initial = {"year": now.year, **services.period_default_dates(saq_open=now)}
+        return self.render_form(PeriodForm(initial=initial))
+
+    def post(self, request):
+        return self.save_form(PeriodForm(request.POST))
+
+
+class PeriodUpdateView(PeriodFormMixin, View):
+    def get(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        return self.render_form(PeriodForm(instance=period), period)
+
+    def post(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        # Validate on a copy so a rejected form leaves the stored period untouched.
+        form = PeriodForm(request.POST, instance=Period.objects.get(pk=period.pk))
+        return self.save_form(form, period)
+
+
+class PeriodDetailView(AdminRequired, DetailView):
+    template_name = "award/period_detail.html"
+    context_object_name = "period"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Period, year=self.kwargs["year"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = self.object
+        context["stages"] = [
+            {"code": stage, "label": Stage(stage).label, "start": start}
+            for stage, start in period.stage_boundaries()
+        ]
+        context["now"] = timezone.now()
+        context["juries"] = period.juries.select_related("user", "home_unit")
+        context["extensions"] = period.extensions.select_related("unit")
+        context.setdefault("jury_form", JuryForm(prefix="jury"))
+        context.setdefault("extension_form", ExtensionForm(prefix="ext"))
+        return context
+
+
+class PeriodJuryAddView(AdminRequired, View):
+    def post(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        form = JuryForm(request.POST, prefix="jury")
+        if form.is_valid():
+            try:
+                invitation = services.jury_add(
+                    period=period,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    home_unit=form.cleaned_data["home_unit"],
+                    invited_by=request.user,
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as error:
+                form.add_error("email", error.messages[0])
+            else:
+                _invitation_message(request, invitation)
+                return redirect("award:period_detail", year=year)
+        view = PeriodDetailView()
+        view.setup(request, year=year)
+        view.object = period
+        messages.error(request, _("The jury was not added; see the form below."))
+        return render(
+            request, view.template_name, view.get_context_data(object=period, jury_form=form)
+        )
+
+
+class PeriodJuryRemoveView(AdminRequired, View):
+    def post(self, request, year, pk):
+        membership = get_object_or_404(JuryMembership, pk=pk, period__year=year)
+        services.jury_remove(membership=membership)
+        messages.success(request, _("%(user)s is no longer a jury.") % {"user": membership.user})
+        return redirect("award:period_detail", year=year)
+
+
+class PeriodExtensionAddView(AdminRequired, View):
+    def post(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        form = ExtensionForm(request.POST, prefix="ext")
+        if form.is_valid():
+            try:
+                services.deadline_extension_set(
+                    period=period,
+                    unit=form.unit,
+                    saq_close=form.cleaned_data["saq_close"],
+                    reason=form.cleaned_data["reason"],
+                    created_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("saq_close", error.messages[0])
+            else:
+                messages.success(
+                    request, _("Deadline extended for %(unit)s.") % {"unit": form.unit}
+                )
+                return redirect("award:period_detail", year=year)
+        view = PeriodDetailView()
+        view.setup(request, year=year)
+        view.object = period
+        messages.error(request, _("The extension was not saved; see the form below."))
+        return render(
+            request,
+            view.template_name,
+            view.get_context_data(object=period, extension_form=form),
+        )
+
+
+class PeriodExtensionDeleteView(AdminRequired, View):
+    def post(self, request, year, pk):
+        extension = get_object_or_404(DeadlineExtension, pk=pk, period__year=year)
+        services.deadline_extension_delete(extension=extension)
+        messages.success(request, _("Extension removed."))
+        return redirect("award:period_detail", year=year)
+
+
+# --- units --------------------------------------------------------------------------------
+class UnitListView(AdminRequired, View):
+    template_name = "award/unit_list.html"
+    partial_name = "award/_unit_table.html"
+
+    def get(self, request):
+        form = UnitFilterForm(request.GET or None)
+        data = form.cleaned_data if form.is_valid() else {}
+        units = selectors.unit_list(
+            q=data.get("q", ""), level=data.get("level", ""), parent=data.get("parent", "")
+        )
+        page = Paginator(units, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"form": form, "page": page, "query": query.urlencode()}
+        template = self.partial_name if request.htmx else self.template_name
+        return render(request, template, context)
+
+
+class UnitDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "award.view_unit"
+    template_name = "award/unit_detail.html"
+    context_object_name = "unit"
+    queryset = Unit.objects.select_related("level", "parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["operators"] = self.object.operator_memberships.select_related("user")
+        context["children"] = self.object.children.select_related("level").order_by("name")
+        context.setdefault("invite_form", InviteForm())
+        return context
+
+
+class UnitFormView(AdminRequired, View):
+    template_name = "award/unit_form.html"
+
+    def get_unit(self, pk):
+        return get_object_or_404(Unit, pk=pk) if pk else None
+
+    def get(self, request, pk=None):
+        unit = self.get_unit(pk)
+        return render(request, self.template_name, {"form": UnitForm(instance=unit), "unit": unit})
+
+    def post(self, request, pk=None):
+        unit = self.get_unit(pk)
+        form = UnitForm(request.POST, instance=Unit.objects.get(pk=pk) if pk else None)
+        if form.is_valid():
+            saved = services.unit_save(unit=unit, **form.cleaned_data)
+            messages.success(request, _("Unit %(unit)s saved.") % {"unit": saved})
+            return redirect("award:unit_detail", pk=saved.pk)
+        messages.error(request, _("Please correct the marked fields."))
+        return render(request, self.template_name, {"form": form, "unit": unit})
+
+
+def _invitation_message(request, invitation):
+    user = invitation.user
+    if invitation.link:
+        messages.success(
+            request,
+            _(
+                "Invitation sent to %(email)s. You can also pass this activation link "
+                "on yourself: %(link)s"
+            )
+            % {"email": user.email, "link": invitation.link},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(email)s already had an account; they were notified by email.")
+            % {"email": user.email},
+        )
+
+
+class OperatorInviteView(AdminRequired, View):
+    def post(self, request, pk):
+        unit = get_object_or_404(Unit, pk=pk)
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.operator_invite(
+                    unit=unit,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    invited_by=request.user,
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as error:
+                form.add_error("email", error.messages[0])
+            else:
+                _invitation_message(request, invitation)
+                return redirect("award:unit_detail", pk=unit.pk)
+        messages.error(request, _("The operator was not invited; see the form below."))
+        view = UnitDetailView()
+        view.setup(request, pk=pk)
+        view.object = unit
+        return render(
+            request, view.template_name, view.get_context_data(object=unit, invite_form=form)
+        )
+
+
+class OperatorRemoveView(AdminRequired, View):
+    def post(self, request, pk, membership_pk):
+        membership = get_object_or_404(OperatorMembership, pk=membership_pk, unit_id=pk)
+        membership.delete()
+        messages.success(
+            request, _("%(user)s no longer operates this unit.") % {"user": membership.user}
+        )
+        return redirect("award:unit_detail", pk=pk)
+
+
+# --- unit import --------------------------------------------------------------------------
+class UnitImportView(AdminRequired, View):
+    template_name = "award/unit_import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": WorkbookUploadForm()})
+
+    def post(self, request):
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        upload = form.cleaned_data["file"]
+        job = services.units_import_start(
+            data=upload.read(), file_name=upload.name, user=request.user
+        )
+        return redirect("award:unit_import_job", pk=job.pk)
+
+
+class JobMixin(AdminRequired):
+    def get_job(self, pk) -> Job:
+        return get_object_or_404(Job, pk=pk, kind=Job.Kind.UNITS_IMPORT)
+
+
+class UnitImportJobView(JobMixin, View):
+    template_name = "award/unit_import_job.html"
+
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        context = {"job": job, "state": selectors.job_state(job=job)}
+        if request.htmx:
+            response = render(request, "award/_job_status.html", context)
+            if job.is_finished:
+                # Reload the whole page once, to show the preview or the result.
+                response["HX-Refresh"] = "true"
+            return response
+        return render(request, self.template_name, context)
+
+
+class UnitImportConfirmView(JobMixin, View):
+    def post(self, request, pk):
+        job = self.get_job(pk)
+        if not services.units_import_confirm(job=job):
+            messages.warning(request, _("This import was already confirmed or is not ready."))
+        return redirect("award:unit_import_job", pk=job.pk)
+
+
+class UnitImportTemplateView(AdminRequired, View):
+    def get(self, request):
+        buffer = io.BytesIO()
+        units_template_workbook().save(buffer)
+        buffer.seek(0)
+        return FileResponse(buffer, as_attachment=True, filename="templat-unit-ppid.xlsx")
+
+
+# --- accounts -----------------------------------------------------------------------------
+class InvitationConfirmView(auth_views.PasswordResetConfirmView):
+    """Activates an invited account: the link is a one-time password-setting token."""
+
+    template_name = "registration/invitation_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+    title = gettext_lazy("Activate your account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your account is active. Sign in with your password."))
+        return response
+

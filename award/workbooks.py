@@ -1,0 +1,215 @@
+"""Reading workbooks uploaded by users: every problem is collected as ``sheet!cell: message``.
+
+Reading uses python-calamine (fast, tolerant); nothing here writes to the database. A reader
+never raises on bad content: it records problems so that an import can list all of them at
+once and reject the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.sheet:
+            return f"{self.cell}: {self.message}" if self.cell else self.message
+        return f"{self.sheet}!{self.cell}: {self.message}"
+
+
+@dataclass
+class Problems:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def error(self, sheet: str, cell: str, message: str) -> None:
+        self.errors.append(Problem(sheet, cell, message))
+
+    def warn(self, sheet: str, cell: str, message: str) -> None:
+        self.warnings.append(Problem(sheet, cell, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def as_lists(self) -> dict[str, list[str]]:
+        return {
+            "errors": [str(p) for p in self.errors],
+            "warnings": [str(p) for p in self.warnings],
+        }
+
+
+def cell_ref(row: int, col: int) -> str:
+    """``row`` and ``col`` are 1-based: (1, 1) is A1."""
+    return f"{get_column_letter(col)}{row}"
+
+
+def cell_text(value) -> str:
+    """A cell's value as the text a person sees (numbers without a trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass
+class Row:
+    number: int  # 1-based row number in the sheet
+    values: dict[str, object]
+    columns: dict[str, int]
+    sheet: str
+
+    def text(self, name: str) -> str:
+        return cell_text(self.values.get(name))
+
+    def raw(self, name: str):
+        return self.values.get(name)
+
+    def ref(self, name: str) -> str:
+        col = self.columns.get(name)
+        return cell_ref(self.number, col) if col else f"{self.number}:{self.number}"
+
+
+@dataclass
+class Table:
+    sheet: str
+    columns: dict[str, int]
+    rows: list[Row]
+
+
+def _normalise_header(value) -> str:
+    return cell_text(value).lower().replace(" ", "_")
+
+
+def workbook_open(data: bytes, problems: Problems) -> CalamineWorkbook | None:
+    """Open an .xlsx given as bytes; on failure record why and return None."""
+    if not data:
+        problems.error("", _("file"), _("The file is empty."))
+        return None
+    if data.startswith(OLE_MAGIC):
+        problems.error(
+            "",
+            _("file"),
+            _(
+                "The file is password-protected or in the old .xls format. Save it as an "
+                "Excel workbook (.xlsx) without a password and upload it again."
+            ),
+        )
+        return None
+    if not data.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
+        problems.error(
+            "",
+            _("file"),
+            _("The file is not an Excel workbook (.xlsx). Use the template provided."),
+        )
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            raise ValueError("no workbook part")
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - any parser failure is the user's broken file
+        problems.error(
+            "",
+            _("file"),
+            _("The workbook is damaged and cannot be read. Save it again as .xlsx."),
+        )
+        return None
+
+
+def sheet_read(
+    workbook: CalamineWorkbook,
+    sheet: str,
+    *,
+    required: list[str],
+    optional: list[str],
+    problems: Problems,
+) -> Table | None:
+    """Read one sheet whose first row is a header. Missing sheet or columns are errors;
+    unknown columns are warnings; fully empty rows are skipped."""
+    names = {name.strip().lower(): name for name in workbook.sheet_names}
+    if sheet not in names:
+        problems.error(
+            sheet,
+            "A1",
+            _("Sheet '%(sheet)s' was not found (the workbook has: %(names)s).")
+            % {"sheet": sheet, "names": ", ".join(workbook.sheet_names) or "-"},
+        )
+        return None
+    try:
+        data = workbook.get_sheet_by_name(names[sheet]).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001
+        problems.error(sheet, "A1", _("The sheet cannot be read."))
+        return None
+    # Drop trailing empty rows.
+    while data and all(cell_text(v) == "" for v in data[-1]):
+        data.pop()
+    if not data:
+        problems.error(sheet, "A1", _("The sheet is empty; the first row must hold the headers."))
+        return None
+    if len(data) > MAX_ROWS:
+        problems.error(
+            sheet,
+            cell_ref(MAX_ROWS + 1, 1),
+            _("The sheet has more than %(max)s rows.") % {"max": MAX_ROWS},
+        )
+        return None
+    columns: dict[str, int] = {}
+    for index, value in enumerate(data[0], start=1):
+        name = _normalise_header(value)
+        if not name:
+            continue
+        if name in columns:
+            problems.error(
+                sheet,
+                cell_ref(1, index),
+                _("Column '%(name)s' appears twice.") % {"name": name},
+            )
+            continue
+        columns[name] = index
+        if name not in required and name not in optional:
+            problems.warn(
+                sheet,
+                cell_ref(1, index),
+                _("Unknown column '%(name)s' is ignored.") % {"name": name},
+            )
+    for name in required:
+        if name not in columns:
+            problems.error(
+                sheet,
+                cell_ref(1, len(data[0]) + 1),
+                _("Required column '%(name)s' is missing from the header row.") % {"name": name},
+            )
+    if any(name not in columns for name in required):
+        return None
+    wanted = {name: col for name, col in columns.items() if name in required or name in optional}
+    rows = []
+    for number, raw in enumerate(data[1:], start=2):
+        if all(cell_text(v) == "" for v in raw):
+            continue
+        values = {name: (raw[col - 1] if col - 1 < len(raw) else None) for name, col in wanted.items()}
+        rows.append(Row(number=number, values=values, columns=wanted, sheet=sheet))
+    return Table(sheet=sheet, columns=wanted, rows=rows)

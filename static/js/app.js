@@ -1,0 +1,58 @@
+// PPID Award front-end behaviour. Loaded as a file (the CSP forbids inline scripts).
+(function () {
+  "use strict";
+
+  // Progress bars carry their value in data-progress; set the width from script (CSP-safe).
+  function paintProgress(root) {
+    root.querySelectorAll("[data-progress]").forEach(function (bar) {
+      var value = Math.max(0, Math.min(100, parseInt(bar.dataset.progress, 10) || 0));
+      bar.style.width = value + "%";
+      bar.setAttribute("aria-valuenow", String(value));
+    });
+  }
+
+  // Forms marked data-confirm ask before submitting; data-once forms disable their buttons
+  // after the first submit so that a double click sends one request.
+  function wireForms(root) {
+    root.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      if (form.dataset.confirmWired) return;
+      form.dataset.confirmWired = "1";
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      });
+    });
+    root.querySelectorAll("form[data-once]").forEach(function (form) {
+      if (form.dataset.onceWired) return;
+      form.dataset.onceWired = "1";
+      form.addEventListener("submit", function (event) {
+        if (event.defaultPrevented) return;
+        if (form.dataset.submitted) { event.preventDefault(); return; }
+        form.dataset.submitted = "1";
+        form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) {
+          b.disabled = true;
+          if (b.dataset.busyLabel) b.textContent = b.dataset.busyLabel;
+        });
+      });
+    });
+  }
+
+  // Filter forms marked data-autosubmit submit themselves when a select changes.
+  function wireAutosubmit(root) {
+    root.querySelectorAll("[data-autosubmit] select").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.requestSubmit(); });
+    });
+  }
+
+  function init(root) {
+    paintProgress(root);
+    wireForms(root);
+    wireAutosubmit(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
+  document.addEventListener("htmx:responseError", function () {
+    var box = document.getElementById("htmx-error");
+    if (box) box.classList.remove("d-none");
+  });
+})();
