@@ -1,8 +1,8 @@
 """Forms of the core domain. Validation of invariants stays in the models and services."""
 
 from django import forms
-from django.contrib.auth import forms as auth_forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 

@@ -51,9 +51,7 @@ def period_saq_deadline(*, period: Period, unit: Unit) -> dt.datetime:
     return max(period.saq_close, extension.saq_close) if extension else period.saq_close
 
 
-def period_saq_is_open(
-    *, period: Period, unit: Unit, moment: dt.datetime | None = None
-) -> bool:
+def period_saq_is_open(*, period: Period, unit: Unit, moment: dt.datetime | None = None) -> bool:
     """Whether ``unit`` may still fill and submit its SAQ at ``moment`` (server time)."""
     moment = moment or timezone.now()
     if period.stage_override:

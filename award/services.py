@@ -296,9 +296,11 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
         and levels[r["level"]].pk != existing[r["code"]]["level_id"]
     }
     if changed_level:
-        for child in Unit.objects.filter(parent__code__in=changed_level).exclude(
-            code__in=workbook_levels
-        ).select_related("level__parent_level", "parent"):
+        for child in (
+            Unit.objects.filter(parent__code__in=changed_level)
+            .exclude(code__in=workbook_levels)
+            .select_related("level__parent_level", "parent")
+        ):
             item = changed_level[child.parent.code]
             if child.level.parent_level_id != levels[item["level"]].pk:
                 problems.error(
@@ -503,15 +505,14 @@ def _invitation_link(user, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("invitation_confirm", args=[uid, token])
 
 
-def user_get_or_invite(
-    *, email: str, full_name: str, group: str, base_url: str = ""
-) -> Invitation:
+def user_get_or_invite(*, email: str, full_name: str, group: str, base_url: str = "") -> Invitation:
     """Find the account for an email or create it without a password, and add it to a group."""
     email = email.strip().lower()
     EmailValidator()(email)
-    user = User.objects.filter(email__iexact=email).first() or User.objects.filter(
-        username__iexact=email
-    ).first()
+    user = (
+        User.objects.filter(email__iexact=email).first()
+        or User.objects.filter(username__iexact=email).first()
+    )
     created = user is None
     if created:
         first, _sep, last = full_name.strip().partition(" ")
@@ -567,16 +568,19 @@ def operator_invite(*, unit: Unit, email: str, full_name: str, invited_by, base_
             {"email": _("%(email)s is already an operator of this unit.") % {"email": email}}
         )
     transaction.on_commit(
-        lambda: _send_invitation(
-            invitation=invitation, role=_("PPID operator"), target=unit.name
-        )
+        lambda: _send_invitation(invitation=invitation, role=_("PPID operator"), target=unit.name)
     )
     return invitation
 
 
 @transaction.atomic
 def jury_add(
-    *, period: Period, email: str, full_name: str, home_unit: Unit | None, invited_by,
+    *,
+    period: Period,
+    email: str,
+    full_name: str,
+    home_unit: Unit | None,
+    invited_by,
     base_url: str = "",
 ):
     """Make ``email`` a jury of ``period`` (creating the account with an invitation link)."""

@@ -65,9 +65,13 @@ app_patterns = (
 )
 
 auth_patterns = [
-    path("masuk/", auth_views.LoginView.as_view(
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(
             redirect_authenticated_user=True, authentication_form=forms.LoginForm
-        ), name="login"),
+        ),
+        name="login",
+    ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "akun/kata-sandi/",
@@ -79,7 +83,11 @@ auth_patterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("akun/lupa-sandi/", auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm), name="password_reset"),
+    path(
+        "akun/lupa-sandi/",
+        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "akun/lupa-sandi/terkirim/",
         auth_views.PasswordResetDoneView.as_view(),

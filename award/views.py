@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from . import selectors, services
+from .exports import units_template_workbook
 from .forms import (
     ExtensionForm,
     InviteForm,
@@ -39,7 +40,6 @@ from .models import (
     Stage,
     Unit,
 )
-from .exports import units_template_workbook
 
 
 class AdminRequired(PermissionRequiredMixin):
@@ -414,4 +414,3 @@ class InvitationConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your account is active. Sign in with your password."))
         return response
-

@@ -210,6 +210,8 @@ def sheet_read(
     for number, raw in enumerate(data[1:], start=2):
         if all(cell_text(v) == "" for v in raw):
             continue
-        values = {name: (raw[col - 1] if col - 1 < len(raw) else None) for name, col in wanted.items()}
+        values = {
+            name: (raw[col - 1] if col - 1 < len(raw) else None) for name, col in wanted.items()
+        }
         rows.append(Row(number=number, values=values, columns=wanted, sheet=sheet))
     return Table(sheet=sheet, columns=wanted, rows=rows)

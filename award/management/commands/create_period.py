@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from award import services
 from award.models import Period
@@ -23,7 +24,10 @@ def parse_moment(value: str) -> dt.datetime:
     if moment is None:
         day = parse_date(value)
         if day is None:
-            raise CommandError(f"'{value}' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM).")
+            raise CommandError(
+                _("'%(value)s' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM).")
+                % {"value": value}
+            )
         moment = dt.datetime.combine(day, dt.time())
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -45,7 +49,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if Period.objects.filter(year=options["year"]).exists():
-            raise CommandError(f"A period for {options['year']} already exists.")
+            raise CommandError(
+                _("A period for %(year)s already exists.") % {"year": options["year"]}
+            )
         given = {k: parse_moment(options[k]) for k in DATE_OPTIONS if options.get(k)}
         with_verification = not options["without_verification"]
         with_presentation = not options["without_presentation"]
@@ -70,9 +76,17 @@ class Command(BaseCommand):
         local = timezone.localtime
         self.stdout.write(
             self.style.SUCCESS(
-                f"Period {period.year} “{period.name}” created; stage {period.stage_label}; "
-                f"SAQ {local(period.saq_open):%Y-%m-%d %H:%M} → "
-                f"{local(period.saq_close):%Y-%m-%d %H:%M} WITA."
+                _(
+                    "Period %(year)s “%(name)s” created; stage %(stage)s; "
+                    "SAQ %(open)s → %(close)s WITA."
+                )
+                % {
+                    "year": period.year,
+                    "name": period.name,
+                    "stage": period.stage_label,
+                    "open": f"{local(period.saq_open):%Y-%m-%d %H:%M}",
+                    "close": f"{local(period.saq_close):%Y-%m-%d %H:%M}",
+                }
             )
         )
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from award.demo import demo_kutim_load
 from award.models import Unit
@@ -12,10 +13,15 @@ class Command(BaseCommand):
         period = result["period"]
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo Kutai Timur: {Unit.objects.count()} units "
-                f"({result['units_created']} new), period {period.year} ({period.stage_label})."
+                _("Kutai Timur demo: %(units)s units (%(new)s new), period %(year)s (%(stage)s).")
+                % {
+                    "units": Unit.objects.count(),
+                    "new": result["units_created"],
+                    "year": period.year,
+                    "stage": period.stage_label,
+                }
             )
         )
-        self.stdout.write("Demo logins (username / password):")
+        self.stdout.write(_("Demo logins (username / password):"))
         for username, password, name in result["logins"]:
             self.stdout.write(f"  {username:<18} {password:<18} {name}")

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from award import services
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"File not found: {path}")
+            raise CommandError(_("File not found: %(path)s") % {"path": path})
         data = path.read_bytes()
         try:
             if options["dry_run"]:
@@ -28,14 +29,18 @@ class Command(BaseCommand):
             for problem in rejected.problems.errors:
                 self.stderr.write(str(problem))
             raise CommandError(
-                f"{len(rejected.problems.errors)} problems; nothing was saved."
+                _("The workbook has %(count)s problems; nothing was saved.")
+                % {"count": len(rejected.problems.errors)}
             ) from rejected
         for warning in plan.problems.warnings:
-            self.stderr.write(f"warning: {warning}")
-        verb = "would be" if options["dry_run"] else "were"
+            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
+        if options["dry_run"]:
+            summary = _("Check only: %(created)s units would be created, %(updated)s updated.")
+        else:
+            summary = _("%(created)s units created, %(updated)s updated, %(unchanged)s unchanged.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(plan.rows)} rows: {plan.created} units {verb} created, "
-                f"{plan.updated} updated, {plan.unchanged} unchanged."
+                summary
+                % {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged}
             )
         )
