@@ -52,7 +52,7 @@ test: install
 
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=bench
-	$(BIN)/python scripts/translations_id.py
+	$(BIN)/python scripts/compile_messages.py
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=ppid.example.go.id \

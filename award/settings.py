@@ -100,6 +100,7 @@ TEMPLATES = [
 ]
 
 FORM_RENDERER = "award.forms.BootstrapRenderer"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Database -----------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")

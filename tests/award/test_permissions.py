@@ -1,0 +1,209 @@
+"""The permission matrix: every named route × every role, generated from the URL configuration.
+
+A route that is added without an entry in ``MATRIX`` fails ``test_every_route_has_an_entry``,
+so nobody can add a view and forget to decide who may open it.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from award.models import DeadlineExtension, Job, OperatorMembership
+from tests.conftest import client_for
+
+ROLES = ["anon", "op_a", "op_b", "jury", "admin"]
+LOGIN = "login"  # a redirect to the login page
+DASH = "dash"  # a redirect to the dashboard
+
+ADMIN_ONLY = {"anon": LOGIN, "op_a": 403, "op_b": 403, "jury": 403, "admin": 200}
+ADMIN_ONLY_POST_REDIRECT = {"anon": LOGIN, "op_a": 403, "op_b": 403, "jury": 403, "admin": 302}
+LOGGED_IN = {"anon": LOGIN, "op_a": 200, "op_b": 200, "jury": 200, "admin": 200}
+PUBLIC = dict.fromkeys(ROLES, 200)
+
+# route name -> (method, kwargs builder, POST data, expected per role)
+MATRIX = {
+    "home": (
+        "get",
+        None,
+        None,
+        {"anon": 200, "op_a": DASH, "op_b": DASH, "jury": DASH, "admin": DASH},
+    ),
+    "award:dashboard": ("get", None, None, LOGGED_IN),
+    "award:period_list": ("get", None, None, ADMIN_ONLY),
+    "award:period_create": ("get", None, None, ADMIN_ONLY),
+    "award:period_detail": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "award:period_update": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "award:period_jury_add": ("post", lambda w: {"year": w["period"].year}, {}, ADMIN_ONLY),
+    "award:period_jury_remove": (
+        "post",
+        lambda w: {"year": w["period"].year, "pk": w["jury_membership"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "award:period_extension_add": ("post", lambda w: {"year": w["period"].year}, {}, ADMIN_ONLY),
+    "award:period_extension_delete": (
+        "post",
+        lambda w: {"year": w["period"].year, "pk": w["extension"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "award:unit_list": ("get", None, None, ADMIN_ONLY),
+    "award:unit_create": ("get", None, None, ADMIN_ONLY),
+    "award:unit_import": ("get", None, None, ADMIN_ONLY),
+    "award:unit_import_template": ("get", None, None, ADMIN_ONLY),
+    "award:unit_import_job": ("get", lambda w: {"pk": w["job"].pk}, None, ADMIN_ONLY),
+    "award:unit_import_confirm": (
+        "post",
+        lambda w: {"pk": w["job"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "award:unit_detail": (
+        "get",
+        lambda w: {"pk": w["unit_a"].pk},
+        None,
+        {"anon": LOGIN, "op_a": 200, "op_b": 403, "jury": 403, "admin": 200},
+    ),
+    "award:unit_update": ("get", lambda w: {"pk": w["unit_a"].pk}, None, ADMIN_ONLY),
+    "award:operator_invite": ("post", lambda w: {"pk": w["unit_a"].pk}, {}, ADMIN_ONLY),
+    "award:operator_remove": (
+        "post",
+        lambda w: {"pk": w["unit_a"].pk, "membership_pk": w["membership_a"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "login": (
+        "get",
+        None,
+        None,
+        {"anon": 200, "op_a": DASH, "op_b": DASH, "jury": DASH, "admin": DASH},
+    ),
+    "logout": ("post", None, {}, dict.fromkeys(ROLES, 302)),
+    "password_change": ("get", None, None, LOGGED_IN),
+    "password_change_done": ("get", None, None, LOGGED_IN),
+    "password_reset": ("get", None, None, PUBLIC),
+    "password_reset_done": ("get", None, None, PUBLIC),
+    "password_reset_confirm": ("get", lambda w: {"uidb64": "MQ", "token": "x-y"}, None, PUBLIC),
+    "password_reset_complete": ("get", None, None, PUBLIC),
+    "invitation_confirm": ("get", lambda w: {"uidb64": "MQ", "token": "x-y"}, None, PUBLIC),
+}
+
+
+def _route_names(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _route_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and not prefix.startswith("admin:"):
+            yield (f"{prefix}{pattern.name}" if pattern.name else None), pattern
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{prefix}{pattern.name}", pattern
+
+
+def app_routes():
+    """Our own routes (Django admin's are checked by the staff-only tests below)."""
+    return [
+        (name, pattern)
+        for name, pattern in _route_names(get_resolver().url_patterns)
+        if not (name or "").startswith("admin:")
+    ]
+
+
+def admin_routes():
+    return sorted(
+        {
+            name
+            for name, _p in _route_names(get_resolver().url_patterns)
+            if (name or "").startswith("admin:")
+        }
+    )
+
+
+def test_every_route_has_an_entry():
+    unnamed = [str(p.pattern) for name, p in app_routes() if name is None]
+    assert not unnamed, f"routes without a name: {unnamed}"
+    missing = sorted({name for name, _p in app_routes()} - set(MATRIX))
+    assert not missing, f"add these routes to the permission MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - {name for name, _p in app_routes()})
+    assert not stale, f"MATRIX names routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user):
+    return {
+        "unit_a": unit_a,
+        "unit_b": unit_b,
+        "period": period,
+        "jury_membership": period.juries.get(user=jury_user),
+        "extension": DeadlineExtension.objects.create(
+            period=period, unit=unit_a, saq_close=period.saq_close.replace(year=2027), reason="x"
+        ),
+        "job": Job.objects.create(kind=Job.Kind.UNITS_IMPORT, created_by=admin_user),
+        "membership_a": OperatorMembership.objects.get(user=operator_a),
+        "users": {
+            "anon": None,
+            "op_a": operator_a,
+            "op_b": operator_b,
+            "jury": jury_user,
+            "admin": admin_user,
+        },
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_route_permission(client, world, route, role):
+    method, kwargs, data, expected = MATRIX[route]
+    url = reverse(route, kwargs=kwargs(world) if kwargs else None)
+    client_for(client, world["users"][role])
+    response = getattr(client, method)(url, data or {})
+    want = expected[role]
+    if want == LOGIN:
+        assert response.status_code == 302, (route, role, response.status_code)
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    elif want == DASH:
+        assert response.status_code == 302, (route, role, response.status_code)
+        assert response["Location"] == reverse("award:dashboard")
+    else:
+        assert response.status_code == want, (route, role, response.status_code)
+
+
+def _admin_url(name):
+    """A URL for an admin route, filling each path argument with a plausible value."""
+    for candidate, pattern in _route_names(get_resolver().url_patterns):
+        if candidate == name:
+            params = re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern))
+            if not params:
+                return reverse(name)
+            return reverse(name, kwargs={p: ("award" if p == "app_label" else "1") for p in params})
+    raise AssertionError(f"no admin route {name}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anon", "op_a", "jury", "admin"])
+def test_django_admin_is_for_staff_only(client, world, role):
+    """No role of ours without is_staff reads any Django admin page (the login page aside)."""
+    client_for(client, world["users"][role])
+    for name in admin_routes():
+        if name in {"admin:login", "admin:logout"}:
+            continue
+        response = client.get(_admin_url(name))
+        assert response.status_code in (302, 404), (name, role, response.status_code)
+        if response.status_code == 302:
+            assert "/admin/login/" in response["Location"], (name, response["Location"])
+
+
+@pytest.mark.django_db
+def test_django_admin_works_for_a_superuser_in_indonesian(client, world):
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    for url in ["/admin/", "/admin/award/unit/", "/admin/award/period/", "/admin/award/level/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    body = client.get("/admin/award/unit/").content.decode()
+    assert "Pilih unit untuk diubah" in body
+    assert "Tingkat" in body or "tingkat" in body
