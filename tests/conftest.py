@@ -67,22 +67,87 @@ def _eager_celery_and_clean_cache(settings):
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.files.storage import storages
+@pytest.fixture(scope="session")
+def private_root(tmp_path_factory):
+    """Uploads of the whole run; shared with the Celery worker process."""
+    return tmp_path_factory.mktemp("private")
 
-    storages._storages.pop("private", None)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path, private_root):
+    settings.PRIVATE_ROOT = private_root
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, private_root):
+    """A real Celery worker in its own process, on the real Redis broker and the test database."""
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from award.celery import app
+
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
+        ),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "PRIVATE_ROOT": str(private_root),
+        "DEBUG": "1",
     }
-    yield
-    storages._storages.pop("private", None)
+    app.control.purge()
+    process = subprocess.Popen(  # noqa: S603 - our own worker
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "award",
+            "worker",
+            "-P",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        app.conf.task_always_eager = False
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                app.tasks["award.ping"].apply_async(args=[0]).get(timeout=5)
+                break
+            except Exception:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("FAILED: the Celery worker did not start", pytrace=False)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def celery_live(celery_worker_process):
+    """Send tasks through Redis to the worker process instead of running them eagerly."""
+    from award.celery import app
+
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+    app.conf.task_always_eager = True
 
 
 @pytest.fixture
