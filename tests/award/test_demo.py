@@ -1,0 +1,44 @@
+"""The Kutai Timur demo: real kecamatan, desa under them, OPD, a period, demo accounts."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from award.demo import DEMO_PASSWORD, KECAMATAN
+from award.models import Period, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_kutai_timur_and_is_idempotent(capsys):
+    call_command("demo_kutim")
+    first = capsys.readouterr().out
+    counts = {
+        code: Unit.objects.filter(level__code=code).count() for code in ["kecamatan", "desa", "opd"]
+    }
+    assert counts == {"kecamatan": 18, "desa": 139, "opd": 40}
+    assert {name for _n, name, _d in KECAMATAN} >= {"Sangatta Utara", "Bengalon", "Busang"}
+    for desa in Unit.objects.filter(level__code="desa").select_related("parent__level"):
+        assert desa.parent.level.code == "kecamatan"
+    assert "admin" in first and DEMO_PASSWORD in first
+    call_command("demo_kutim")
+    assert Unit.objects.count() == 197
+    assert Period.objects.count() == 1
+    assert "0 baru" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("username", "section"),
+    [
+        ("admin", "Administrator"),
+        ("op.swargabara", "Desa Swarga Bara"),
+        ("op.bengalon", "Desa Sepaso"),
+        ("juri1", "Juri"),
+    ],
+)
+def test_each_demo_login_reaches_its_dashboard(client, username, section):
+    call_command("demo_kutim")
+    response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+    assert response["Location"] == reverse("award:dashboard")
+    body = client.get(response["Location"]).content.decode()
+    assert section in body
