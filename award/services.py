@@ -114,6 +114,26 @@ def deadline_extension_delete(*, extension: DeadlineExtension) -> None:
     extension.delete()
 
 
+# --- levels -------------------------------------------------------------------------------
+DEFAULT_LEVELS = [
+    # code, name, order, parent level code (the same rows migration 0002 seeds)
+    ("kecamatan", "Kecamatan", 2, None),
+    ("desa", "Desa", 1, "kecamatan"),
+    ("opd", "OPD", 3, None),
+]
+
+
+def levels_ensure_defaults() -> None:
+    """Create the levels every deployment starts with, if they are missing."""
+    for code, name, order, _parent in DEFAULT_LEVELS:
+        Level.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    for code, _name, _order, parent in DEFAULT_LEVELS:
+        if parent:
+            Level.objects.filter(code=code, parent_level__isnull=True).update(
+                parent_level=Level.objects.get(code=parent)
+            )
+
+
 # --- units --------------------------------------------------------------------------------
 def unit_save(*, unit: Unit | None = None, **fields) -> Unit:
     unit = unit or Unit()

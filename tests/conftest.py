@@ -151,6 +151,14 @@ def celery_live(celery_worker_process):
 
 
 @pytest.fixture
+def default_levels(db):
+    """Transactional tests flush the tables; put back the levels migration 0002 seeds."""
+    from award.services import levels_ensure_defaults
+
+    levels_ensure_defaults()
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

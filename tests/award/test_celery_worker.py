@@ -12,7 +12,8 @@ from tests.workbooks import units_xlsx
 
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_levels"),
 ]
 
 

@@ -76,7 +76,7 @@ def test_wrong_password_message_is_indonesian(client):
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "ppid.kutaitimurkab.go.id",
