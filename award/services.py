@@ -418,7 +418,7 @@ def job_finish(*, job: Job, status: str, message: str = "", result: dict | None 
     job.message = message[:500]
     if result is not None:
         job.result = result
-    job.progress = 100 if status in (Job.Status.SUCCEEDED, Job.Status.READY) else job.progress
+    job.progress = 100
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "message", "result", "progress", "finished_at"])
     cache.delete(Job.progress_key(job.pk))

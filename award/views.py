@@ -120,7 +120,9 @@ class PeriodFormMixin(AdminRequired):
 class PeriodCreateView(PeriodFormMixin, View):
     def get(self, request):
         now = timezone.localtime().replace(second=0, microsecond=0)
-        initial = {"year": now.year, **services.period_default_dates(saq_open=now)}
+        taken = set(Period.objects.values_list("year", flat=True))
+        year = next(y for y in range(now.year, now.year + 100) if y not in taken)
+        initial = {"year": year, **services.period_default_dates(saq_open=now)}
         return self.render_form(PeriodForm(initial=initial))
 
     def post(self, request):

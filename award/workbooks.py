@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -48,10 +49,18 @@ class Problems:
         return bool(self.errors)
 
     def as_lists(self) -> dict[str, list[str]]:
+        """Problems as text, in reading order: sheet by sheet, row by row, left to right."""
         return {
-            "errors": [str(p) for p in self.errors],
-            "warnings": [str(p) for p in self.warnings],
+            "errors": [str(p) for p in sorted(self.errors, key=_reading_order)],
+            "warnings": [str(p) for p in sorted(self.warnings, key=_reading_order)],
         }
+
+
+def _reading_order(problem: Problem) -> tuple:
+    match = re.fullmatch(r"([A-Z]+)(\d+)", problem.cell)
+    if not match:
+        return (problem.sheet, 0, 0, problem.cell)
+    return (problem.sheet, int(match.group(2)), column_index_from_string(match.group(1)), "")
 
 
 def cell_ref(row: int, col: int) -> str:

@@ -254,3 +254,12 @@ def test_workbook_without_header_values_for_required_columns(tmp_path):
     workbook.save(buffer)
     plan = services.units_import_check(data=buffer.getvalue())
     assert not plan.problems.errors and plan.created == 1
+
+
+def test_problems_are_listed_in_reading_order():
+    rows = [
+        ["64.08.01.2001", "", "desa", "64.08.99", "", ""],
+        ["OPD.X", "Dinas X", "opd", "64.08.01", "", ""],
+    ]
+    errors = services.units_import_check(data=units_xlsx(rows)).problems.as_lists()["errors"]
+    assert [e.split(":")[0] for e in errors] == ["unit!B2", "unit!D2", "unit!D3"]
