@@ -358,6 +358,8 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
             ),
         )
 
+    questionnaires = demo_questionnaires_load(period=period)
+
     User = get_user_model()
     logins = []
     for username, full_name, role, codes in ACCOUNTS:
@@ -384,4 +386,28 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
                 user=user, defaults={"home_unit": units[codes[0]] if codes else None}
             )
         logins.append((username, DEMO_PASSWORD, full_name))
-    return {"units_created": created_units, "period": period, "logins": logins}
+    return {
+        "units_created": created_units,
+        "period": period,
+        "questionnaires": questionnaires,
+        "logins": logins,
+    }
+
+
+def demo_questionnaires_load(*, period: Period) -> int:
+    """Import and publish the shipped questionnaire of each level that has none yet."""
+    from evaluasi.defaults import LEVELS, default_workbook_path
+    from evaluasi.models import Questionnaire
+    from evaluasi.services import questionnaire_import, questionnaire_publish
+
+    created = 0
+    for level in LEVELS:
+        if Questionnaire.objects.filter(period=period, level__code=level).exists():
+            continue
+        path = default_workbook_path(level)
+        questionnaire = questionnaire_import(
+            data=path.read_bytes(), period=period, file_name=path.name
+        )
+        questionnaire_publish(questionnaire=questionnaire)
+        created += 1
+    return created

@@ -449,6 +449,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         UNITS_IMPORT = "units_import", _("Unit import")
+        QUESTIONNAIRE_IMPORT = "questionnaire_import", _("Questionnaire import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -466,6 +467,7 @@ class Job(models.Model):
     message = models.CharField(_("message"), max_length=500, blank=True)
     file = models.FileField(_("file"), storage=private_storage, blank=True)
     file_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="jobs"

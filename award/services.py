@@ -399,8 +399,10 @@ def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> Uni
 
 
 # --- jobs (long work with progress) -------------------------------------------------------
-def job_create(*, kind: str, created_by, data: bytes = b"", file_name: str = "") -> Job:
-    job = Job(kind=kind, created_by=created_by, file_name=file_name[:255])
+def job_create(
+    *, kind: str, created_by, data: bytes = b"", file_name: str = "", params: dict | None = None
+) -> Job:
+    job = Job(kind=kind, created_by=created_by, file_name=file_name[:255], params=params or {})
     if data:
         safe = get_valid_filename(file_name) or "upload.xlsx"
         job.file.save(f"jobs/{timezone.now():%Y/%m}/{safe}", ContentFile(data), save=False)

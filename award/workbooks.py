@@ -224,3 +224,47 @@ def sheet_read(
         }
         rows.append(Row(number=number, values=values, columns=wanted, sheet=sheet))
     return Table(sheet=sheet, columns=wanted, rows=rows)
+
+
+_SHEET_RE = re.compile(r'<sheet\b[^>]*\bname="([^"]+)"[^>]*\br:id="([^"]+)"', re.S)
+_REL_RE = re.compile(r'<Relationship\b[^>]*\bId="([^"]+)"[^>]*\bTarget="([^"]+)"', re.S)
+_REL_RE_2 = re.compile(r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="([^"]+)"', re.S)
+_FORMULA_CELL_RE = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>(.*?)</c>', re.S)
+_MERGE_RE = re.compile(r'<mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+def workbook_scan(data: bytes, sheets: list[str], problems: Problems) -> None:
+    """Report what a value reader cannot see: formulas with no saved value (errors) and
+    merged cells (warnings), for the named sheets. Reads the workbook's XML directly."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels_text = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            rels = dict(_REL_RE.findall(rels_text))
+            rels.update({rid: target for target, rid in _REL_RE_2.findall(rels_text)})
+            wanted = {name.lower() for name in sheets}
+            for name, rid in _SHEET_RE.findall(book):
+                if name.strip().lower() not in wanted or rid not in rels:
+                    continue
+                target = rels[rid].lstrip("/")
+                path = target if target.startswith("xl/") else f"xl/{target}"
+                xml = archive.read(path).decode("utf-8", "replace")
+                label = name.strip().lower()
+                for ref, inner in _FORMULA_CELL_RE.findall(xml):
+                    if "<f" in inner and "<v>" not in inner and "<v " not in inner:
+                        problems.error(
+                            label,
+                            ref,
+                            _(
+                                "The cell holds a formula without a saved value; type the "
+                                "value itself (or open and save the file in Excel)."
+                            ),
+                        )
+                for ref in _MERGE_RE.findall(xml):
+                    problems.warn(
+                        label,
+                        ref.split(":")[0],
+                        _("Merged cells %(ref)s: only the top-left cell is read.") % {"ref": ref},
+                    )
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return

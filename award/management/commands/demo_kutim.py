@@ -13,8 +13,12 @@ class Command(BaseCommand):
         period = result["period"]
         self.stdout.write(
             self.style.SUCCESS(
-                _("Kutai Timur demo: %(units)s units (%(new)s new), period %(year)s (%(stage)s).")
+                _(
+                    "Kutai Timur demo: %(units)s units (%(new)s new), period %(year)s "
+                    "(%(stage)s), %(questionnaires)s questionnaires loaded."
+                )
                 % {
+                    "questionnaires": result["questionnaires"],
                     "units": Unit.objects.count(),
                     "new": result["units_created"],
                     "year": period.year,

@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from award.models import Period
+from evaluasi import services
+
+
+class Command(BaseCommand):
+    help = "Import a questionnaire workbook into a period as a new draft version (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--period", type=int, required=True, help="the period's year")
+        parser.add_argument("--publish", action="store_true", help="publish it after importing")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": path})
+        period = Period.objects.filter(year=options["period"]).first()
+        if period is None:
+            raise CommandError(_("No period for year %(year)s.") % {"year": options["period"]})
+        try:
+            questionnaire = services.questionnaire_import(
+                data=path.read_bytes(), period=period, file_name=path.name
+            )
+        except services.QuestionnaireRejected as rejected:
+            for problem in rejected.problems.as_lists()["errors"]:
+                self.stderr.write(problem)
+            raise CommandError(
+                _("The workbook has %(count)s problems; nothing was saved.")
+                % {"count": len(rejected.problems.errors)}
+            ) from rejected
+        if options["publish"]:
+            services.questionnaire_publish(questionnaire=questionnaire)
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Questionnaire “%(title)s” imported as draft version %(version)s.")
+                % {"title": questionnaire.title, "version": questionnaire.version}
+            )
+        )

@@ -1,0 +1,292 @@
+"""A questionnaire in memory, its invariants, and the scoring rules of DESIGN.md §3.
+
+Pure code: no database, no HTTP. The workbook importer and exporter, the editor, the SAQ and
+the scoring engine all go through these structures, so the rules live in one place.
+
+Scores are computed exactly with ``Fraction`` and rounded half up to 2 decimals only for
+storage and display (``round_score``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+TYPES = ("ya_tidak", "pilihan", "angka", "teks", "url")
+SCORABLE = ("ya_tidak", "pilihan", "angka")
+EVIDENCE = ("wajib", "opsional", "tidak")
+HUNDRED = Fraction(100)
+
+
+@dataclass
+class OptionSpec:
+    code: str
+    label: str
+    value: Decimal
+
+
+@dataclass
+class IndicatorSpec:
+    code: str
+    question: str
+    type: str
+    weight: Decimal
+    evidence: str = "opsional"
+    guidance: str = ""
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    required: bool = True
+    group: str = ""
+    options: list[OptionSpec] = field(default_factory=list)
+
+    @property
+    def is_scored(self) -> bool:
+        return self.weight > 0
+
+
+@dataclass
+class AspectSpec:
+    code: str
+    name: str
+    weight: Decimal
+    description: str = ""
+    indicators: list[IndicatorSpec] = field(default_factory=list)
+
+
+@dataclass
+class QuestionnaireSpec:
+    title: str
+    level: str
+    version_label: str = ""
+    aspects: list[AspectSpec] = field(default_factory=list)
+
+    def indicators(self):
+        for aspect in self.aspects:
+            yield from aspect.indicators
+
+    def indicator_map(self) -> dict[str, IndicatorSpec]:
+        return {indicator.code: indicator for indicator in self.indicators()}
+
+
+# --- invariants ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RubricProblem:
+    """``kind`` is "questionnaire", "aspect", "indicator" or "option"; ``code`` names it."""
+
+    kind: str
+    code: str
+    field: str
+    message: str
+
+
+def spec_problems(spec: QuestionnaireSpec) -> list[RubricProblem]:
+    """Every broken invariant of a questionnaire (empty list: it may be published)."""
+    problems: list[RubricProblem] = []
+
+    def add(kind, code, field_name, message):
+        problems.append(RubricProblem(kind, code, field_name, message))
+
+    if not spec.aspects:
+        add("questionnaire", "", "aspects", _("The questionnaire has no aspect."))
+    total = sum((a.weight for a in spec.aspects), Decimal(0))
+    if spec.aspects and total != Decimal(100):
+        add(
+            "questionnaire",
+            "",
+            "weight",
+            _("Aspect weights must sum to 100; they sum to %(total)s.") % {"total": _number(total)},
+        )
+    seen_aspects: set[str] = set()
+    seen_indicators: set[str] = set()
+    for aspect in spec.aspects:
+        if aspect.code in seen_aspects:
+            add(
+                "aspect",
+                aspect.code,
+                "code",
+                _("Aspect code %(code)s is used twice.") % {"code": aspect.code},
+            )
+        seen_aspects.add(aspect.code)
+        if aspect.weight < 0 or aspect.weight > 100:
+            add("aspect", aspect.code, "weight", _("An aspect weight must be between 0 and 100."))
+        if aspect.weight > 0 and not any(i.is_scored for i in aspect.indicators):
+            add(
+                "aspect",
+                aspect.code,
+                "weight",
+                _("Aspect %(code)s has weight %(weight)s but no indicator with a weight above 0.")
+                % {"code": aspect.code, "weight": _number(aspect.weight)},
+            )
+        for indicator in aspect.indicators:
+            code = indicator.code
+            if code in seen_indicators:
+                add(
+                    "indicator",
+                    code,
+                    "code",
+                    _("Indicator code %(code)s is used twice.") % {"code": code},
+                )
+            seen_indicators.add(code)
+            if indicator.weight < 0:
+                add("indicator", code, "weight", _("A weight cannot be negative."))
+            if indicator.type in ("teks", "url") and indicator.weight != 0:
+                add(
+                    "indicator",
+                    code,
+                    "weight",
+                    _("Indicator %(code)s of type %(type)s is never scored; its weight must be 0.")
+                    % {"code": code, "type": indicator.type},
+                )
+            if indicator.type == "pilihan" and not indicator.options:
+                add(
+                    "indicator",
+                    code,
+                    "options",
+                    _("Indicator %(code)s is a choice but has no options.") % {"code": code},
+                )
+            if indicator.type == "angka" and indicator.is_scored:
+                low, high = indicator.min_value, indicator.max_value
+                if low is None or high is None or high <= low:
+                    add(
+                        "indicator",
+                        code,
+                        "max_value",
+                        _("Indicator %(code)s is a scored number: give min and max with min < max.")
+                        % {"code": code},
+                    )
+            if indicator.type == "ya_tidak" and indicator.options:
+                codes = {o.code for o in indicator.options}
+                if codes != {"ya", "tidak"}:
+                    add(
+                        "indicator",
+                        code,
+                        "options",
+                        _(
+                            "Options of a yes/no indicator %(code)s must be exactly "
+                            "'ya' and 'tidak'."
+                        )
+                        % {"code": code},
+                    )
+            option_codes: set[str] = set()
+            for option in indicator.options:
+                if option.code in option_codes:
+                    add(
+                        "option",
+                        f"{code}/{option.code}",
+                        "code",
+                        _("Option %(option)s of indicator %(code)s is used twice.")
+                        % {"option": option.code, "code": code},
+                    )
+                option_codes.add(option.code)
+                if option.value < 0 or option.value > 100:
+                    add(
+                        "option",
+                        f"{code}/{option.code}",
+                        "value",
+                        _("An option value must be between 0 and 100."),
+                    )
+            if indicator.options and indicator.type not in ("pilihan", "ya_tidak"):
+                add(
+                    "indicator",
+                    code,
+                    "options",
+                    _("Only choice and yes/no indicators have options (%(code)s).")
+                    % {"code": code},
+                )
+    return problems
+
+
+def _number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+# --- scoring (DESIGN.md §3) ---------------------------------------------------------------
+def round_score(value: Fraction | Decimal | int | float) -> Decimal:
+    """Round half up to 2 decimals, exactly (80.005 → 80.01, 80.004999 → 80.00)."""
+    fraction = Fraction(value) if not isinstance(value, Fraction) else value
+    scaled = fraction * 100
+    floor = scaled.numerator // scaled.denominator
+    remainder = scaled - floor
+    rounded = floor + 1 if remainder >= Fraction(1, 2) else floor
+    return (Decimal(rounded) / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def indicator_score(indicator: IndicatorSpec, answer) -> Fraction | None:
+    """The 0–100 score of one answer; None when the indicator is not scored.
+
+    ``answer`` is "ya"/"tidak" for yes/no, an option code for a choice, a number (Decimal,
+    int or text with a comma or dot) for a number, and None when unanswered (scores 0).
+    """
+    if not indicator.is_scored or indicator.type not in SCORABLE:
+        return None
+    if answer is None or answer == "":
+        return Fraction(0)
+    if indicator.type == "ya_tidak":
+        if indicator.options:
+            values = {o.code: o.value for o in indicator.options}
+            return Fraction(values.get(str(answer).lower(), Decimal(0)))
+        return HUNDRED if str(answer).lower() == "ya" else Fraction(0)
+    if indicator.type == "pilihan":
+        values = {o.code: o.value for o in indicator.options}
+        return Fraction(values[answer]) if answer in values else Fraction(0)
+    try:
+        number = Fraction(parse_number(answer))
+    except ValueError:
+        return Fraction(0)
+    low, high = Fraction(indicator.min_value), Fraction(indicator.max_value)
+    share = (number - low) / (high - low)
+    return HUNDRED * min(max(share, Fraction(0)), Fraction(1))
+
+
+def aspect_score(aspect: AspectSpec, answers: dict) -> Fraction | None:
+    """Σ bᵢ·sᵢ / Σ bᵢ over the aspect's scored indicators; None when it has none."""
+    total_weight = Fraction(0)
+    total = Fraction(0)
+    for indicator in aspect.indicators:
+        score = indicator_score(indicator, answers.get(indicator.code))
+        if score is None:
+            continue
+        weight = Fraction(indicator.weight)
+        total_weight += weight
+        total += weight * score
+    if total_weight == 0:
+        return None
+    return total / total_weight
+
+
+def questionnaire_score(spec: QuestionnaireSpec, answers: dict) -> Fraction:
+    """Q = Σ Bₐ·Aₐ / Σ Bₐ over the aspects that have scored indicators."""
+    total_weight = Fraction(0)
+    total = Fraction(0)
+    for aspect in spec.aspects:
+        score = aspect_score(aspect, answers)
+        if score is None or aspect.weight == 0:
+            continue
+        weight = Fraction(aspect.weight)
+        total_weight += weight
+        total += weight * score
+    return total / total_weight if total_weight else Fraction(0)
+
+
+def parse_number(value) -> Decimal:
+    """A number typed by a person: "12", "12,5", "12.5", 12.5. Raises ValueError otherwise."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = str(value).strip().replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except Exception as error:  # noqa: BLE001
+        raise ValueError(value) from error
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
