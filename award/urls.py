@@ -117,6 +117,7 @@ admin.site.index_title = _("Data administration")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("", include(app_patterns)),
+    path("", include("evaluasi.urls")),
     *auth_patterns,
     path("admin/", admin.site.urls),
 ]

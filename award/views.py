@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -366,17 +366,30 @@ class UnitImportView(AdminRequired, View):
         return redirect("award:unit_import_job", pk=job.pk)
 
 
-class JobMixin(AdminRequired):
+class JobView(AdminRequired, View):
+    """The page of a long job: live progress (polled with htmx), then its preview or result.
+
+    Subclasses name the job ``kind``, their page ``template_name`` and their own ``url_name``.
+    """
+
+    kind: str = ""
+    template_name = ""
+    url_name = ""
+
     def get_job(self, pk) -> Job:
-        return get_object_or_404(Job, pk=pk, kind=Job.Kind.UNITS_IMPORT)
+        return get_object_or_404(Job, pk=pk, kind=self.kind)
 
-
-class UnitImportJobView(JobMixin, View):
-    template_name = "award/unit_import_job.html"
+    def extra_context(self, job: Job) -> dict:
+        return {}
 
     def get(self, request, pk):
         job = self.get_job(pk)
-        context = {"job": job, "state": selectors.job_state(job=job)}
+        context = {
+            "job": job,
+            "state": selectors.job_state(job=job),
+            "poll_url": reverse(self.url_name, args=[job.pk]),
+            **self.extra_context(job),
+        }
         if request.htmx:
             response = render(request, "award/_job_status.html", context)
             if job.is_finished:
@@ -386,12 +399,34 @@ class UnitImportJobView(JobMixin, View):
         return render(request, self.template_name, context)
 
 
-class UnitImportConfirmView(JobMixin, View):
+class JobConfirmView(AdminRequired, View):
+    """Confirms a checked job; a second click (or tab) is told so and changes nothing."""
+
+    kind: str = ""
+    url_name = ""
+
+    def confirm(self, job: Job) -> bool:
+        raise NotImplementedError
+
     def post(self, request, pk):
-        job = self.get_job(pk)
-        if not services.units_import_confirm(job=job):
+        job = get_object_or_404(Job, pk=pk, kind=self.kind)
+        if not self.confirm(job):
             messages.warning(request, _("This import was already confirmed or is not ready."))
-        return redirect("award:unit_import_job", pk=job.pk)
+        return redirect(self.url_name, pk=job.pk)
+
+
+class UnitImportJobView(JobView):
+    kind = Job.Kind.UNITS_IMPORT
+    template_name = "award/unit_import_job.html"
+    url_name = "award:unit_import_job"
+
+
+class UnitImportConfirmView(JobConfirmView):
+    kind = Job.Kind.UNITS_IMPORT
+    url_name = "award:unit_import_job"
+
+    def confirm(self, job):
+        return services.units_import_confirm(job=job)
 
 
 class UnitImportTemplateView(AdminRequired, View):

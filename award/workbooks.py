@@ -229,7 +229,9 @@ def sheet_read(
 _SHEET_RE = re.compile(r'<sheet\b[^>]*\bname="([^"]+)"[^>]*\br:id="([^"]+)"', re.S)
 _REL_RE = re.compile(r'<Relationship\b[^>]*\bId="([^"]+)"[^>]*\bTarget="([^"]+)"', re.S)
 _REL_RE_2 = re.compile(r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="([^"]+)"', re.S)
-_FORMULA_CELL_RE = re.compile(r'<c\b[^>]*\br="([A-Z]+\d+)"[^>]*>(.*?)</c>', re.S)
+_CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF_RE = re.compile(r'\br="([A-Z]+\d+)"')
+_VALUE_RE = re.compile(r"<v>[^<]+</v>")
 _MERGE_RE = re.compile(r'<mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 
 
@@ -250,8 +252,10 @@ def workbook_scan(data: bytes, sheets: list[str], problems: Problems) -> None:
                 path = target if target.startswith("xl/") else f"xl/{target}"
                 xml = archive.read(path).decode("utf-8", "replace")
                 label = name.strip().lower()
-                for ref, inner in _FORMULA_CELL_RE.findall(xml):
-                    if "<f" in inner and "<v>" not in inner and "<v " not in inner:
+                for attributes, inner in _CELL_RE.findall(xml):
+                    ref = _REF_RE.search(attributes)
+                    if ref and "<f" in inner and not _VALUE_RE.search(inner):
+                        ref = ref.group(1)
                         problems.error(
                             label,
                             ref,

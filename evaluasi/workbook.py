@@ -62,7 +62,7 @@ class ParsedQuestionnaire:
                     {
                         "code": aspect.code,
                         "name": aspect.name,
-                        "weight": str(aspect.weight.normalize()),
+                        "weight": format(aspect.weight.normalize(), "f"),
                         "indicators": len(aspect.indicators),
                         "scored": sum(1 for i in aspect.indicators if i.is_scored),
                     }
@@ -121,7 +121,8 @@ def _text(row: Row, column: str, problems: Problems, *, max_length: int, require
     return text
 
 
-def _code(row: Row, column: str, problems: Problems, seen: dict[str, int], what: str) -> str:
+def _code(row: Row, column: str, problems: Problems, seen: dict[str, int], duplicate: str) -> str:
+    """A code cell; ``duplicate`` is the message (with %(code)s and %(row)s) for a repeat."""
     code = _text(row, column, problems, max_length=32)
     if code and any(ch.isspace() for ch in code):
         problems.error(row.sheet, row.ref(column), _("A code cannot contain spaces."))
@@ -129,8 +130,7 @@ def _code(row: Row, column: str, problems: Problems, seen: dict[str, int], what:
         problems.error(
             row.sheet,
             row.ref(column),
-            _("%(what)s code '%(code)s' is duplicated; it already appears in row %(row)s.")
-            % {"what": what, "code": code, "row": seen[code]},
+            duplicate % {"code": code, "row": seen[code]},
         )
         return ""
     if code:
@@ -216,7 +216,13 @@ def questionnaire_parse(data: bytes, *, level_codes: set[str]) -> ParsedQuestion
     if aspects_table is not None:
         seen: dict[str, int] = {}
         for row in aspects_table.rows:
-            code = _code(row, "kode", problems, seen, _("Aspect"))
+            code = _code(
+                row,
+                "kode",
+                problems,
+                seen,
+                _("Aspect code '%(code)s' is duplicated; it already appears in row %(row)s."),
+            )
             name = _text(row, "nama", problems, max_length=255)
             weight = _decimal(row, "bobot", problems, low=0, high=100)
             description = row.text("deskripsi")
@@ -233,7 +239,13 @@ def questionnaire_parse(data: bytes, *, level_codes: set[str]) -> ParsedQuestion
         seen = {}
         for row in indicators_table.rows:
             aspect_code = row.text("aspek")
-            code = _code(row, "kode", problems, seen, _("Indicator"))
+            code = _code(
+                row,
+                "kode",
+                problems,
+                seen,
+                _("Indicator code '%(code)s' is duplicated; it already appears in row %(row)s."),
+            )
             question = _text(row, "pertanyaan", problems, max_length=5000)
             kind = row.text("tipe").lower()
             if kind not in TYPES:

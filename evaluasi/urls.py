@@ -1,0 +1,106 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class DirectionConverter:
+    regex = "naik|turun"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(DirectionConverter, "arah")
+
+app_name = "evaluasi"
+urlpatterns = [
+    path(
+        "periode/<int:year>/kuesioner/",
+        views.QuestionnaireListView.as_view(),
+        name="questionnaire_list",
+    ),
+    path(
+        "periode/<int:year>/kuesioner/impor/",
+        views.QuestionnaireImportView.as_view(),
+        name="questionnaire_import",
+    ),
+    path(
+        "periode/<int:year>/kuesioner/salin/",
+        views.QuestionnaireCopyView.as_view(),
+        name="questionnaire_copy",
+    ),
+    path(
+        "kuesioner/templat.xlsx",
+        views.QuestionnaireTemplateView.as_view(),
+        name="questionnaire_template",
+    ),
+    path(
+        "kuesioner/impor/<int:pk>/",
+        views.QuestionnaireImportJobView.as_view(),
+        name="questionnaire_import_job",
+    ),
+    path(
+        "kuesioner/impor/<int:pk>/konfirmasi/",
+        views.QuestionnaireImportConfirmView.as_view(),
+        name="questionnaire_import_confirm",
+    ),
+    path(
+        "kuesioner/<int:pk>/", views.QuestionnaireDetailView.as_view(), name="questionnaire_detail"
+    ),
+    path(
+        "kuesioner/<int:pk>/ekspor.xlsx",
+        views.QuestionnaireExportView.as_view(),
+        name="questionnaire_export",
+    ),
+    path(
+        "kuesioner/<int:pk>/pratinjau/",
+        views.QuestionnairePreviewView.as_view(),
+        name="questionnaire_preview",
+    ),
+    path(
+        "kuesioner/<int:pk>/terbitkan/",
+        views.QuestionnairePublishView.as_view(),
+        name="questionnaire_publish",
+    ),
+    path(
+        "kuesioner/<int:pk>/versi-baru/",
+        views.QuestionnaireNewVersionView.as_view(),
+        name="questionnaire_new_version",
+    ),
+    path(
+        "kuesioner/<int:pk>/hapus/",
+        views.QuestionnaireDeleteView.as_view(),
+        name="questionnaire_delete",
+    ),
+    path("kuesioner/<int:pk>/aspek/tambah/", views.AspectAddView.as_view(), name="aspect_add"),
+    path("kuesioner/aspek/<int:pk>/ubah/", views.AspectEditView.as_view(), name="aspect_edit"),
+    path("kuesioner/aspek/<int:pk>/hapus/", views.AspectDeleteView.as_view(), name="aspect_delete"),
+    path(
+        "kuesioner/aspek/<int:pk>/<arah:direction>/",
+        views.AspectMoveView.as_view(),
+        name="aspect_move",
+    ),
+    path(
+        "kuesioner/aspek/<int:pk>/indikator/tambah/",
+        views.IndicatorCreateView.as_view(),
+        name="indicator_create",
+    ),
+    path(
+        "kuesioner/indikator/<int:pk>/ubah/",
+        views.IndicatorEditView.as_view(),
+        name="indicator_edit",
+    ),
+    path(
+        "kuesioner/indikator/<int:pk>/hapus/",
+        views.IndicatorDeleteView.as_view(),
+        name="indicator_delete",
+    ),
+    path(
+        "kuesioner/indikator/<int:pk>/<arah:direction>/",
+        views.IndicatorMoveView.as_view(),
+        name="indicator_move",
+    ),
+]
