@@ -73,6 +73,72 @@ MATRIX = {
         {},
         ADMIN_ONLY_POST_REDIRECT,
     ),
+    # Questionnaires (evaluasi): the admin's editor.
+    "evaluasi:questionnaire_list": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "evaluasi:questionnaire_import": ("post", lambda w: {"year": w["period"].year}, {}, ADMIN_ONLY),
+    "evaluasi:questionnaire_copy": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:questionnaire_template": ("get", None, None, ADMIN_ONLY),
+    "evaluasi:questionnaire_import_job": ("get", lambda w: {"pk": w["q_job"].pk}, None, ADMIN_ONLY),
+    "evaluasi:questionnaire_import_confirm": (
+        "post",
+        lambda w: {"pk": w["q_job"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:questionnaire_detail": ("get", lambda w: {"pk": w["q"].pk}, None, ADMIN_ONLY),
+    "evaluasi:questionnaire_export": ("get", lambda w: {"pk": w["q"].pk}, None, ADMIN_ONLY),
+    "evaluasi:questionnaire_preview": ("get", lambda w: {"pk": w["q"].pk}, None, ADMIN_ONLY),
+    "evaluasi:questionnaire_publish": (
+        "post",
+        lambda w: {"pk": w["q"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:questionnaire_new_version": (
+        "post",
+        lambda w: {"pk": w["q"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:questionnaire_delete": (
+        "post",
+        lambda w: {"pk": w["q"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:aspect_add": ("post", lambda w: {"pk": w["q"].pk}, {}, ADMIN_ONLY),
+    "evaluasi:aspect_edit": ("post", lambda w: {"pk": w["aspect"].pk}, {}, ADMIN_ONLY),
+    "evaluasi:aspect_delete": (
+        "post",
+        lambda w: {"pk": w["aspect"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:aspect_move": (
+        "post",
+        lambda w: {"pk": w["aspect"].pk, "direction": "turun"},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:indicator_create": ("get", lambda w: {"pk": w["aspect"].pk}, None, ADMIN_ONLY),
+    "evaluasi:indicator_edit": ("get", lambda w: {"pk": w["indicator"].pk}, None, ADMIN_ONLY),
+    "evaluasi:indicator_delete": (
+        "post",
+        lambda w: {"pk": w["indicator"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:indicator_move": (
+        "post",
+        lambda w: {"pk": w["indicator"].pk, "direction": "naik"},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
     "login": (
         "get",
         None,
@@ -131,7 +197,18 @@ def test_every_route_has_an_entry():
 
 @pytest.fixture
 def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user):
+    from evaluasi.defaults import default_workbook_path
+    from evaluasi.services import questionnaire_import
+
+    q = questionnaire_import(data=default_workbook_path("desa").read_bytes(), period=period)
+    aspect = q.aspects.first()
     return {
+        "q": q,
+        "aspect": aspect,
+        "indicator": aspect.indicators.first(),
+        "q_job": Job.objects.create(
+            kind=Job.Kind.QUESTIONNAIRE_IMPORT, created_by=admin_user, params={"period": period.pk}
+        ),
         "unit_a": unit_a,
         "unit_b": unit_b,
         "period": period,

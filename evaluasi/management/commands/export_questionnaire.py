@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--period", type=int, required=True)
         parser.add_argument("--level", required=True)
         parser.add_argument("--out", required=True)
-        parser.add_argument("--version", type=int, help="default: the latest version")
+        parser.add_argument("--questionnaire-version", type=int, help="default: the latest version")
 
     def handle(self, *args, **options):
         period = Period.objects.filter(year=options["period"]).first()
@@ -24,8 +24,8 @@ class Command(BaseCommand):
         if level is None:
             raise CommandError(_("Unknown level '%(value)s'.") % {"value": options["level"]})
         questionnaires = Questionnaire.objects.filter(period=period, level=level)
-        if options["version"]:
-            questionnaires = questionnaires.filter(version=options["version"])
+        if options["questionnaire_version"]:
+            questionnaires = questionnaires.filter(version=options["questionnaire_version"])
         questionnaire = questionnaires.order_by("-version").first()
         if questionnaire is None:
             raise CommandError(_("No questionnaire for that period and level."))
