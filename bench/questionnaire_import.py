@@ -1,7 +1,7 @@
 """Questionnaire import speed (Questionnaires issue): a workbook with 1,000 indicators must
 import in under 3 s.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ppid .venv/bin/python bench/questionnaire_import.py
+    DATABASE_URL=postgres://postgres@127.0.0.1/ppid .venv/bin/python bench/questionnaire_import.py
 
 Prints, for the same workbook and in the same run: the baseline (openpyxl read-only, touching
 every cell: the least any reader can do), the check alone (what the preview costs) and the
@@ -91,11 +91,11 @@ def best_of(runs, fn):
 
 def main():
     with scratch_database():
+        from django.utils import timezone
         from openpyxl import load_workbook
 
         from award.models import Level
         from award.services import period_create, period_default_dates
-        from django.utils import timezone
         from evaluasi.services import questionnaire_import
         from evaluasi.workbook import questionnaire_parse
 

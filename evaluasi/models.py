@@ -80,7 +80,10 @@ class Questionnaire(models.Model):
 
 class Aspect(models.Model):
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="aspects"
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.CASCADE,
+        related_name="aspects",
     )
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=255)
@@ -107,9 +110,14 @@ class Aspect(models.Model):
 
 class Indicator(models.Model):
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="indicators"
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
     )
-    aspect = models.ForeignKey(Aspect, on_delete=models.CASCADE, related_name="indicators")
+    aspect = models.ForeignKey(
+        Aspect, verbose_name=_("aspect"), on_delete=models.CASCADE, related_name="indicators"
+    )
     code = models.CharField(_("code"), max_length=32)
     question = models.TextField(_("question"))
     type = models.CharField(_("type"), max_length=16, choices=IndicatorType.choices)
@@ -147,7 +155,9 @@ class Indicator(models.Model):
 
 
 class Option(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="options")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="options"
+    )
     code = models.CharField(_("code"), max_length=32)
     label = models.CharField(_("label"), max_length=500)
     value = models.DecimalField(

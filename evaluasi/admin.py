@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import Aspect, Indicator, Option, Questionnaire
+
+
+class AspectInline(admin.TabularInline):
+    model = Aspect
+    extra = 0
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["title", "period", "level", "version", "status"]
+    list_filter = ["period", "level", "status"]
+    inlines = [AspectInline]
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "questionnaire", "aspect", "type", "weight", "evidence"]
+    list_filter = ["questionnaire__period", "questionnaire__level", "type"]
+    search_fields = ["code", "question"]
+    inlines = [OptionInline]
