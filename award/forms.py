@@ -22,9 +22,14 @@ class StyledMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self):
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if "class" in widget.attrs:
+                continue
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
@@ -79,6 +84,8 @@ class PeriodForm(StyledMixin, forms.ModelForm):
             "finalist_minimum",
             "finalist_count",
             "tie_policy",
+            "hide_saq_score",
+            "reminder_days",
         ]
         widgets = {name: DateTimeInput() for name in DATE_FIELDS}
 

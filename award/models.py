@@ -228,6 +228,16 @@ class Period(models.Model):
     tie_policy = models.CharField(
         _("tie policy"), max_length=16, choices=TiePolicy.choices, default="unique"
     )
+    hide_saq_score = models.BooleanField(
+        _("hide the SAQ score from operators until publication"), default=False
+    )
+    reminder_days = models.CharField(
+        _("reminder days before the SAQ deadline"),
+        max_length=50,
+        default="7,3,1",
+        blank=True,
+        help_text=_("Comma-separated, e.g. 7,3,1. Empty: no automatic reminders."),
+    )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -329,8 +339,18 @@ class Period(models.Model):
         ):
             if upper is not None and lower is not None and lower >= upper:
                 add(lower_name, _("Qualification thresholds must decrease from top to bottom."))
+        try:
+            self.reminder_day_list()
+        except ValueError:
+            add("reminder_days", _("Write whole numbers of days separated by commas, e.g. 7,3,1."))
         if errors:
             raise ValidationError(errors)
+
+    def reminder_day_list(self) -> list[int]:
+        days = [int(part) for part in self.reminder_days.replace(" ", "").split(",") if part]
+        if any(day < 0 for day in days):
+            raise ValueError(self.reminder_days)
+        return sorted(set(days), reverse=True)
 
     def qualification_for(self, score: Decimal) -> str:
         """The qualification label of a rounded score under this period's thresholds."""
@@ -450,6 +470,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         UNITS_IMPORT = "units_import", _("Unit import")
         QUESTIONNAIRE_IMPORT = "questionnaire_import", _("Questionnaire import")
+        ANSWERS_IMPORT = "answers_import", _("Answers import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

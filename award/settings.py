@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -130,6 +131,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Makassar"
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Reminder emails N days before each unit's SAQ deadline (Period.reminder_days).
+    "saq-reminders": {
+        "task": "evaluasi.reminders_due",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Job progress lives in the cache so that a worker inside a long transaction can still report
 # it. With Redis configured the cache is shared by every web process and worker.

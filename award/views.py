@@ -74,12 +74,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             context["levels"] = selectors.level_unit_counts()
             context["recent_jobs"] = Job.objects.select_related("created_by")[:5]
         if roles["operator"]:
+            from evaluasi.selectors import operator_saq_cards
+
             units = list(selectors.units_for_operator(user=user))
-            if active:
-                for unit in units:
-                    unit.saq_deadline = selectors.period_saq_deadline(period=active, unit=unit)
-                    unit.saq_open = selectors.period_saq_is_open(period=active, unit=unit)
-            context["operator_units"] = units
+            context["operator_units"] = operator_saq_cards(period=active, units=units)
         if roles["jury"]:
             context["jury_periods"] = selectors.periods_for_jury(user=user)
         return context

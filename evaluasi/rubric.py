@@ -290,3 +290,56 @@ def parse_number(value) -> Decimal:
     if not number.is_finite():
         raise ValueError(value)
     return number
+
+
+# --- answers ------------------------------------------------------------------------------
+MAX_NUMBER = Decimal("1000000000000")
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its indicator; the message is for the operator."""
+
+
+def answer_normalise(indicator: IndicatorSpec, raw) -> str:
+    """The stored form of an answer typed by a person, or AnswerError saying what is wrong.
+
+    Empty input clears the answer. ``ya_tidak`` takes ya/tidak (or its option codes),
+    ``pilihan`` an option code, ``angka`` a number with a comma or dot (not below the
+    indicator's minimum; above the maximum is accepted and scores full marks), ``url`` a web
+    address, ``teks`` anything.
+    """
+    text = "" if raw is None else str(raw).strip()
+    if text == "":
+        return ""
+    if indicator.type == "ya_tidak":
+        allowed = [o.code for o in indicator.options] or ["ya", "tidak"]
+        if text.lower() not in allowed:
+            raise AnswerError(_("Choose %(choices)s.") % {"choices": _(" or ").join(allowed)})
+        return text.lower()
+    if indicator.type == "pilihan":
+        codes = [o.code for o in indicator.options]
+        if text not in codes:
+            raise AnswerError(
+                _("'%(value)s' is not one of the options (%(codes)s).")
+                % {"value": text, "codes": ", ".join(codes)}
+            )
+        return text
+    if indicator.type == "angka":
+        try:
+            number = parse_number(text)
+        except ValueError:
+            raise AnswerError(
+                _("'%(value)s' is not a number; write digits, e.g. 12 or 12,5.") % {"value": text}
+            ) from None
+        if indicator.min_value is not None and number < indicator.min_value:
+            raise AnswerError(
+                _("The number cannot be below %(min)s.") % {"min": _number(indicator.min_value)}
+            )
+        if abs(number) > MAX_NUMBER:
+            raise AnswerError(_("The number is too large."))
+        return format(number.normalize(), "f")
+    if indicator.type == "url":
+        if not (text.startswith("http://") or text.startswith("https://")) or " " in text:
+            raise AnswerError(_("Write a full web address starting with https://."))
+        return text[:1000]
+    return text[:10000]

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
 
-from award.models import Period
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Aspect, Indicator, Questionnaire
-from .rubric import AspectSpec, IndicatorSpec, OptionSpec, QuestionnaireSpec, spec_problems
+from award.models import Period, Unit
+
+from .models import Answer, Aspect, Evidence, Indicator, Questionnaire, Submission
+from .rubric import (
+    AspectSpec,
+    IndicatorSpec,
+    OptionSpec,
+    QuestionnaireSpec,
+    questionnaire_score,
+    round_score,
+    spec_problems,
+)
 
 
 def questionnaire_with_content(*, pk: int) -> Questionnaire:
@@ -81,3 +92,171 @@ def questionnaire_active(*, period: Period, level) -> Questionnaire | None:
 
 def period_previous(*, period: Period) -> Period | None:
     return Period.objects.filter(year__lt=period.year).order_by("-year").first()
+
+
+# === the SAQ ==============================================================================
+@dataclass
+class MissingItem:
+    indicator: Indicator
+    aspect: Aspect
+    step: str
+    what: str  # "answer" or "evidence"
+
+
+def submission_answers(*, submission: Submission) -> dict[int, Answer]:
+    return {a.indicator_id: a for a in submission.answers.all()}
+
+
+def submission_evidence(*, submission: Submission) -> dict[int, list[Evidence]]:
+    grouped: dict[int, list[Evidence]] = {}
+    for evidence in submission.evidence.all():
+        grouped.setdefault(evidence.indicator_id, []).append(evidence)
+    return grouped
+
+
+def step_name(aspect: Aspect) -> str:
+    """The wizard step of an aspect (its position, so codes with dots stay out of URLs)."""
+    return f"aspek-{aspect.order}-{aspect.pk}"
+
+
+def submission_missing(*, submission: Submission) -> list[MissingItem]:
+    """Every required answer and required evidence still missing, in questionnaire order."""
+    questionnaire = questionnaire_with_content(pk=submission.questionnaire_id)
+    answers = submission_answers(submission=submission)
+    evidence = submission_evidence(submission=submission)
+    missing = []
+    for aspect in questionnaire.aspects.all():
+        for indicator in aspect.indicators.all():
+            answer = answers.get(indicator.pk)
+            if indicator.required and not (answer and answer.value):
+                missing.append(MissingItem(indicator, aspect, step_name(aspect), "answer"))
+            if indicator.evidence == "wajib" and not evidence.get(indicator.pk):
+                missing.append(MissingItem(indicator, aspect, step_name(aspect), "evidence"))
+    return missing
+
+
+def submission_progress(*, submission: Submission | None, questionnaire=None) -> dict:
+    """Answered / required counts and missing evidence, for the dashboard and the wizard."""
+    questionnaire = questionnaire or (submission.questionnaire if submission else None)
+    if questionnaire is None:
+        return {"required": 0, "answered": 0, "evidence_missing": 0, "percent": 0}
+    required = Indicator.objects.filter(questionnaire=questionnaire, required=True)
+    required_count = required.count()
+    answered = 0
+    evidence_missing = Indicator.objects.filter(
+        questionnaire=questionnaire, evidence="wajib"
+    ).count()
+    if submission is not None:
+        answered = (
+            Answer.objects.filter(submission=submission, indicator__in=required)
+            .exclude(value="")
+            .count()
+        )
+        evidence_missing -= (
+            Evidence.objects.filter(submission=submission, indicator__evidence="wajib")
+            .values("indicator")
+            .distinct()
+            .count()
+        )
+    percent = round(100 * answered / required_count) if required_count else 100
+    return {
+        "required": required_count,
+        "answered": answered,
+        "evidence_missing": evidence_missing,
+        "percent": percent,
+    }
+
+
+def submission_score(*, submission: Submission) -> Decimal:
+    """The SAQ score (DESIGN.md §3) of a submission's current answers, rounded half up."""
+    spec = _cached_spec(submission.questionnaire_id)
+    codes = dict(
+        Indicator.objects.filter(questionnaire_id=submission.questionnaire_id).values_list(
+            "pk", "code"
+        )
+    )
+    answers = {codes[a.indicator_id]: a.value for a in submission.answers.all()}
+    return round_score(questionnaire_score(spec, answers))
+
+
+def submission_score_visible(*, submission: Submission) -> bool:
+    """Operators see their SAQ score once submitted, unless the period hides it."""
+    return submission.is_submitted and not submission.period.hide_saq_score
+
+
+_SPEC_CACHE: dict[tuple[int, object], QuestionnaireSpec] = {}
+
+
+def _cached_spec(questionnaire_id: int) -> QuestionnaireSpec:
+    questionnaire = Questionnaire.objects.only("pk", "updated_at").get(pk=questionnaire_id)
+    key = (questionnaire.pk, questionnaire.updated_at)
+    spec = _SPEC_CACHE.get(key)
+    if spec is None:
+        if len(_SPEC_CACHE) > 64:
+            _SPEC_CACHE.clear()
+        spec = _SPEC_CACHE[key] = questionnaire_spec(questionnaire=questionnaire)
+    return spec
+
+
+def participation(*, period: Period) -> dict:
+    """Per level: units not started / in progress / submitted, and each unit's state."""
+    units = list(
+        Unit.objects.filter(active=True)
+        .select_related("level", "parent")
+        .order_by("level__order", "parent__name", "name")
+    )
+    submissions = {
+        s.unit_id: s
+        for s in Submission.objects.filter(period=period).annotate(
+            answered=Count("answers", filter=~Q(answers__value=""))
+        )
+    }
+    levels: dict[str, dict] = {}
+    rows = []
+    for unit in units:
+        submission = submissions.get(unit.pk)
+        if submission is None or (not submission.is_submitted and submission.answered == 0):
+            state = "not_started"
+        elif submission.is_submitted:
+            state = "submitted"
+        else:
+            state = "in_progress"
+        level = levels.setdefault(
+            unit.level.code,
+            {"level": unit.level, "not_started": 0, "in_progress": 0, "submitted": 0, "total": 0},
+        )
+        level[state] += 1
+        level["total"] += 1
+        rows.append({"unit": unit, "submission": submission, "state": state})
+    for level in levels.values():
+        total = level["total"] or 1
+        for state in ("not_started", "in_progress", "submitted"):
+            level[f"{state}_percent"] = round(100 * level[state] / total)
+    return {"levels": list(levels.values()), "rows": rows}
+
+
+def operator_saq_cards(*, period: Period | None, units: list[Unit]) -> list[Unit]:
+    """Each unit with its SAQ state in ``period`` for the operator's dashboard."""
+    from award.selectors import period_saq_deadline, period_saq_is_open
+
+    if period is None:
+        return units
+    submissions = {
+        s.unit_id: s
+        for s in Submission.objects.filter(period=period, unit__in=units).select_related("period")
+    }
+    for unit in units:
+        unit.saq_deadline = period_saq_deadline(period=period, unit=unit)
+        unit.saq_open = period_saq_is_open(period=period, unit=unit)
+        unit.submission = submissions.get(unit.pk)
+        questionnaire = (
+            unit.submission.questionnaire
+            if unit.submission
+            else questionnaire_active(period=period, level=unit.level)
+        )
+        unit.questionnaire = questionnaire
+        unit.progress = submission_progress(submission=unit.submission, questionnaire=questionnaire)
+        unit.score_visible = bool(
+            unit.submission and submission_score_visible(submission=unit.submission)
+        )
+    return units

@@ -3,21 +3,54 @@
 from __future__ import annotations
 
 import logging
+import urllib.error
+import urllib.request
+import uuid
+import zipfile
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from award.models import Job, Level, Period
+from award.models import Job, Level, Period, Unit
+from award.selectors import period_saq_deadline, period_saq_is_open
 from award.services import job_create, job_finish, job_progress_set
+from award.workbooks import Problems, cell_text
 
-from .models import Aspect, Indicator, Option, Questionnaire
-from .rubric import QuestionnaireSpec, spec_problems
-from .selectors import period_previous, questionnaire_spec
-from .workbook import questionnaire_parse
+from .models import (
+    Answer,
+    Aspect,
+    Evidence,
+    Indicator,
+    Option,
+    Questionnaire,
+    ReminderLog,
+    Submission,
+    SubmissionEvent,
+)
+from .rubric import (
+    AnswerError,
+    IndicatorSpec,
+    OptionSpec,
+    QuestionnaireSpec,
+    answer_normalise,
+    spec_problems,
+)
+from .selectors import (
+    period_previous,
+    questionnaire_active,
+    questionnaire_spec,
+    submission_missing,
+    submission_score,
+)
+from .workbook import answers_parse, questionnaire_parse
 
 logger = logging.getLogger(__name__)
 
@@ -344,3 +377,600 @@ def indicator_delete(*, indicator: Indicator) -> None:
 def indicator_move(*, indicator: Indicator, direction: str) -> None:
     _ensure_editable(indicator.questionnaire)
     _move(indicator.aspect.indicators.all(), indicator, direction)
+
+
+# === the SAQ ==============================================================================
+@dataclass
+class AnswerResult:
+    answer: Answer | None
+    conflict: Answer | None = None  # the stored answer that a stale save would overwrite
+
+
+def submission_start(*, period: Period, unit: Unit) -> Submission:
+    """The unit's submission for the period, created on first use with the active questionnaire."""
+    submission = Submission.objects.filter(period=period, unit=unit).first()
+    if submission:
+        return submission
+    questionnaire = questionnaire_active(period=period, level=unit.level)
+    if questionnaire is None:
+        raise ValidationError(
+            _("There is no published questionnaire for level %(level)s in %(period)s yet.")
+            % {"level": unit.level.name, "period": period.name}
+        )
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(period=period, unit=unit, questionnaire=questionnaire)
+    except IntegrityError:  # two operators opened it at the same moment
+        return Submission.objects.get(period=period, unit=unit)
+
+
+def submission_check_editable(*, submission: Submission, moment=None) -> None:
+    """Raise ValidationError (in Indonesian) unless the unit may still change its SAQ now."""
+    if submission.is_submitted:
+        raise ValidationError(
+            _("The SAQ has been submitted and is locked. Ask the administrator to reopen it.")
+        )
+    moment = moment or timezone.now()
+    if not period_saq_is_open(period=submission.period, unit=submission.unit, moment=moment):
+        deadline = period_saq_deadline(period=submission.period, unit=submission.unit)
+        if moment < submission.period.saq_open:
+            raise ValidationError(
+                _("The SAQ opens on %(date)s WITA.")
+                % {
+                    "date": timezone.localtime(submission.period.saq_open).strftime(
+                        "%d-%m-%Y %H:%M"
+                    )
+                }
+            )
+        raise ValidationError(
+            _("The SAQ deadline (%(date)s WITA) has passed; answers can no longer change.")
+            % {"date": timezone.localtime(deadline).strftime("%d-%m-%Y %H:%M")}
+        )
+
+
+def _indicator_spec(indicator: Indicator) -> IndicatorSpec:
+    return IndicatorSpec(
+        code=indicator.code,
+        question=indicator.question,
+        type=indicator.type,
+        weight=indicator.weight,
+        min_value=indicator.min_value,
+        max_value=indicator.max_value,
+        options=[OptionSpec(o.code, o.label, o.value) for o in indicator.options.all()],
+    )
+
+
+def answer_clean(*, indicator: Indicator, raw) -> str:
+    try:
+        return answer_normalise(_indicator_spec(indicator), raw)
+    except AnswerError as error:
+        raise ValidationError(str(error)) from None
+
+
+def answer_save(
+    *, submission: Submission, indicator: Indicator, raw, version: int | None, user, moment=None
+) -> AnswerResult:
+    """Save one answer unless someone else changed it since ``version`` was read.
+
+    A stale save whose value differs from the stored one is not written: the stored answer is
+    returned as ``conflict`` so the user can choose. Saving the value already stored is not a
+    conflict.
+    """
+    submission_check_editable(submission=submission, moment=moment)
+    if indicator.questionnaire_id != submission.questionnaire_id:
+        raise ValidationError(_("This indicator is not part of the unit's questionnaire."))
+    value = answer_clean(indicator=indicator, raw=raw)
+    current = Answer.objects.filter(submission=submission, indicator=indicator).first()
+    if current is None:
+        if value == "" and not version:
+            return AnswerResult(answer=None)
+        try:
+            with transaction.atomic():
+                answer = Answer.objects.create(
+                    submission=submission, indicator=indicator, value=value, updated_by=user
+                )
+        except IntegrityError:
+            current = Answer.objects.get(submission=submission, indicator=indicator)
+            if current.value == value:
+                return AnswerResult(answer=current)
+            return AnswerResult(answer=None, conflict=current)
+        Submission.objects.filter(pk=submission.pk).update(updated_at=timezone.now())
+        return AnswerResult(answer=answer)
+    if current.value == value:
+        return AnswerResult(answer=current)
+    if version is not None and int(version) != current.version:
+        return AnswerResult(answer=None, conflict=current)
+    updated = Answer.objects.filter(pk=current.pk, version=current.version).update(
+        value=value, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+    )
+    current.refresh_from_db()
+    if not updated:
+        return AnswerResult(answer=None, conflict=current)
+    Submission.objects.filter(pk=submission.pk).update(updated_at=timezone.now())
+    return AnswerResult(answer=current)
+
+
+EVIDENCE_TYPES = {
+    ".pdf": ("pdf", "application/pdf"),
+    ".jpg": ("jpeg", "image/jpeg"),
+    ".jpeg": ("jpeg", "image/jpeg"),
+    ".png": ("png", "image/png"),
+    ".docx": (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ".xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def evidence_sniff(head: bytes, names_in_zip: set[str] | None = None) -> str | None:
+    """The kind of a file from its first bytes (and, for Office files, its zip entries)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04") and names_in_zip is not None:
+        if "word/document.xml" in names_in_zip:
+            return "docx"
+        if "xl/workbook.xml" in names_in_zip:
+            return "xlsx"
+    return None
+
+
+def evidence_safe_name(name: str) -> str:
+    """The last path component, made safe; never empty, never a path."""
+    base = name.replace("\\", "/").split("/")[-1]
+    safe = get_valid_filename(base.strip(". ")) if base.strip(". ") else ""
+    return (safe or "bukti")[-120:]
+
+
+def evidence_add_file(*, submission: Submission, indicator: Indicator, upload, user) -> Evidence:
+    submission_check_editable(submission=submission)
+    name = evidence_safe_name(upload.name or "")
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in EVIDENCE_TYPES:
+        raise ValidationError(
+            _("“%(name)s”: only PDF, JPG, PNG, DOCX and XLSX files are accepted.") % {"name": name}
+        )
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
+            % {"name": name, "size": round(upload.size / 1048576, 1), "limit": limit // 1048576}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    names = None
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        upload.seek(0)
+    kind, content_type = EVIDENCE_TYPES[extension]
+    if evidence_sniff(head, names) != kind:
+        raise ValidationError(
+            _("The content of “%(name)s” is not a %(kind)s file. Upload the real document.")
+            % {"name": name, "kind": kind.upper()}
+        )
+    evidence = Evidence(
+        submission=submission,
+        indicator=indicator,
+        kind=Evidence.Kind.FILE,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    evidence.file.save(f"{uuid.uuid4().hex[:12]}-{name}", upload, save=False)
+    evidence.save()
+    return evidence
+
+
+def evidence_add_url(*, submission: Submission, indicator: Indicator, url: str, user) -> Evidence:
+    from .tasks import evidence_link_check_task
+
+    submission_check_editable(submission=submission)
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(
+            _("“%(url)s” is not a valid web address; start it with https://.") % {"url": url}
+        ) from None
+    evidence = Evidence.objects.create(
+        submission=submission,
+        indicator=indicator,
+        kind=Evidence.Kind.URL,
+        url=url[:1000],
+        uploaded_by=user,
+    )
+    transaction.on_commit(lambda: evidence_link_check_task.delay(evidence.pk))
+    return evidence
+
+
+def evidence_delete(*, evidence: Evidence) -> None:
+    submission_check_editable(submission=evidence.submission)
+    if evidence.file:
+        evidence.file.delete(save=False)
+    evidence.delete()
+
+
+def evidence_link_check(*, evidence_id: int, timeout: float = 10) -> str:
+    """Mark a link as reachable or not, for the jury to see. Never raises on network errors."""
+    evidence = Evidence.objects.filter(pk=evidence_id, kind=Evidence.Kind.URL).first()
+    if evidence is None:
+        return ""
+    status = Evidence.LinkStatus.BROKEN
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, validated on entry
+        evidence.url, method="GET", headers={"User-Agent": "PPID-Award-link-check/1.0"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            if response.status < 400:
+                status = Evidence.LinkStatus.OK
+    except (urllib.error.URLError, OSError, ValueError):
+        status = Evidence.LinkStatus.BROKEN
+    Evidence.objects.filter(pk=evidence_id).update(
+        link_status=status, link_checked_at=timezone.now()
+    )
+    return status
+
+
+def submission_submit(*, submission: Submission, user, moment=None) -> Submission:
+    """Lock the SAQ after checking that every required answer and evidence is there.
+
+    A second click finds it already submitted and says so; nothing changes twice.
+    """
+    if submission.is_submitted:
+        raise ValidationError(_("This SAQ was already submitted."))
+    submission_check_editable(submission=submission, moment=moment)
+    missing = submission_missing(submission=submission)
+    if missing:
+        raise ValidationError(
+            _("%(count)s required answers or evidence are still missing.") % {"count": len(missing)}
+        )
+    now = timezone.now()
+    score = submission_score(submission=submission)
+    with transaction.atomic():
+        claimed = Submission.objects.filter(
+            pk=submission.pk, status=Submission.Status.DRAFT
+        ).update(
+            status=Submission.Status.SUBMITTED,
+            submitted_at=now,
+            submitted_by=user,
+            saq_score=score,
+            updated_at=now,
+        )
+        if not claimed:
+            raise ValidationError(_("This SAQ was already submitted."))
+        SubmissionEvent.objects.create(
+            submission=submission, kind=SubmissionEvent.Kind.SUBMITTED, user=user
+        )
+    submission.refresh_from_db()
+    return submission
+
+
+def submission_reopen(*, submission: Submission, reason: str, user) -> Submission:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for reopening."))
+    with transaction.atomic():
+        updated = Submission.objects.filter(
+            pk=submission.pk, status=Submission.Status.SUBMITTED
+        ).update(status=Submission.Status.DRAFT, submitted_at=None, saq_score=None)
+        if not updated:
+            raise ValidationError(_("This SAQ is not submitted, so it is already open."))
+        SubmissionEvent.objects.create(
+            submission=submission,
+            kind=SubmissionEvent.Kind.REOPENED,
+            reason=reason[:500],
+            user=user,
+        )
+    submission.refresh_from_db()
+    return submission
+
+
+# --- offline filling: answers workbook ----------------------------------------------------
+@dataclass
+class AnswersPlan:
+    problems: Problems
+    submission: Submission | None = None
+    changes: list[dict] = field(default_factory=list)  # code, question, old, new
+    urls: list[tuple[Indicator, str]] = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # indicator -> normalised value
+
+    def summary(self) -> dict:
+        return {
+            "unit": self.submission.unit.name if self.submission else "",
+            "changes": self.changes,
+            "urls": [{"code": i.code, "url": url} for i, url in self.urls],
+            **self.problems.as_lists(),
+        }
+
+
+def answers_import_check(*, data: bytes, submission: Submission | None = None) -> AnswersPlan:
+    """Check an answers workbook; with ``submission`` it must be for that unit and period."""
+    parsed = answers_parse(data)
+    plan = AnswersPlan(problems=parsed.problems)
+    problems = parsed.problems
+    if problems.errors:
+        return plan
+    target = (
+        Submission.objects.filter(unit__code=parsed.unit_code, period__year=parsed.year)
+        .select_related("unit", "period")
+        .first()
+    )
+    if submission is not None and (
+        parsed.unit_code != submission.unit.code or parsed.year != submission.period.year
+    ):
+        problems.error(
+            "pengaturan",
+            "B2",
+            _(
+                "This workbook is for unit %(code)s, period %(year)s; you are filling "
+                "%(unit)s, period %(period)s. Download this unit's own workbook."
+            )
+            % {
+                "code": parsed.unit_code,
+                "year": parsed.year,
+                "unit": submission.unit.code,
+                "period": submission.period.year,
+            },
+        )
+        return plan
+    if target is None:
+        unit = Unit.objects.filter(code=parsed.unit_code).first()
+        period = Period.objects.filter(year=parsed.year).first()
+        if unit is None or period is None:
+            problems.error(
+                "pengaturan",
+                "B2",
+                _("Unit %(code)s or period %(year)s does not exist.")
+                % {"code": parsed.unit_code, "year": parsed.year},
+            )
+            return plan
+        try:
+            target = submission_start(period=period, unit=unit)
+        except ValidationError as error:
+            problems.error("pengaturan", "B3", error.messages[0])
+            return plan
+    plan.submission = target
+    try:
+        submission_check_editable(submission=target)
+    except ValidationError as error:
+        problems.error("pengaturan", "B3", error.messages[0])
+        return plan
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(questionnaire_id=target.questionnaire_id)
+        .prefetch_related("options")
+        .order_by("aspect__order", "order")
+    }
+    current = {a.indicator_id: a.value for a in target.answers.all()}
+    existing_urls = set(target.evidence.filter(kind="url").values_list("indicator_id", "url"))
+    url_validator = URLValidator(schemes=["http", "https"])
+    for item in parsed.rows:
+        row = item["row"]
+        indicator = indicators.get(item["code"])
+        if indicator is None:
+            problems.error(
+                row.sheet,
+                row.ref("indikator"),
+                _("Indicator '%(code)s' is not in this unit's questionnaire.")
+                % {"code": item["code"]},
+            )
+            continue
+        raw = item["value"] if indicator.type == "angka" else cell_text(item["value"])
+        try:
+            value = answer_normalise(_indicator_spec(indicator), raw)
+        except AnswerError as error:
+            problems.error(row.sheet, row.ref("jawaban"), str(error))
+            continue
+        if item["url"]:
+            try:
+                url_validator(item["url"])
+            except ValidationError:
+                problems.error(
+                    row.sheet,
+                    row.ref("bukti_url"),
+                    _("“%(url)s” is not a valid web address; start it with https://.")
+                    % {"url": item["url"]},
+                )
+                continue
+            if (indicator.pk, item["url"]) not in existing_urls:
+                plan.urls.append((indicator, item["url"]))
+        old = current.get(indicator.pk, "")
+        if value != old:
+            plan.values[indicator] = value
+            plan.changes.append(
+                {
+                    "code": indicator.code,
+                    "question": indicator.question[:120],
+                    "old": old,
+                    "new": value,
+                }
+            )
+    return plan
+
+
+def answers_import_apply(
+    *, data: bytes, user, submission: Submission | None = None, submit: bool = False
+) -> AnswersPlan:
+    """Apply an answers workbook: all or nothing; optionally submit the SAQ afterwards."""
+    plan = answers_import_check(data=data, submission=submission)
+    if plan.problems.errors:
+        raise QuestionnaireRejected(plan.problems)
+    with transaction.atomic():
+        for indicator, value in plan.values.items():
+            answer_save(
+                submission=plan.submission, indicator=indicator, raw=value, version=None, user=user
+            )
+        for indicator, url in plan.urls:
+            evidence_add_url(submission=plan.submission, indicator=indicator, url=url, user=user)
+        if submit:
+            submission_submit(submission=plan.submission, user=user)
+    return plan
+
+
+def answers_import_start(*, data: bytes, file_name: str, submission: Submission, user) -> Job:
+    from .tasks import answers_import_check_task
+
+    job = job_create(
+        kind=Job.Kind.ANSWERS_IMPORT,
+        created_by=user,
+        data=data,
+        file_name=file_name,
+        params={"submission": submission.pk},
+    )
+    transaction.on_commit(lambda: answers_import_check_task.delay(job.pk))
+    return job
+
+
+def answers_import_job_check(*, job_id: int) -> Job:
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
+    job_progress_set(job_id=job_id, percent=30, message=_("Reading the workbook"))
+    submission = Submission.objects.get(pk=job.params["submission"])
+    try:
+        with job.file.open("rb") as handle:
+            plan = answers_import_check(data=handle.read(), submission=submission)
+    except Exception:
+        logger.exception("answers import check %s failed", job_id)
+        return job_finish(
+            job=job,
+            status=Job.Status.FAILED,
+            message=_("An unexpected error stopped the check. Nothing was saved."),
+        )
+    if plan.problems.errors:
+        return job_finish(
+            job=job,
+            status=Job.Status.FAILED,
+            message=_("The workbook has %(count)s problems; nothing was saved.")
+            % {"count": len(plan.problems.errors)},
+            result=plan.summary(),
+        )
+    return job_finish(job=job, status=Job.Status.READY, result=plan.summary())
+
+
+def answers_import_confirm(*, job: Job) -> bool:
+    from .tasks import answers_import_apply_task
+
+    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.READY).update(
+        status=Job.Status.APPLYING, progress=0
+    )
+    if claimed:
+        transaction.on_commit(lambda: answers_import_apply_task.delay(job.pk))
+    return bool(claimed)
+
+
+def answers_import_job_apply(*, job_id: int) -> Job:
+    job = Job.objects.get(pk=job_id)
+    submission = Submission.objects.get(pk=job.params["submission"])
+    try:
+        with job.file.open("rb") as handle:
+            plan = answers_import_apply(
+                data=handle.read(), user=job.created_by, submission=submission
+            )
+    except (QuestionnaireRejected, ValidationError) as error:
+        problems = getattr(error, "problems", None)
+        listed = problems.as_lists()["errors"] if problems else error.messages
+        return job_finish(
+            job=job,
+            status=Job.Status.FAILED,
+            message=_("The workbook has %(count)s problems; nothing was saved.")
+            % {"count": len(listed)},
+            result={**job.result, "errors": listed},
+        )
+    except Exception:
+        logger.exception("answers import apply %s failed", job_id)
+        return job_finish(
+            job=job,
+            status=Job.Status.FAILED,
+            message=_("An unexpected error stopped the import. Nothing was saved."),
+        )
+    return job_finish(
+        job=job,
+        status=Job.Status.SUCCEEDED,
+        message=_("%(count)s answers saved from the workbook.") % {"count": len(plan.changes)},
+        result=job.result,
+    )
+
+
+# --- participation and reminders ----------------------------------------------------------
+def reminders_send(*, period: Period, units, kind: str = "manual", days_before=None) -> int:
+    """Email the operators of each unit that has not submitted; returns emails sent."""
+    from django.core.mail import send_mass_mail
+
+    submitted = set(
+        Submission.objects.filter(period=period, status=Submission.Status.SUBMITTED).values_list(
+            "unit_id", flat=True
+        )
+    )
+    messages_out = []
+    for unit in units:
+        if unit.pk in submitted:
+            continue
+        recipients = sorted(
+            {m.user.email for m in unit.operator_memberships.select_related("user") if m.user.email}
+            | ({unit.operator_email} if unit.operator_email else set())
+        )
+        if not recipients:
+            continue
+        deadline = timezone.localtime(period_saq_deadline(period=period, unit=unit))
+        body = "\n".join(
+            [
+                _("Hello PPID operator of %(unit)s,") % {"unit": unit.name},
+                "",
+                _("Your self-assessment (SAQ) for %(period)s has not been submitted yet.")
+                % {"period": period.name},
+                _("The deadline is %(date)s WITA.") % {"date": deadline.strftime("%d-%m-%Y %H:%M")},
+                "",
+                _("Sign in at %(url)s to complete it.") % {"url": settings.SITE_URL + "/masuk/"},
+            ]
+        )
+        messages_out.append(
+            (_("Reminder: PPID Award SAQ %(year)s") % {"year": period.year}, body, None, recipients)
+        )
+        ReminderLog.objects.create(
+            period=period,
+            unit=unit,
+            kind=kind,
+            days_before=days_before,
+            recipients=len(recipients),
+        )
+    if messages_out:
+        send_mass_mail(messages_out, fail_silently=False)
+    return len(messages_out)
+
+
+def reminders_due(*, moment=None) -> int:
+    """Celery beat, daily: remind units N days before their deadline (period.reminder_days),
+    at most once per unit and day."""
+    moment = moment or timezone.now()
+    today = timezone.localtime(moment).date()
+    sent = 0
+    for period in Period.objects.all():
+        days = period.reminder_day_list()
+        if not days or period.stage_at(moment) not in ("saq",):
+            continue
+        due = []
+        for unit in Unit.objects.filter(active=True).prefetch_related("operator_memberships"):
+            deadline = timezone.localtime(period_saq_deadline(period=period, unit=unit)).date()
+            left = (deadline - today).days
+            if (
+                left in days
+                and not ReminderLog.objects.filter(
+                    period=period, unit=unit, sent_at__date=today, kind="auto"
+                ).exists()
+            ):
+                due.append((unit, left))
+        for unit, left in due:
+            sent += reminders_send(period=period, units=[unit], kind="auto", days_before=left)
+    return sent

@@ -13,3 +13,32 @@ def questionnaire_import_check_task(job_id: int) -> str:
 @shared_task(name="evaluasi.questionnaire_import_apply")
 def questionnaire_import_apply_task(job_id: int) -> str:
     return services.questionnaire_import_job_apply(job_id=job_id).status
+
+
+@shared_task(name="evaluasi.evidence_link_check")
+def evidence_link_check_task(evidence_id: int) -> str:
+    return services.evidence_link_check(evidence_id=evidence_id)
+
+
+@shared_task(name="evaluasi.answers_import_check")
+def answers_import_check_task(job_id: int) -> str:
+    return services.answers_import_job_check(job_id=job_id).status
+
+
+@shared_task(name="evaluasi.answers_import_apply")
+def answers_import_apply_task(job_id: int) -> str:
+    return services.answers_import_job_apply(job_id=job_id).status
+
+
+@shared_task(name="evaluasi.reminders_due")
+def reminders_due_task() -> int:
+    return services.reminders_due()
+
+
+@shared_task(name="evaluasi.reminders_send")
+def reminders_send_task(period_id: int, unit_ids: list[int]) -> int:
+    from award.models import Period, Unit
+
+    return services.reminders_send(
+        period=Period.objects.get(pk=period_id), units=Unit.objects.filter(pk__in=unit_ids)
+    )

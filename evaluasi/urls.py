@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import saq_views, views
 
 
 class DirectionConverter:
@@ -102,5 +102,50 @@ urlpatterns = [
         "kuesioner/indikator/<int:pk>/<arah:direction>/",
         views.IndicatorMoveView.as_view(),
         name="indicator_move",
+    ),
+    path(
+        "periode/<int:year>/partisipasi/", views.ParticipationView.as_view(), name="participation"
+    ),
+    path(
+        "periode/<int:year>/partisipasi/pengingat/",
+        views.ReminderSendView.as_view(),
+        name="reminder_send",
+    ),
+    # The SAQ (operators).
+    path("saq/<int:year>/unit/<int:unit_pk>/", saq_views.SaqStartView.as_view(), name="saq_start"),
+    path("saq/<int:pk>/ringkasan/", saq_views.SaqSummaryView.as_view(), name="saq_summary"),
+    path("saq/<int:pk>/buka-kembali/", saq_views.SaqReopenView.as_view(), name="saq_reopen"),
+    path(
+        "saq/<int:pk>/simpan/<int:indicator_pk>/",
+        saq_views.AutosaveView.as_view(),
+        name="saq_autosave",
+    ),
+    path(
+        "saq/<int:pk>/bukti/<int:indicator_pk>/",
+        saq_views.EvidenceAddView.as_view(),
+        name="evidence_add",
+    ),
+    path("bukti/<int:pk>/hapus/", saq_views.EvidenceDeleteView.as_view(), name="evidence_delete"),
+    path(
+        "bukti/<int:pk>/unduh/", saq_views.EvidenceDownloadView.as_view(), name="evidence_download"
+    ),
+    path(
+        "saq/<int:pk>/jawaban.xlsx",
+        saq_views.AnswersWorkbookView.as_view(),
+        name="answers_workbook",
+    ),
+    path("saq/<int:pk>/impor/", saq_views.AnswersImportView.as_view(), name="answers_import"),
+    path(
+        "saq/impor/<int:pk>/", saq_views.AnswersImportJobView.as_view(), name="answers_import_job"
+    ),
+    path(
+        "saq/impor/<int:pk>/konfirmasi/",
+        saq_views.AnswersImportConfirmView.as_view(),
+        name="answers_import_confirm",
+    ),
+    path(
+        "saq/<int:pk>/<str:step>/",
+        saq_views.SaqWizard.as_view(url_name="evaluasi:saq_step", done_step_name="selesai"),
+        name="saq_step",
     ),
 ]

@@ -6,10 +6,12 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from award.forms import WorkbookUploadForm
@@ -384,3 +386,59 @@ class IndicatorMoveView(AdminRequired, View):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         return redirect("evaluasi:questionnaire_detail", pk=indicator.questionnaire_id)
+
+
+# --- participation ------------------------------------------------------------------------
+class ParticipationView(AdminRequired, View):
+    """Per level: units not started / in progress / submitted, and the list to chase."""
+
+    def get(self, request, year):
+        period = _period(year)
+        data = selectors.participation(period=period)
+        state = request.GET.get("status", "")
+        level = request.GET.get("level", "")
+        rows = [
+            r
+            for r in data["rows"]
+            if (not state or r["state"] == state) and (not level or r["unit"].level.code == level)
+        ]
+        return render(
+            request,
+            "evaluasi/participation.html",
+            {
+                "period": period,
+                "levels": data["levels"],
+                "rows": rows,
+                "state": state,
+                "level": level,
+                "states": STATES,
+            },
+        )
+
+
+STATES = [
+    ("not_started", _lazy("Not started")),
+    ("in_progress", _lazy("In progress")),
+    ("submitted", _lazy("Submitted (partisipan)")),
+]
+
+
+class ReminderSendView(AdminRequired, View):
+    def post(self, request, year):
+        from .tasks import reminders_send_task
+
+        period = _period(year)
+        unit_ids = [int(pk) for pk in request.POST.getlist("unit") if pk.isdigit()]
+        if not unit_ids:
+            unit_ids = [
+                row["unit"].pk
+                for row in selectors.participation(period=period)["rows"]
+                if row["state"] != "submitted"
+            ]
+        transaction.on_commit(lambda: reminders_send_task.delay(period.pk, unit_ids))
+        messages.success(
+            request,
+            _("Reminders are being sent to the operators of %(count)s units.")
+            % {"count": len(unit_ids)},
+        )
+        return redirect("evaluasi:participation", year=year)

@@ -18,6 +18,8 @@
       if (form.dataset.confirmWired) return;
       form.dataset.confirmWired = "1";
       form.addEventListener("submit", function (event) {
+        // "Previous" (formnovalidate) never needs the confirmation of the real submit.
+        if (event.submitter && event.submitter.hasAttribute("formnovalidate")) return;
         if (!window.confirm(form.dataset.confirm)) event.preventDefault();
       });
     });
@@ -43,11 +45,47 @@
     });
   }
 
+  // A countdown to a deadline: data-countdown holds an ISO date, data-template a sentence
+  // with {d}, {h} and {m}, data-expired the sentence once it has passed.
+  function paintCountdowns() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var left = new Date(el.dataset.countdown).getTime() - Date.now();
+      if (isNaN(left)) return;
+      if (left <= 0) { el.textContent = el.dataset.expired || ""; return; }
+      var minutes = Math.floor(left / 60000);
+      el.textContent = (el.dataset.template || "{d} {h} {m}")
+        .replace("{d}", Math.floor(minutes / 1440))
+        .replace("{h}", Math.floor((minutes % 1440) / 60))
+        .replace("{m}", minutes % 60);
+    });
+  }
+
+  // "Use the saved one" after an editing conflict: put the stored value back in the field.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-use-value]");
+    if (!button) return;
+    var value = button.dataset.useValue;
+    var inputs = document.querySelectorAll('[name="' + button.dataset.field + '"]');
+    inputs.forEach(function (input) {
+      if (input.type === "radio") input.checked = input.value === value;
+      else input.value = value;
+    });
+    if (button.dataset.versionField) {
+      var version = document.querySelector('[name="' + button.dataset.versionField + '"]');
+      if (version) version.value = button.dataset.version;
+    }
+    var box = button.closest(".alert");
+    if (box) box.remove();
+    else button.remove();
+  });
+
   function init(root) {
     paintProgress(root);
     wireForms(root);
     wireAutosubmit(root);
   }
+  setInterval(paintCountdowns, 30000);
+  document.addEventListener("DOMContentLoaded", paintCountdowns);
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });

@@ -176,6 +176,7 @@ def form_data(**overrides):
         "finalist_minimum": "60",
         "finalist_count": "5",
         "tie_policy": "unique",
+        "reminder_days": "7,3,1",
     }
     data.update(overrides)
     return data

@@ -1,0 +1,17 @@
+"""Object permissions of the SAQ (django-rules)."""
+
+import rules
+
+from award.models import OperatorMembership
+from award.rules import is_admin
+
+
+@rules.predicate
+def is_operator_of_submission(user, submission) -> bool:
+    if not user.is_authenticated or submission is None:
+        return False
+    return OperatorMembership.objects.filter(user=user, unit_id=submission.unit_id).exists()
+
+
+rules.add_perm("evaluasi.fill_submission", is_operator_of_submission)
+rules.add_perm("evaluasi.view_submission", is_admin | is_operator_of_submission)
