@@ -297,6 +297,7 @@ def evidence_response(request, submission, indicator, error):
                 "items": items,
                 "error": error,
                 "editable": True,
+                "expanded": True,
             },
             status=422 if error else 200,
         )

@@ -952,7 +952,7 @@ def reminders_send(*, period: Period, units, kind: str = "manual", days_before=N
 
 def reminders_due(*, moment=None) -> int:
     """Celery beat, daily: remind units N days before their deadline (period.reminder_days),
-    at most once per unit and day."""
+    once per unit and N (a second run the same day, or a restarted beat, sends nothing)."""
     moment = moment or timezone.now()
     today = timezone.localtime(moment).date()
     sent = 0
@@ -967,7 +967,7 @@ def reminders_due(*, moment=None) -> int:
             if (
                 left in days
                 and not ReminderLog.objects.filter(
-                    period=period, unit=unit, sent_at__date=today, kind="auto"
+                    period=period, unit=unit, kind="auto", days_before=left
                 ).exists()
             ):
                 due.append((unit, left))

@@ -20,6 +20,9 @@ ADMIN_ONLY = {"anon": LOGIN, "op_a": 403, "op_b": 403, "jury": 403, "admin": 200
 ADMIN_ONLY_POST_REDIRECT = {"anon": LOGIN, "op_a": 403, "op_b": 403, "jury": 403, "admin": 302}
 LOGGED_IN = {"anon": LOGIN, "op_a": 200, "op_b": 200, "jury": 200, "admin": 200}
 PUBLIC = dict.fromkeys(ROLES, 200)
+FILL_ONLY = {"anon": LOGIN, "op_a": 200, "op_b": 403, "jury": 403, "admin": 403}
+FILL_ONLY_REDIRECT = {"anon": LOGIN, "op_a": 302, "op_b": 403, "jury": 403, "admin": 403}
+UNIT_A_OR_ADMIN = {"anon": LOGIN, "op_a": 200, "op_b": 403, "jury": 403, "admin": 200}
 
 # route name -> (method, kwargs builder, POST data, expected per role)
 MATRIX = {
@@ -139,6 +142,66 @@ MATRIX = {
         {},
         ADMIN_ONLY_POST_REDIRECT,
     ),
+    # The SAQ (evaluasi): operators of the unit fill it; the admin reads it.
+    "evaluasi:participation": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "evaluasi:reminder_send": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:saq_start": (
+        "get",
+        lambda w: {"year": w["period"].year, "unit_pk": w["unit_a"].pk},
+        None,
+        {"anon": LOGIN, "op_a": 302, "op_b": 403, "jury": 403, "admin": 403},
+    ),
+    "evaluasi:saq_step": (
+        "get",
+        lambda w: {"pk": w["submission"].pk, "step": "tinjau"},
+        None,
+        FILL_ONLY,
+    ),
+    "evaluasi:saq_summary": ("get", lambda w: {"pk": w["submission"].pk}, None, UNIT_A_OR_ADMIN),
+    "evaluasi:saq_reopen": ("post", lambda w: {"pk": w["submission"].pk}, {}, ADMIN_ONLY),
+    "evaluasi:saq_autosave": (
+        "post",
+        lambda w: {"pk": w["submission"].pk, "indicator_pk": w["s_indicator"].pk},
+        {},
+        FILL_ONLY,
+    ),
+    "evaluasi:evidence_add": (
+        "post",
+        lambda w: {"pk": w["submission"].pk, "indicator_pk": w["s_indicator"].pk},
+        {},
+        FILL_ONLY_REDIRECT,
+    ),
+    "evaluasi:evidence_delete": (
+        "post",
+        lambda w: {"pk": w["evidence"].pk},
+        {},
+        FILL_ONLY_REDIRECT,
+    ),
+    "evaluasi:evidence_download": (
+        "get",
+        lambda w: {"pk": w["evidence"].pk},
+        None,
+        UNIT_A_OR_ADMIN,
+    ),
+    "evaluasi:answers_workbook": (
+        "get",
+        lambda w: {"pk": w["submission"].pk},
+        None,
+        UNIT_A_OR_ADMIN,
+    ),
+    "evaluasi:answers_import": ("get", lambda w: {"pk": w["submission"].pk}, None, FILL_ONLY),
+    "evaluasi:answers_import_job": ("get", lambda w: {"pk": w["a_job"].pk}, None, FILL_ONLY),
+    "evaluasi:answers_import_confirm": (
+        "post",
+        lambda w: {"pk": w["a_job"].pk},
+        {},
+        FILL_ONLY_REDIRECT,
+    ),
     "login": (
         "get",
         None,
@@ -197,12 +260,36 @@ def test_every_route_has_an_entry():
 
 @pytest.fixture
 def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluasi import services as saq
     from evaluasi.defaults import default_workbook_path
     from evaluasi.services import questionnaire_import
 
     q = questionnaire_import(data=default_workbook_path("desa").read_bytes(), period=period)
     aspect = q.aspects.first()
+    published = saq.questionnaire_publish(
+        questionnaire=questionnaire_import(
+            data=default_workbook_path("desa").read_bytes(), period=period
+        )
+    )
+    submission = saq.submission_start(period=period, unit=unit_a)
+    s_indicator = published.indicators.get(code="1.1.1")
+    evidence = saq.evidence_add_file(
+        submission=submission,
+        indicator=s_indicator,
+        upload=SimpleUploadedFile("sk.pdf", b"%PDF-1.4 sk"),
+        user=operator_a,
+    )
     return {
+        "submission": submission,
+        "s_indicator": s_indicator,
+        "evidence": evidence,
+        "a_job": Job.objects.create(
+            kind=Job.Kind.ANSWERS_IMPORT,
+            created_by=operator_a,
+            params={"submission": submission.pk},
+        ),
         "q": q,
         "aspect": aspect,
         "indicator": aspect.indicators.first(),

@@ -247,12 +247,22 @@ def test_evidence_links_and_delete(client, operator_a, submission):
     assert not Evidence.objects.exists()
 
 
-def test_link_check_marks_a_reachable_link(live_server, submission, operator_a):
+def test_link_check_marks_a_reachable_link(submission, operator_a):
+    import http.server
+    import threading
+
+    handler = http.server.SimpleHTTPRequestHandler
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     _step, indicator = step_of(submission, "1.1.1")
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
     evidence = Evidence.objects.create(
-        submission=submission, indicator=indicator, kind="url", url=live_server.url + "/"
+        submission=submission, indicator=indicator, kind="url", url=url
     )
-    assert services.evidence_link_check(evidence_id=evidence.pk) == "ok"
+    try:
+        assert services.evidence_link_check(evidence_id=evidence.pk) == "ok"
+    finally:
+        server.shutdown()
     evidence.refresh_from_db()
     assert evidence.link_status == "ok" and evidence.link_checked_at
 

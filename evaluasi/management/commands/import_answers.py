@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from evaluasi import services
+
+
+class Command(BaseCommand):
+    help = "Import a unit's answers workbook (sheets jawaban and pengaturan); all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--submit", action="store_true", help="submit the SAQ afterwards")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": path})
+        try:
+            plan = services.answers_import_apply(
+                data=path.read_bytes(), user=None, submit=options["submit"]
+            )
+        except services.QuestionnaireRejected as rejected:
+            for problem in rejected.problems.as_lists()["errors"]:
+                self.stderr.write(problem)
+            raise CommandError(
+                _("The workbook has %(count)s problems; nothing was saved.")
+                % {"count": len(rejected.problems.errors)}
+            ) from rejected
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(count)s answers saved from the workbook.") % {"count": len(plan.changes)}
+            )
+        )
+        if options["submit"]:
+            self.stdout.write(self.style.SUCCESS(_("Your SAQ has been submitted. Thank you!")))
