@@ -7,6 +7,7 @@ nothing that exists, so a demo that people have been clicking through keeps its 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -386,12 +387,79 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
                 user=user, defaults={"home_unit": units[codes[0]] if codes else None}
             )
         logins.append((username, DEMO_PASSWORD, full_name))
+    submissions = demo_submissions_load(period=period)
     return {
         "units_created": created_units,
         "period": period,
         "questionnaires": questionnaires,
+        "submissions": submissions,
         "logins": logins,
     }
+
+
+# Units left empty on purpose so that the demo operators can fill them themselves.
+UNFILLED = {"64.08.04", "64.08.04.2002", "OPD.DISKOMINFO", "64.08.09", "64.08.09.2001"}
+
+
+def demo_submissions_load(*, period: Period) -> int:
+    """Realistic SAQ answers for most Kutai Timur units (deterministic): about 60% submitted,
+    20% in progress, the rest not started, mirroring the 2025 participation problem."""
+    import random
+
+    from evaluasi.models import Answer, Submission, SubmissionEvent
+    from evaluasi.selectors import questionnaire_active, submission_score
+
+    if Submission.objects.filter(period=period).exists():
+        return 0
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    created = 0
+    for unit in Unit.objects.select_related("level").order_by("code"):
+        if unit.code in UNFILLED:
+            continue
+        roll = rng.random()
+        if roll > 0.8:
+            continue  # not started
+        questionnaire = questionnaire_active(period=period, level=unit.level)
+        if questionnaire is None:
+            continue
+        submission = Submission.objects.create(
+            period=period, unit=unit, questionnaire=questionnaire
+        )
+        quality = rng.uniform(0.35, 0.98)
+        answers = []
+        indicators = questionnaire.indicators.prefetch_related("options")
+        partial = roll > 0.6
+        for indicator in indicators:
+            if partial and rng.random() < 0.5:
+                continue
+            good = rng.random() < quality
+            if indicator.type == "ya_tidak":
+                value = "ya" if good else "tidak"
+            elif indicator.type == "pilihan":
+                options = sorted(indicator.options.all(), key=lambda o: -o.value)
+                value = options[0 if good else rng.randrange(len(options))].code
+            elif indicator.type == "angka":
+                share = rng.uniform(0.6, 1.0) if good else rng.uniform(0, 0.6)
+                low, high = indicator.min_value, indicator.max_value
+                value = format(round(low + (high - low) * Decimal(str(share)), 1).normalize(), "f")
+            elif indicator.type == "url":
+                value = unit.website or "https://ppid.kutaitimurkab.go.id"
+            else:
+                value = "Layanan informasi keliling ke dusun setiap bulan."
+            answers.append(Answer(submission=submission, indicator=indicator, value=value))
+        Answer.objects.bulk_create(answers)
+        if not partial:
+            submission.status = Submission.Status.SUBMITTED
+            submission.submitted_at = period.saq_open + dt.timedelta(
+                days=rng.randint(1, 12), minutes=rng.randint(0, 600)
+            )
+            submission.saq_score = submission_score(submission=submission)
+            submission.save()
+            SubmissionEvent.objects.create(
+                submission=submission, kind=SubmissionEvent.Kind.SUBMITTED
+            )
+        created += 1
+    return created
 
 
 def demo_questionnaires_load(*, period: Period) -> int:

@@ -116,6 +116,7 @@ admin.site.index_title = _("Data administration")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("sehat/", views.health, name="health"),
     path("", include(app_patterns)),
     path("", include("evaluasi.urls")),
     *auth_patterns,

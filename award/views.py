@@ -51,6 +51,16 @@ class AdminRequired(PermissionRequiredMixin):
         return None
 
 
+def health(request):
+    """For load balancers and monitoring: 200 when the database answers."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
 class HomeView(TemplateView):
     template_name = "award/home.html"
 

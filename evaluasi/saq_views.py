@@ -31,7 +31,8 @@ REVIEW = "tinjau"
 
 def submission_for(request, pk, perm="evaluasi.view_submission") -> Submission:
     submission = get_object_or_404(
-        Submission.objects.select_related("period", "unit__level", "questionnaire"), pk=pk
+        Submission.objects.select_related("period", "unit__level", "questionnaire__period"),
+        pk=pk,
     )
     if not request.user.has_perm(perm, submission):
         raise PermissionDenied
@@ -83,6 +84,7 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
     """
 
     template_name = "evaluasi/saq_step.html"
+    storage_name = "evaluasi.wizard_storage.QuietSessionStorage"
     url_name = "evaluasi:saq_step"
     done_step_name = "selesai"
     form_list = [("placeholder", ReviewForm)]
@@ -93,8 +95,8 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
         self.submission = submission_for(request, kwargs["pk"], perm="evaluasi.fill_submission")
         if not editable_or_message(request, self.submission):
             return redirect("evaluasi:saq_summary", pk=self.submission.pk)
-        self.questionnaire = selectors.questionnaire_with_content(
-            pk=self.submission.questionnaire_id
+        self.questionnaire = selectors.questionnaire_for_saq(
+            questionnaire=self.submission.questionnaire
         )
         self.aspects = OrderedDict(
             (selectors.step_name(aspect), aspect) for aspect in self.questionnaire.aspects.all()
@@ -189,7 +191,12 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
             is_review=step == REVIEW,
             evidence=evidence,
             deadline=period_saq_deadline(period=self.submission.period, unit=self.submission.unit),
-            progress=selectors.submission_progress(submission=self.submission),
+            progress=selectors.submission_progress(
+                submission=self.submission,
+                questionnaire=self.submission.questionnaire,
+                answers=self.answers,
+                evidence=evidence,
+            ),
             file_form=EvidenceFileForm(),
             url_form=EvidenceUrlForm(),
             conflicts=getattr(form, "conflicts", {}),
@@ -216,11 +223,11 @@ class AutosaveView(LoginRequiredMixin, View):
 
     def post(self, request, pk, indicator_pk):
         submission = submission_for(request, pk, perm="evaluasi.fill_submission")
-        indicator = get_object_or_404(
-            Indicator.objects.prefetch_related("options"),
-            pk=indicator_pk,
-            questionnaire_id=submission.questionnaire_id,
+        indicator = selectors.questionnaire_indicator(
+            questionnaire=submission.questionnaire, pk=indicator_pk
         )
+        if indicator is None:
+            raise Http404
         prefix = request.POST.get("prefix", "")
         raw = request.POST.get(f"{prefix}i{indicator.pk}", "")
         version = request.POST.get(f"{prefix}v{indicator.pk}") or 0

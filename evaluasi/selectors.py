@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from award.models import Period, Unit
 
@@ -29,6 +29,36 @@ def questionnaire_with_content(*, pk: int) -> Questionnaire:
         .prefetch_related(Prefetch("aspects", queryset=aspects.order_by("order", "id")))
         .get(pk=pk)
     )
+
+
+_CONTENT_CACHE: dict[int, Questionnaire] = {}
+
+
+def questionnaire_for_saq(*, questionnaire: Questionnaire) -> Questionnaire:
+    """The questionnaire with its aspects, indicators and options, for the SAQ screens.
+
+    A frozen questionnaire (published, SAQ opened) cannot change any more, so its content is
+    kept in process memory and shared read-only between requests: the wizard and autosave,
+    the busiest screens, then load it with no query at all.
+    """
+    if not questionnaire.is_frozen:
+        return questionnaire_with_content(pk=questionnaire.pk)
+    cached = _CONTENT_CACHE.get(questionnaire.pk)
+    if cached is None:
+        if len(_CONTENT_CACHE) > 256:
+            _CONTENT_CACHE.clear()
+        cached = _CONTENT_CACHE[questionnaire.pk] = questionnaire_with_content(pk=questionnaire.pk)
+    return cached
+
+
+def questionnaire_indicator(*, questionnaire: Questionnaire, pk: int) -> Indicator | None:
+    """One indicator (with its options) of the questionnaire, from the SAQ content."""
+    content = questionnaire_for_saq(questionnaire=questionnaire)
+    by_pk = getattr(content, "indicators_by_pk", None)
+    if by_pk is None:
+        by_pk = {i.pk: i for a in content.aspects.all() for i in a.indicators.all()}
+        content.indicators_by_pk = by_pk
+    return by_pk.get(int(pk))
 
 
 def questionnaire_spec(*, questionnaire: Questionnaire) -> QuestionnaireSpec:
@@ -121,7 +151,7 @@ def step_name(aspect: Aspect) -> str:
 
 def submission_missing(*, submission: Submission) -> list[MissingItem]:
     """Every required answer and required evidence still missing, in questionnaire order."""
-    questionnaire = questionnaire_with_content(pk=submission.questionnaire_id)
+    questionnaire = questionnaire_for_saq(questionnaire=submission.questionnaire)
     answers = submission_answers(submission=submission)
     evidence = submission_evidence(submission=submission)
     missing = []
@@ -135,32 +165,30 @@ def submission_missing(*, submission: Submission) -> list[MissingItem]:
     return missing
 
 
-def submission_progress(*, submission: Submission | None, questionnaire=None) -> dict:
+def submission_progress(
+    *, submission: Submission | None, questionnaire=None, answers=None, evidence=None
+) -> dict:
     """Answered / required counts and missing evidence, for the dashboard and the wizard."""
     questionnaire = questionnaire or (submission.questionnaire if submission else None)
     if questionnaire is None:
         return {"required": 0, "answered": 0, "evidence_missing": 0, "percent": 0}
-    required = Indicator.objects.filter(questionnaire=questionnaire, required=True)
-    required_count = required.count()
-    answered = 0
-    evidence_missing = Indicator.objects.filter(
-        questionnaire=questionnaire, evidence="wajib"
-    ).count()
+    content = questionnaire_for_saq(questionnaire=questionnaire)
     if submission is not None:
-        answered = (
-            Answer.objects.filter(submission=submission, indicator__in=required)
-            .exclude(value="")
-            .count()
-        )
-        evidence_missing -= (
-            Evidence.objects.filter(submission=submission, indicator__evidence="wajib")
-            .values("indicator")
-            .distinct()
-            .count()
-        )
-    percent = round(100 * answered / required_count) if required_count else 100
+        answers = answers if answers is not None else submission_answers(submission=submission)
+        evidence = evidence if evidence is not None else submission_evidence(submission=submission)
+    answers, evidence = answers or {}, evidence or {}
+    required = answered = evidence_missing = 0
+    for aspect in content.aspects.all():
+        for indicator in aspect.indicators.all():
+            if indicator.required:
+                required += 1
+                answer = answers.get(indicator.pk)
+                answered += bool(answer and answer.value)
+            if indicator.evidence == "wajib" and not evidence.get(indicator.pk):
+                evidence_missing += 1
+    percent = round(100 * answered / required) if required else 100
     return {
-        "required": required_count,
+        "required": required,
         "answered": answered,
         "evidence_missing": evidence_missing,
         "percent": percent,
@@ -208,7 +236,8 @@ def participation(*, period: Period) -> dict:
     submissions = {
         s.unit_id: s
         for s in Submission.objects.filter(period=period).annotate(
-            answered=Count("answers", filter=~Q(answers__value=""))
+            answered=Count("answers", filter=~Q(answers__value="")),
+            last_change=Max("answers__updated_at"),
         )
     }
     levels: dict[str, dict] = {}

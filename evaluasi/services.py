@@ -474,7 +474,6 @@ def answer_save(
             if current.value == value:
                 return AnswerResult(answer=current)
             return AnswerResult(answer=None, conflict=current)
-        Submission.objects.filter(pk=submission.pk).update(updated_at=timezone.now())
         return AnswerResult(answer=answer)
     if current.value == value:
         return AnswerResult(answer=current)
@@ -483,10 +482,10 @@ def answer_save(
     updated = Answer.objects.filter(pk=current.pk, version=current.version).update(
         value=value, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
     )
-    current.refresh_from_db()
     if not updated:
+        current.refresh_from_db()
         return AnswerResult(answer=None, conflict=current)
-    Submission.objects.filter(pk=submission.pk).update(updated_at=timezone.now())
+    current.value, current.version, current.updated_by = value, current.version + 1, user
     return AnswerResult(answer=current)
 
 

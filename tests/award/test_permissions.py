@@ -33,6 +33,7 @@ MATRIX = {
         {"anon": 200, "op_a": DASH, "op_b": DASH, "jury": DASH, "admin": DASH},
     ),
     "award:dashboard": ("get", None, None, LOGGED_IN),
+    "health": ("get", None, None, PUBLIC),
     "award:period_list": ("get", None, None, ADMIN_ONLY),
     "award:period_create": ("get", None, None, ADMIN_ONLY),
     "award:period_detail": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),

@@ -121,7 +121,8 @@ def test_operator_fills_resumes_submits_and_another_fills_by_workbook(
     admin = browser.new_context(locale="id-ID")
     page_c = admin.new_page()
     login(page_c, live_server, "admin.saq", PASSWORD)
-    page_c.goto(live_server.url + "/periode/2026/partisipasi/")
+    response = page_c.goto(live_server.url + "/periode/2026/partisipasi/")
+    assert response.status == 200, page_c.content()[:3000]
     rows = page_c.locator("tbody tr")
     swarga_row = rows.filter(has_text="Desa Swarga Bara")
     singa_row = rows.filter(has_text="Desa Singa Gembara")

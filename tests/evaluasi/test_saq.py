@@ -133,7 +133,7 @@ def test_wizard_step_conflict_shows_both_values_and_second_save_keeps_mine(
     }
     body = client.post(url, data).content.decode()
     assert "mengubah jawaban ini menjadi “tidak”" in body
-    assert f'name="{step}-v{indicator.pk}" value="2"' in body
+    assert f'id="id_{step}-v{indicator.pk}" value="2"' in body
     data[f"{step}-v{indicator.pk}"] = "2"
     assert client.post(url, data).status_code == 302
     assert Answer.objects.get(indicator=indicator).value == "ya"
