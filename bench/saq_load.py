@@ -2,7 +2,7 @@
 opening wizard steps and autosaving answers for 60 s.
 
     DATABASE_URL=postgres://postgres@127.0.0.1/ppid .venv/bin/python bench/saq_load.py \
-        [--clients 50] [--seconds 60] [--workers 4]
+        [--clients 50] [--seconds 60] [--workers 8] [--worker-class sync]
 
 Targets on 2 cores: autosave p95 < 100 ms, step page p95 < 200 ms, zero errors, and the
 database afterwards holds exactly the last value each client sent. The baseline, measured in
@@ -111,7 +111,7 @@ def value_for(kind, options, low, high, rng):
 VERSION_RE = re.compile(r'id="id_[^"]*v(\d+)" value="(\d+)"')
 
 
-async def operator(base, client_info, deadline, stats, lasts, seed):
+async def operator(base, client_info, start_event, seconds, stats, lasts, seed, ready):
     import httpx
 
     rng = random.Random(seed)  # noqa: S311
@@ -136,6 +136,10 @@ async def operator(base, client_info, deadline, stats, lasts, seed):
         steps = client_info["steps"]
         for step in steps:  # warm-up, not measured: every worker loads its templates once
             await http.get(f"/saq/{submission}/{step}/")
+        ready()
+        await start_event.wait()  # everybody starts measuring at the same moment
+        deadline = time.monotonic() + seconds
+        await asyncio.sleep(rng.uniform(0, 1.0))  # people do not all click at once
         while time.monotonic() < deadline:
             step = rng.choice(list(steps))
             start = time.perf_counter()
@@ -187,9 +191,19 @@ async def operator(base, client_info, deadline, stats, lasts, seed):
 async def run_clients(base, clients, seconds):
     stats = {"step": [], "autosave": [], "health": [], "errors": []}
     lasts: dict[tuple[int, int], str] = {}
-    deadline = time.monotonic() + seconds + 15  # the warm-up of each client fits in 15 s
+    start_event = asyncio.Event()
+    pending = [len(clients)]
+
+    def ready():
+        pending[0] -= 1
+        if pending[0] == 0:
+            start_event.set()
+
     await asyncio.gather(
-        *(operator(base, info, deadline, stats, lasts, seed) for seed, info in enumerate(clients))
+        *(
+            operator(base, info, start_event, seconds, stats, lasts, seed, ready)
+            for seed, info in enumerate(clients)
+        )
     )
     return stats, lasts
 
@@ -201,8 +215,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="sync")
     args = parser.parse_args()
 
     with scratch_database() as db_name:
@@ -295,8 +310,8 @@ def main():
         f"python {platform.python_version()}"
     )
     print(
-        f"clients: {args.clients} for {args.seconds} s; gunicorn {args.workers} workers x "
-        f"{args.threads} threads; PostgreSQL on loopback"
+        f"clients: {args.clients} for {args.seconds} s; gunicorn {args.workers} "
+        f"{args.worker_class} workers x {args.threads} threads; PostgreSQL and Redis on loopback"
     )
     print(
         f"requests: {len(stats['step'])} step pages, {len(stats['autosave'])} autosaves, "
