@@ -2,7 +2,7 @@
 opening wizard steps and autosaving answers for 60 s.
 
     DATABASE_URL=postgres://postgres@127.0.0.1/ppid .venv/bin/python bench/saq_load.py \
-        [--clients 50] [--seconds 60] [--workers 8] [--worker-class sync]
+        [--clients 50] [--seconds 60] [--workers 16] [--worker-class sync]
 
 Targets on 2 cores: autosave p95 < 100 ms, step page p95 < 200 ms, zero errors, and the
 database afterwards holds exactly the last value each client sent. The baseline, measured in
@@ -148,8 +148,7 @@ async def operator(base, client_info, start_event, seconds, stats, lasts, seed, 
             if response.status_code != 200:
                 stats["errors"].append(f"step {response.status_code}")
                 continue
-            for pk, version in re.findall(r'name="[^"]*-v(\d+)"[^>]*value="(\d+)"', response.text):
-                versions.setdefault(int(pk), int(version))
+            # This client is its unit's only writer: it knows every version from its own saves.
             for _ in range(3):
                 if time.monotonic() >= deadline:
                     break
@@ -215,7 +214,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--worker-class", default="sync")
     args = parser.parse_args()
