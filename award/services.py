@@ -436,7 +436,10 @@ def units_import_start(*, data: bytes, file_name: str, user) -> Job:
     return job
 
 
-def units_import_job_check(*, job_id: int) -> Job:
+def job_check_run(*, job_id: int, check: Callable) -> Job:
+    """The check phase of an import job: ``check(job, data, report)`` returns (problems,
+    result). The job becomes READY (waiting for the user's confirmation) or FAILED with every
+    problem listed; nothing is written either way."""
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
 
@@ -445,38 +448,39 @@ def units_import_job_check(*, job_id: int) -> Job:
 
     try:
         with job.file.open("rb") as handle:
-            plan = units_import_check(data=handle.read(), progress=report)
+            problems, result = check(job, handle.read(), report)
     except Exception:
-        logger.exception("units import check %s failed", job_id)
+        logger.exception("%s check %s failed", job.kind, job_id)
         return job_finish(
             job=job,
             status=Job.Status.FAILED,
             message=_("An unexpected error stopped the check. Nothing was saved."),
         )
-    if plan.problems.errors:
+    if problems.errors:
         return job_finish(
             job=job,
             status=Job.Status.FAILED,
             message=_("The workbook has %(count)s problems; nothing was saved.")
-            % {"count": len(plan.problems.errors)},
-            result=plan.summary(),
+            % {"count": len(problems.errors)},
+            result=result,
         )
-    return job_finish(job=job, status=Job.Status.READY, result=plan.summary())
+    return job_finish(job=job, status=Job.Status.READY, result=result)
 
 
-def units_import_confirm(*, job: Job) -> bool:
-    """Move a checked import to applying; a second click (or a second tab) does nothing."""
-    from .tasks import units_import_apply_task
-
+def job_confirm(*, job: Job, task) -> bool:
+    """Move a checked job to applying and queue ``task``; a second click (or a second tab)
+    finds it already claimed and does nothing."""
     claimed = Job.objects.filter(pk=job.pk, status=Job.Status.READY).update(
         status=Job.Status.APPLYING, progress=0
     )
     if claimed:
-        transaction.on_commit(lambda: units_import_apply_task.delay(job.pk))
+        transaction.on_commit(lambda: task.delay(job.pk))
     return bool(claimed)
 
 
-def units_import_job_apply(*, job_id: int) -> Job:
+def job_apply_run(*, job_id: int, apply: Callable) -> Job:
+    """The apply phase: ``apply(job, data, report)`` returns (message, result) or raises
+    ImportRejected (all or nothing: then nothing was saved)."""
     job = Job.objects.get(pk=job_id)
 
     def report(percent: int, message: str) -> None:
@@ -484,29 +488,50 @@ def units_import_job_apply(*, job_id: int) -> Job:
 
     try:
         with job.file.open("rb") as handle:
-            plan = units_import_apply(data=handle.read(), progress=report)
+            message, result = apply(job, handle.read(), report)
     except ImportRejected as rejected:
         return job_finish(
             job=job,
             status=Job.Status.FAILED,
-            message=_("The units changed since the check; %(count)s problems. Nothing was saved.")
+            message=_("The workbook has %(count)s problems; nothing was saved.")
             % {"count": len(rejected.problems.errors)},
             result={**job.result, **rejected.problems.as_lists()},
         )
     except Exception:
-        logger.exception("units import apply %s failed", job_id)
+        logger.exception("%s apply %s failed", job.kind, job_id)
         return job_finish(
             job=job,
             status=Job.Status.FAILED,
             message=_("An unexpected error stopped the import. Nothing was saved."),
         )
-    return job_finish(
-        job=job,
-        status=Job.Status.SUCCEEDED,
-        message=_("%(created)s units created, %(updated)s updated, %(unchanged)s unchanged.")
-        % {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged},
-        result=plan.summary(),
-    )
+    return job_finish(job=job, status=Job.Status.SUCCEEDED, message=message, result=result)
+
+
+def units_import_job_check(*, job_id: int) -> Job:
+    def check(job, data, report):
+        plan = units_import_check(data=data, progress=report)
+        return plan.problems, plan.summary()
+
+    return job_check_run(job_id=job_id, check=check)
+
+
+def units_import_confirm(*, job: Job) -> bool:
+    from .tasks import units_import_apply_task
+
+    return job_confirm(job=job, task=units_import_apply_task)
+
+
+def units_import_job_apply(*, job_id: int) -> Job:
+    def apply(job, data, report):
+        plan = units_import_apply(data=data, progress=report)
+        message = _("%(created)s units created, %(updated)s updated, %(unchanged)s unchanged.") % {
+            "created": plan.created,
+            "updated": plan.updated,
+            "unchanged": plan.unchanged,
+        }
+        return message, plan.summary()
+
+    return job_apply_run(job_id=job_id, apply=apply)
 
 
 # --- accounts and roles -------------------------------------------------------------------

@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from award.models import Job, Level, Period, Unit
 from award.selectors import period_saq_deadline, period_saq_is_open
-from award.services import job_create, job_finish, job_progress_set
+from award.services import (
+    ImportRejected,
+    job_apply_run,
+    job_check_run,
+    job_confirm,
+    job_create,
+)
 from award.workbooks import Problems, cell_text
 
 from .models import (
@@ -132,10 +138,8 @@ def questionnaire_create_from_spec(
     return questionnaire
 
 
-class QuestionnaireRejected(Exception):
-    def __init__(self, problems):
-        super().__init__("; ".join(str(p) for p in problems.errors[:5]))
-        self.problems = problems
+# A rejected workbook (all or nothing) carries every problem found.
+QuestionnaireRejected = ImportRejected
 
 
 def questionnaire_import(
@@ -168,77 +172,38 @@ def questionnaire_import_start(*, data: bytes, file_name: str, period: Period, u
 
 
 def questionnaire_import_job_check(*, job_id: int) -> Job:
-    job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
-    job_progress_set(job_id=job_id, percent=20, message=_("Reading the workbook"))
-    try:
-        with job.file.open("rb") as handle:
-            parsed = questionnaire_parse(
-                handle.read(), level_codes=set(Level.objects.values_list("code", flat=True))
-            )
-    except Exception:
-        logger.exception("questionnaire import check %s failed", job_id)
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("An unexpected error stopped the check. Nothing was saved."),
+    def check(job, data, report):
+        report(20, _("Reading the workbook"))
+        parsed = questionnaire_parse(
+            data, level_codes=set(Level.objects.values_list("code", flat=True))
         )
-    preview = parsed.preview()
-    if parsed.problems.errors:
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("The workbook has %(count)s problems; nothing was saved.")
-            % {"count": len(parsed.problems.errors)},
-            result=preview,
-        )
-    return job_finish(job=job, status=Job.Status.READY, result=preview)
+        return parsed.problems, parsed.preview()
+
+    return job_check_run(job_id=job_id, check=check)
 
 
 def questionnaire_import_confirm(*, job: Job) -> bool:
     from .tasks import questionnaire_import_apply_task
 
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.READY).update(
-        status=Job.Status.APPLYING, progress=0
-    )
-    if claimed:
-        transaction.on_commit(lambda: questionnaire_import_apply_task.delay(job.pk))
-    return bool(claimed)
+    return job_confirm(job=job, task=questionnaire_import_apply_task)
 
 
 def questionnaire_import_job_apply(*, job_id: int) -> Job:
-    job = Job.objects.get(pk=job_id)
-    job_progress_set(job_id=job_id, percent=50, message=_("Saving the questionnaire"))
-    try:
-        with job.file.open("rb") as handle:
-            questionnaire = questionnaire_import(
-                data=handle.read(),
-                period=Period.objects.get(pk=job.params["period"]),
-                created_by=job.created_by,
-                file_name=job.file_name,
-            )
-    except QuestionnaireRejected as rejected:
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("The workbook has %(count)s problems; nothing was saved.")
-            % {"count": len(rejected.problems.errors)},
-            result={**job.result, **rejected.problems.as_lists()},
+    def apply(job, data, report):
+        report(50, _("Saving the questionnaire"))
+        questionnaire = questionnaire_import(
+            data=data,
+            period=Period.objects.get(pk=job.params["period"]),
+            created_by=job.created_by,
+            file_name=job.file_name,
         )
-    except Exception:
-        logger.exception("questionnaire import apply %s failed", job_id)
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("An unexpected error stopped the import. Nothing was saved."),
-        )
-    return job_finish(
-        job=job,
-        status=Job.Status.SUCCEEDED,
-        message=_("Questionnaire “%(title)s” imported as draft version %(version)s.")
-        % {"title": questionnaire.title, "version": questionnaire.version},
-        result={**job.result, "questionnaire": questionnaire.pk},
-    )
+        message = _("Questionnaire “%(title)s” imported as draft version %(version)s.") % {
+            "title": questionnaire.title,
+            "version": questionnaire.version,
+        }
+        return message, {**job.result, "questionnaire": questionnaire.pk}
+
+    return job_apply_run(job_id=job_id, apply=apply)
 
 
 # --- versions, copies, publication --------------------------------------------------------
@@ -833,73 +798,35 @@ def answers_import_start(*, data: bytes, file_name: str, submission: Submission,
 
 
 def answers_import_job_check(*, job_id: int) -> Job:
-    job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
-    job_progress_set(job_id=job_id, percent=30, message=_("Reading the workbook"))
-    submission = Submission.objects.get(pk=job.params["submission"])
-    try:
-        with job.file.open("rb") as handle:
-            plan = answers_import_check(data=handle.read(), submission=submission)
-    except Exception:
-        logger.exception("answers import check %s failed", job_id)
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("An unexpected error stopped the check. Nothing was saved."),
-        )
-    if plan.problems.errors:
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("The workbook has %(count)s problems; nothing was saved.")
-            % {"count": len(plan.problems.errors)},
-            result=plan.summary(),
-        )
-    return job_finish(job=job, status=Job.Status.READY, result=plan.summary())
+    def check(job, data, report):
+        report(30, _("Reading the workbook"))
+        submission = Submission.objects.get(pk=job.params["submission"])
+        plan = answers_import_check(data=data, submission=submission)
+        return plan.problems, plan.summary()
+
+    return job_check_run(job_id=job_id, check=check)
 
 
 def answers_import_confirm(*, job: Job) -> bool:
     from .tasks import answers_import_apply_task
 
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.READY).update(
-        status=Job.Status.APPLYING, progress=0
-    )
-    if claimed:
-        transaction.on_commit(lambda: answers_import_apply_task.delay(job.pk))
-    return bool(claimed)
+    return job_confirm(job=job, task=answers_import_apply_task)
 
 
 def answers_import_job_apply(*, job_id: int) -> Job:
-    job = Job.objects.get(pk=job_id)
-    submission = Submission.objects.get(pk=job.params["submission"])
-    try:
-        with job.file.open("rb") as handle:
-            plan = answers_import_apply(
-                data=handle.read(), user=job.created_by, submission=submission
-            )
-    except (QuestionnaireRejected, ValidationError) as error:
-        problems = getattr(error, "problems", None)
-        listed = problems.as_lists()["errors"] if problems else error.messages
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("The workbook has %(count)s problems; nothing was saved.")
-            % {"count": len(listed)},
-            result={**job.result, "errors": listed},
-        )
-    except Exception:
-        logger.exception("answers import apply %s failed", job_id)
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("An unexpected error stopped the import. Nothing was saved."),
-        )
-    return job_finish(
-        job=job,
-        status=Job.Status.SUCCEEDED,
-        message=_("%(count)s answers saved from the workbook.") % {"count": len(plan.changes)},
-        result=job.result,
-    )
+    def apply(job, data, report):
+        submission = Submission.objects.get(pk=job.params["submission"])
+        try:
+            plan = answers_import_apply(data=data, user=job.created_by, submission=submission)
+        except ValidationError as error:
+            problems = Problems()
+            for message in error.messages:
+                problems.error("", "", message)
+            raise ImportRejected(problems) from error
+        message = _("%(count)s answers saved from the workbook.") % {"count": len(plan.changes)}
+        return message, job.result
+
+    return job_apply_run(job_id=job_id, apply=apply)
 
 
 # --- participation and reminders ----------------------------------------------------------
