@@ -61,6 +61,24 @@ def questionnaire_indicator(*, questionnaire: Questionnaire, pk: int) -> Indicat
     return by_pk.get(int(pk))
 
 
+def indicator_spec(*, indicator: Indicator) -> IndicatorSpec:
+    """One indicator (its options prefetched) as the pure structure of ``evaluasi.rubric``."""
+    i = indicator
+    return IndicatorSpec(
+        code=i.code,
+        question=i.question,
+        type=i.type,
+        weight=i.weight,
+        evidence=i.evidence,
+        guidance=i.guidance,
+        min_value=i.min_value,
+        max_value=i.max_value,
+        required=i.required,
+        group=i.group,
+        options=[OptionSpec(o.code, o.label, o.value) for o in i.options.all()],
+    )
+
+
 def questionnaire_spec(*, questionnaire: Questionnaire) -> QuestionnaireSpec:
     """The questionnaire as the pure structure the rules, scoring and workbooks use."""
     q = questionnaire_with_content(pk=questionnaire.pk)
@@ -74,22 +92,7 @@ def questionnaire_spec(*, questionnaire: Questionnaire) -> QuestionnaireSpec:
                 name=a.name,
                 weight=a.weight,
                 description=a.description,
-                indicators=[
-                    IndicatorSpec(
-                        code=i.code,
-                        question=i.question,
-                        type=i.type,
-                        weight=i.weight,
-                        evidence=i.evidence,
-                        guidance=i.guidance,
-                        min_value=i.min_value,
-                        max_value=i.max_value,
-                        required=i.required,
-                        group=i.group,
-                        options=[OptionSpec(o.code, o.label, o.value) for o in i.options.all()],
-                    )
-                    for i in a.indicators.all()
-                ],
+                indicators=[indicator_spec(indicator=i) for i in a.indicators.all()],
             )
             for a in q.aspects.all()
         ],

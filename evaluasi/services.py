@@ -43,13 +43,12 @@ from .models import (
 )
 from .rubric import (
     AnswerError,
-    IndicatorSpec,
-    OptionSpec,
     QuestionnaireSpec,
     answer_normalise,
     spec_problems,
 )
 from .selectors import (
+    indicator_spec,
     period_previous,
     questionnaire_active,
     questionnaire_spec,
@@ -393,21 +392,9 @@ def submission_check_editable(*, submission: Submission, moment=None) -> None:
         )
 
 
-def _indicator_spec(indicator: Indicator) -> IndicatorSpec:
-    return IndicatorSpec(
-        code=indicator.code,
-        question=indicator.question,
-        type=indicator.type,
-        weight=indicator.weight,
-        min_value=indicator.min_value,
-        max_value=indicator.max_value,
-        options=[OptionSpec(o.code, o.label, o.value) for o in indicator.options.all()],
-    )
-
-
 def answer_clean(*, indicator: Indicator, raw) -> str:
     try:
-        return answer_normalise(_indicator_spec(indicator), raw)
+        return answer_normalise(indicator_spec(indicator=indicator), raw)
     except AnswerError as error:
         raise ValidationError(str(error)) from None
 
@@ -733,7 +720,7 @@ def answers_import_check(*, data: bytes, submission: Submission | None = None) -
             continue
         raw = item["value"] if indicator.type == "angka" else cell_text(item["value"])
         try:
-            value = answer_normalise(_indicator_spec(indicator), raw)
+            value = answer_normalise(indicator_spec(indicator=indicator), raw)
         except AnswerError as error:
             problems.error(row.sheet, row.ref("jawaban"), str(error))
             continue
