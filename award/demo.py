@@ -406,7 +406,7 @@ def demo_submissions_load(*, period: Period) -> int:
     20% in progress, the rest not started, mirroring the 2025 participation problem."""
     import random
 
-    from evaluasi.models import Answer, Submission, SubmissionEvent
+    from evaluasi.models import Answer, Evidence, Submission, SubmissionEvent
     from evaluasi.selectors import questionnaire_active, submission_score
 
     if Submission.objects.filter(period=period).exists():
@@ -441,7 +441,8 @@ def demo_submissions_load(*, period: Period) -> int:
             elif indicator.type == "angka":
                 share = rng.uniform(0.6, 1.0) if good else rng.uniform(0, 0.6)
                 low, high = indicator.min_value, indicator.max_value
-                value = format(round(low + (high - low) * Decimal(str(share)), 1).normalize(), "f")
+                number = low + (high - low) * Decimal(str(share))
+                value = format(round(number, 0 if high - low <= 10 else 1).normalize(), "f")
             elif indicator.type == "url":
                 value = unit.website or "https://ppid.kutaitimurkab.go.id"
             else:
@@ -449,6 +450,17 @@ def demo_submissions_load(*, period: Period) -> int:
             answers.append(Answer(submission=submission, indicator=indicator, value=value))
         Answer.objects.bulk_create(answers)
         if not partial:
+            # Submitted units have their required evidence (as links, in the demo).
+            Evidence.objects.bulk_create(
+                Evidence(
+                    submission=submission,
+                    indicator=indicator,
+                    kind=Evidence.Kind.URL,
+                    url=f"https://ppid.kutaitimurkab.go.id/bukti/{unit.code}/{indicator.code}",
+                )
+                for indicator in indicators
+                if indicator.evidence == "wajib"
+            )
             submission.status = Submission.Status.SUBMITTED
             submission.submitted_at = period.saq_open + dt.timedelta(
                 days=rng.randint(1, 12), minutes=rng.randint(0, 600)

@@ -42,3 +42,31 @@ def test_each_demo_login_reaches_its_dashboard(client, username, section):
     assert response["Location"] == reverse("award:dashboard")
     body = client.get(response["Location"]).content.decode()
     assert section in body
+
+
+def test_demo_saq_data_and_pages_render(client):
+    """The demo fills most units' SAQs (some submitted by the loader, with no user)."""
+    from evaluasi.models import Submission
+
+    call_command("demo_kutim")
+    submitted = Submission.objects.filter(status="submitted")
+    assert submitted.count() > 50
+    assert Submission.objects.filter(status="draft").exists()
+    assert not Submission.objects.filter(unit__code="64.08.04.2002").exists()
+    assert all(0 <= s.saq_score <= 100 for s in submitted)
+    client.post(reverse("login"), {"username": "admin", "password": DEMO_PASSWORD})
+    for url in [
+        reverse("evaluasi:participation", args=[submitted.first().period.year]),
+        reverse("evaluasi:saq_summary", args=[submitted.first().pk]),
+        reverse("award:dashboard"),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_demo_submitted_units_are_complete():
+    from evaluasi.models import Submission
+    from evaluasi.selectors import submission_missing
+
+    call_command("demo_kutim")
+    for submission in Submission.objects.filter(status="submitted")[:10]:
+        assert submission_missing(submission=submission) == []
