@@ -117,6 +117,11 @@ admin.site.index_title = _("Data administration")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sehat/", views.health, name="health"),
+    path(
+        "favicon.ico",
+        views.FaviconView.as_view(),
+        name="favicon",
+    ),
     path("", include(app_patterns)),
     path("", include("evaluasi.urls")),
     *auth_patterns,

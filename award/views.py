@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from . import selectors, services
@@ -59,6 +60,15 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the logo."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/logo.svg")
 
 
 class HomeView(TemplateView):

@@ -34,6 +34,7 @@ MATRIX = {
     ),
     "award:dashboard": ("get", None, None, LOGGED_IN),
     "health": ("get", None, None, PUBLIC),
+    "favicon": ("get", None, None, dict.fromkeys(ROLES, 302)),
     "award:period_list": ("get", None, None, ADMIN_ONLY),
     "award:period_create": ("get", None, None, ADMIN_ONLY),
     "award:period_detail": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
