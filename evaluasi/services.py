@@ -33,13 +33,16 @@ from award.workbooks import Problems, cell_text
 from .models import (
     Answer,
     Aspect,
+    Assignment,
     Evidence,
     Indicator,
     Option,
+    PresentationScore,
     Questionnaire,
     ReminderLog,
     Submission,
     SubmissionEvent,
+    Verification,
 )
 from .rubric import (
     AnswerError,
@@ -887,3 +890,37 @@ def reminders_due(*, moment=None) -> int:
         for unit, left in due:
             sent += reminders_send(period=period, units=[unit], kind="auto", days_before=left)
     return sent
+
+
+# --- juries (screens come with the jury issue; the scoring engine reads these) -------------
+def assignment_add(*, period: Period, jury, unit: Unit) -> Assignment:
+    assignment = Assignment(period=period, jury=jury, unit=unit)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+def verification_save(
+    *, submission: Submission, indicator: Indicator, jury, decision: str, value="", reason=""
+):
+    """A jury's accept / adjust (with the new answer and a reason) / reject (with a reason)."""
+    if not submission.is_submitted:
+        raise ValidationError(_("Only a submitted SAQ can be verified."))
+    verification = Verification.objects.filter(
+        submission=submission, indicator=indicator, jury=jury
+    ).first() or Verification(submission=submission, indicator=indicator, jury=jury)
+    verification.decision = decision
+    verification.value = "" if value is None else str(value)
+    verification.reason = reason or ""
+    verification.full_clean()
+    verification.save()
+    return verification
+
+
+def presentation_score_save(*, criterion, unit: Unit, jury, score):
+    item = PresentationScore.objects.filter(criterion=criterion, unit=unit, jury=jury).first()
+    item = item or PresentationScore(criterion=criterion, unit=unit, jury=jury)
+    item.score = score
+    item.full_clean()
+    item.save()
+    return item
