@@ -388,6 +388,7 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
             )
         logins.append((username, DEMO_PASSWORD, full_name))
     submissions = demo_submissions_load(period=period)
+    demo_jury_data_load(period=period)
     return {
         "units_created": created_units,
         "period": period,
@@ -491,3 +492,78 @@ def demo_questionnaires_load(*, period: Period) -> int:
         questionnaire_publish(questionnaire=questionnaire)
         created += 1
     return created
+
+
+CRITERIA = [
+    ("K1", "Penguasaan materi keterbukaan informasi", 30),
+    ("K2", "Inovasi layanan informasi", 25),
+    ("K3", "Komitmen pimpinan", 25),
+    ("K4", "Kemampuan menjawab pertanyaan juri", 20),
+]
+
+
+def demo_jury_data_load(*, period: Period) -> None:
+    """Presentation criteria, jury assignments, some verifications and presentation scores
+    for the best submitted units of each level, so a scoring run shows every stage."""
+    import random
+
+    from evaluasi.models import Assignment, PresentationCriterion, Submission
+    from evaluasi.services import assignment_add, presentation_score_save, verification_save
+
+    if PresentationCriterion.objects.filter(period=period).exists():
+        return
+    rng = random.Random(14)  # noqa: S311 - demo data
+    criteria = [
+        PresentationCriterion.objects.create(
+            period=period, code=code, name=name, weight=weight, order=index
+        )
+        for index, (code, name, weight) in enumerate(CRITERIA)
+    ]
+    memberships = list(period.juries.select_related("user"))
+    for level in Level.objects.all():
+        best = (
+            Submission.objects.filter(period=period, status="submitted", unit__level=level)
+            .select_related("unit")
+            .order_by("-saq_score")[:6]
+        )
+        for submission in best:
+            for membership in memberships:
+                if membership.home_unit_id == submission.unit_id:
+                    continue  # a jury never assesses its own unit
+                assignment_add(period=period, jury=membership.user, unit=submission.unit)
+            assigned = Assignment.objects.filter(period=period, unit=submission.unit)
+            indicators = list(submission.questionnaire.indicators.filter(weight__gt=0)[:8])
+            for assignment in assigned:
+                for indicator in indicators:
+                    roll = rng.random()
+                    if roll < 0.75:
+                        verification_save(
+                            submission=submission,
+                            indicator=indicator,
+                            jury=assignment.jury,
+                            decision="accept",
+                        )
+                    elif roll < 0.9 and indicator.type == "ya_tidak":
+                        verification_save(
+                            submission=submission,
+                            indicator=indicator,
+                            jury=assignment.jury,
+                            decision="adjust",
+                            value="tidak",
+                            reason="Bukti yang diunggah belum memenuhi syarat.",
+                        )
+                    else:
+                        verification_save(
+                            submission=submission,
+                            indicator=indicator,
+                            jury=assignment.jury,
+                            decision="reject",
+                            reason="Bukti tidak dapat dibuka.",
+                        )
+                for criterion in criteria:
+                    presentation_score_save(
+                        criterion=criterion,
+                        unit=submission.unit,
+                        jury=assignment.jury,
+                        score=Decimal(rng.randint(60, 95)),
+                    )

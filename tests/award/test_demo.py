@@ -70,3 +70,15 @@ def test_demo_submitted_units_are_complete():
     call_command("demo_kutim")
     for submission in Submission.objects.filter(status="submitted")[:10]:
         assert submission_missing(submission=submission) == []
+
+
+def test_demo_jury_data_respects_the_rules():
+    from evaluasi.models import Assignment, PresentationScore, Verification
+
+    call_command("demo_kutim")
+    assert Assignment.objects.exists() and Verification.objects.exists()
+    assert PresentationScore.objects.exists()
+    for assignment in Assignment.objects.select_related("period"):
+        home = assignment.period.juries.get(user=assignment.jury).home_unit_id
+        assert assignment.unit_id != home
+    assert not Verification.objects.filter(decision="reject", reason="").exists()
