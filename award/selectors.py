@@ -51,6 +51,17 @@ def period_saq_deadline(*, period: Period, unit: Unit) -> dt.datetime:
     return max(period.saq_close, extension.saq_close) if extension else period.saq_close
 
 
+def period_saq_deadlines(*, period: Period) -> dict[int, dt.datetime]:
+    """The units whose SAQ deadline differs from the period's (one query for the whole
+    period); every other unit's deadline is ``period.saq_close``."""
+    return {
+        unit_id: max(period.saq_close, saq_close)
+        for unit_id, saq_close in DeadlineExtension.objects.filter(period=period).values_list(
+            "unit_id", "saq_close"
+        )
+    }
+
+
 def period_saq_is_open(*, period: Period, unit: Unit, moment: dt.datetime | None = None) -> bool:
     """Whether ``unit`` may still fill and submit its SAQ at ``moment`` (server time)."""
     moment = moment or timezone.now()

@@ -43,6 +43,14 @@ from .models import (
 )
 
 
+def xlsx_response(workbook, filename: str) -> FileResponse:
+    """A workbook built in memory, as a download."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=filename)
+
+
 class AdminRequired(PermissionRequiredMixin):
     """Only Admin Diskominfo (and superusers). Anonymous users go to the login page."""
 
@@ -181,6 +189,14 @@ class PeriodDetailView(AdminRequired, DetailView):
         return context
 
 
+def period_detail_with(request, period, **forms):
+    """The period page again, with a rejected form (its input and errors kept)."""
+    view = PeriodDetailView()
+    view.setup(request, year=period.year)
+    view.object = period
+    return render(request, view.template_name, view.get_context_data(object=period, **forms))
+
+
 class PeriodJuryAddView(AdminRequired, View):
     def post(self, request, year):
         period = get_object_or_404(Period, year=year)
@@ -200,13 +216,8 @@ class PeriodJuryAddView(AdminRequired, View):
             else:
                 _invitation_message(request, invitation)
                 return redirect("award:period_detail", year=year)
-        view = PeriodDetailView()
-        view.setup(request, year=year)
-        view.object = period
         messages.error(request, _("The jury was not added; see the form below."))
-        return render(
-            request, view.template_name, view.get_context_data(object=period, jury_form=form)
-        )
+        return period_detail_with(request, period, jury_form=form)
 
 
 class PeriodJuryRemoveView(AdminRequired, View):
@@ -237,15 +248,8 @@ class PeriodExtensionAddView(AdminRequired, View):
                     request, _("Deadline extended for %(unit)s.") % {"unit": form.unit}
                 )
                 return redirect("award:period_detail", year=year)
-        view = PeriodDetailView()
-        view.setup(request, year=year)
-        view.object = period
         messages.error(request, _("The extension was not saved; see the form below."))
-        return render(
-            request,
-            view.template_name,
-            view.get_context_data(object=period, extension_form=form),
-        )
+        return period_detail_with(request, period, extension_form=form)
 
 
 class PeriodExtensionDeleteView(AdminRequired, View):
@@ -449,10 +453,7 @@ class UnitImportConfirmView(JobConfirmView):
 
 class UnitImportTemplateView(AdminRequired, View):
     def get(self, request):
-        buffer = io.BytesIO()
-        units_template_workbook().save(buffer)
-        buffer.seek(0)
-        return FileResponse(buffer, as_attachment=True, filename="templat-unit-ppid.xlsx")
+        return xlsx_response(units_template_workbook(), "templat-unit-ppid.xlsx")
 
 
 # --- accounts -----------------------------------------------------------------------------

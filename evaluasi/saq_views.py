@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections import OrderedDict
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 from award.forms import WorkbookUploadForm
 from award.models import Job, Period, Unit
 from award.selectors import period_saq_deadline
-from award.views import JobConfirmView, JobView
+from award.views import JobConfirmView, JobView, xlsx_response
 
 from . import selectors, services
 from .forms import AspectAnswersForm, EvidenceFileForm, EvidenceUrlForm, ReopenForm, ReviewForm
@@ -409,11 +408,8 @@ class AnswersWorkbookView(LoginRequiredMixin, View):
             questionnaire=selectors.questionnaire_with_content(pk=submission.questionnaire_id),
             answers=selectors.submission_answers(submission=submission),
         )
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        buffer.seek(0)
         name = f"jawaban-{submission.unit.code}-{submission.period.year}.xlsx"
-        return FileResponse(buffer, as_attachment=True, filename=name)
+        return xlsx_response(workbook, name)
 
 
 class AnswersImportView(LoginRequiredMixin, View):

@@ -22,6 +22,7 @@ from .rubric import (
 
 
 def questionnaire_with_content(*, pk: int) -> Questionnaire:
+    """The questionnaire with its aspects, indicators and options prefetched (4 queries)."""
     indicators = Indicator.objects.prefetch_related("options").order_by("order", "id")
     aspects = Aspect.objects.prefetch_related(Prefetch("indicators", queryset=indicators))
     return (
@@ -29,6 +30,13 @@ def questionnaire_with_content(*, pk: int) -> Questionnaire:
         .prefetch_related(Prefetch("aspects", queryset=aspects.order_by("order", "id")))
         .get(pk=pk)
     )
+
+
+def questionnaire_loaded(*, questionnaire: Questionnaire) -> Questionnaire:
+    """``questionnaire`` itself when its content is already prefetched, else loaded."""
+    if "aspects" in getattr(questionnaire, "_prefetched_objects_cache", {}):
+        return questionnaire
+    return questionnaire_with_content(pk=questionnaire.pk)
 
 
 _CONTENT_CACHE: dict[int, Questionnaire] = {}
@@ -51,14 +59,18 @@ def questionnaire_for_saq(*, questionnaire: Questionnaire) -> Questionnaire:
     return cached
 
 
-def questionnaire_indicator(*, questionnaire: Questionnaire, pk: int) -> Indicator | None:
-    """One indicator (with its options) of the questionnaire, from the SAQ content."""
-    content = questionnaire_for_saq(questionnaire=questionnaire)
+def _indicators_by_pk(content: Questionnaire) -> dict[int, Indicator]:
+    """Indicators of loaded content by id, computed once per content object."""
     by_pk = getattr(content, "indicators_by_pk", None)
     if by_pk is None:
         by_pk = {i.pk: i for a in content.aspects.all() for i in a.indicators.all()}
         content.indicators_by_pk = by_pk
-    return by_pk.get(int(pk))
+    return by_pk
+
+
+def questionnaire_indicator(*, questionnaire: Questionnaire, pk: int) -> Indicator | None:
+    """One indicator (with its options) of the questionnaire, from the SAQ content."""
+    return _indicators_by_pk(questionnaire_for_saq(questionnaire=questionnaire)).get(int(pk))
 
 
 def indicator_spec(*, indicator: Indicator) -> IndicatorSpec:
@@ -80,8 +92,18 @@ def indicator_spec(*, indicator: Indicator) -> IndicatorSpec:
 
 
 def questionnaire_spec(*, questionnaire: Questionnaire) -> QuestionnaireSpec:
-    """The questionnaire as the pure structure the rules, scoring and workbooks use."""
-    q = questionnaire_with_content(pk=questionnaire.pk)
+    """The questionnaire as the pure structure the rules, scoring and workbooks use.
+
+    Content already loaded (``questionnaire_with_content``, ``questionnaire_for_saq``) is used
+    as it is; the spec is kept on the object, so shared frozen content builds it once."""
+    q = questionnaire_loaded(questionnaire=questionnaire)
+    spec = getattr(q, "rubric_spec", None)
+    if spec is None:
+        spec = q.rubric_spec = _build_spec(q)
+    return spec
+
+
+def _build_spec(q: Questionnaire) -> QuestionnaireSpec:
     return QuestionnaireSpec(
         title=q.title,
         level=q.level.code,
@@ -200,33 +222,15 @@ def submission_progress(
 
 def submission_score(*, submission: Submission) -> Decimal:
     """The SAQ score (DESIGN.md §3) of a submission's current answers, rounded half up."""
-    spec = _cached_spec(submission.questionnaire_id)
-    codes = dict(
-        Indicator.objects.filter(questionnaire_id=submission.questionnaire_id).values_list(
-            "pk", "code"
-        )
-    )
-    answers = {codes[a.indicator_id]: a.value for a in submission.answers.all()}
-    return round_score(questionnaire_score(spec, answers))
+    content = questionnaire_for_saq(questionnaire=submission.questionnaire)
+    codes = _indicators_by_pk(content)
+    answers = {codes[a.indicator_id].code: a.value for a in submission.answers.all()}
+    return round_score(questionnaire_score(questionnaire_spec(questionnaire=content), answers))
 
 
 def submission_score_visible(*, submission: Submission) -> bool:
     """Operators see their SAQ score once submitted, unless the period hides it."""
     return submission.is_submitted and not submission.period.hide_saq_score
-
-
-_SPEC_CACHE: dict[tuple[int, object], QuestionnaireSpec] = {}
-
-
-def _cached_spec(questionnaire_id: int) -> QuestionnaireSpec:
-    questionnaire = Questionnaire.objects.only("pk", "updated_at").get(pk=questionnaire_id)
-    key = (questionnaire.pk, questionnaire.updated_at)
-    spec = _SPEC_CACHE.get(key)
-    if spec is None:
-        if len(_SPEC_CACHE) > 64:
-            _SPEC_CACHE.clear()
-        spec = _SPEC_CACHE[key] = questionnaire_spec(questionnaire=questionnaire)
-    return spec
 
 
 def participation(*, period: Period) -> dict:

@@ -20,7 +20,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from award.models import Job, Level, Period, Unit
-from award.selectors import period_saq_deadline, period_saq_is_open
+from award.selectors import period_saq_deadline, period_saq_deadlines, period_saq_is_open
 from award.services import (
     ImportRejected,
     job_apply_run,
@@ -876,19 +876,20 @@ def reminders_due(*, moment=None) -> int:
         days = period.reminder_day_list()
         if not days or period.stage_at(moment) not in ("saq",):
             continue
-        due = []
-        for unit in Unit.objects.filter(active=True).prefetch_related("operator_memberships"):
-            deadline = timezone.localtime(period_saq_deadline(period=period, unit=unit)).date()
+        deadlines = period_saq_deadlines(period=period)
+        already = set(
+            ReminderLog.objects.filter(period=period, kind="auto").values_list(
+                "unit_id", "days_before"
+            )
+        )
+        due: dict[int, list[Unit]] = {}
+        for unit in Unit.objects.filter(active=True):
+            deadline = timezone.localtime(deadlines.get(unit.pk, period.saq_close)).date()
             left = (deadline - today).days
-            if (
-                left in days
-                and not ReminderLog.objects.filter(
-                    period=period, unit=unit, kind="auto", days_before=left
-                ).exists()
-            ):
-                due.append((unit, left))
-        for unit, left in due:
-            sent += reminders_send(period=period, units=[unit], kind="auto", days_before=left)
+            if left in days and (unit.pk, left) not in already:
+                due.setdefault(left, []).append(unit)
+        for left, units in due.items():
+            sent += reminders_send(period=period, units=units, kind="auto", days_before=left)
     return sent
 
 

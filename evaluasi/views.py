@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,7 +14,7 @@ from django.views import View
 
 from award.forms import WorkbookUploadForm
 from award.models import Job, Period
-from award.views import AdminRequired, JobConfirmView, JobView
+from award.views import AdminRequired, JobConfirmView, JobView, xlsx_response
 
 from . import selectors, services
 from .forms import AspectForm, IndicatorForm, OptionFormSet
@@ -25,13 +23,6 @@ from .rubric import spec_problems
 from .workbook import questionnaire_workbook
 
 DIRECTIONS = {"naik": "up", "turun": "down"}
-
-
-def _xlsx_response(workbook, filename: str) -> FileResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=filename)
 
 
 def _period(year) -> Period:
@@ -92,7 +83,7 @@ class QuestionnaireImportConfirmView(JobConfirmView):
 
 class QuestionnaireTemplateView(AdminRequired, View):
     def get(self, request):
-        return _xlsx_response(questionnaire_workbook(None), "templat-kuesioner-ppid.xlsx")
+        return xlsx_response(questionnaire_workbook(None), "templat-kuesioner-ppid.xlsx")
 
 
 class QuestionnaireCopyView(AdminRequired, View):
@@ -122,7 +113,7 @@ class QuestionnaireMixin(AdminRequired):
 
 
 def editor_context(questionnaire: Questionnaire, **extra) -> dict:
-    questionnaire = selectors.questionnaire_with_content(pk=questionnaire.pk)
+    questionnaire = selectors.questionnaire_loaded(questionnaire=questionnaire)
     spec = selectors.questionnaire_spec(questionnaire=questionnaire)
     aspects = list(questionnaire.aspects.all())
     total = sum((a.weight for a in aspects), 0)
@@ -155,7 +146,7 @@ class QuestionnaireExportView(QuestionnaireMixin, View):
         spec = selectors.questionnaire_spec(questionnaire=questionnaire)
         q = questionnaire
         name = f"kuesioner-{q.level.code}-{q.period.year}-v{q.version}"
-        return _xlsx_response(questionnaire_workbook(spec), f"{slugify(name)}.xlsx")
+        return xlsx_response(questionnaire_workbook(spec), f"{slugify(name)}.xlsx")
 
 
 class QuestionnairePreviewView(QuestionnaireMixin, View):
