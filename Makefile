@@ -49,6 +49,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python -m pytest
+	# The golden scoring tests once more on the embedded default (SQLite, eager Celery).
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 SECRET_KEY=test-only-secret-key \
+	  PPID_ALLOW_EMBEDDED_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
+	  tests/evaluasi/test_golden.py -k eager
 
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=bench

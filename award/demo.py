@@ -389,6 +389,7 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
         logins.append((username, DEMO_PASSWORD, full_name))
     submissions = demo_submissions_load(period=period)
     demo_jury_data_load(period=period)
+    demo_previous_year_load(current=period, now=now)
     return {
         "units_created": created_units,
         "period": period,
@@ -402,7 +403,9 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
 UNFILLED = {"64.08.04", "64.08.04.2002", "OPD.DISKOMINFO", "64.08.09", "64.08.09.2001"}
 
 
-def demo_submissions_load(*, period: Period) -> int:
+def demo_submissions_load(
+    *, period: Period, seed: int = 2026, started: float = 0.8, quality_range=(0.35, 0.98)
+) -> int:
     """Realistic SAQ answers for most Kutai Timur units (deterministic): about 60% submitted,
     20% in progress, the rest not started, mirroring the 2025 participation problem."""
     import random
@@ -412,13 +415,13 @@ def demo_submissions_load(*, period: Period) -> int:
 
     if Submission.objects.filter(period=period).exists():
         return 0
-    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
     created = 0
     for unit in Unit.objects.select_related("level").order_by("code"):
         if unit.code in UNFILLED:
             continue
         roll = rng.random()
-        if roll > 0.8:
+        if roll > started:
             continue  # not started
         questionnaire = questionnaire_active(period=period, level=unit.level)
         if questionnaire is None:
@@ -426,10 +429,10 @@ def demo_submissions_load(*, period: Period) -> int:
         submission = Submission.objects.create(
             period=period, unit=unit, questionnaire=questionnaire
         )
-        quality = rng.uniform(0.35, 0.98)
+        quality = rng.uniform(*quality_range)
         answers = []
         indicators = questionnaire.indicators.prefetch_related("options")
-        partial = roll > 0.6
+        partial = roll > started - 0.2
         for indicator in indicators:
             if partial and rng.random() < 0.5:
                 continue
@@ -567,3 +570,33 @@ def demo_jury_data_load(*, period: Period) -> None:
                         jury=assignment.jury,
                         score=Decimal(rng.randint(60, 95)),
                     )
+
+
+def demo_previous_year_load(*, current: Period, now: dt.datetime) -> Period | None:
+    """Last year's award, closed, with finalised and published results (SAQ only, lower
+    participation and scores), so that this year's rankings show year-over-year changes."""
+    from evaluasi.models import ScoringRun
+    from evaluasi.services import scoring_run_finalise, scoring_run_start
+
+    year = current.year - 1
+    if Period.objects.filter(year=year).exists():
+        return None
+    start = timezone.localtime(now).replace(hour=8, minute=0, second=0, microsecond=0)
+    period = services.period_create(
+        year=year,
+        name=f"PPID Award Kabupaten Kutai Timur {year}",
+        has_verification=False,
+        has_presentation=False,
+        **services.period_default_dates(
+            saq_open=start - dt.timedelta(days=365),
+            with_verification=False,
+            with_presentation=False,
+        ),
+    )
+    demo_questionnaires_load(period=period)
+    demo_submissions_load(period=period, seed=year, started=0.75, quality_range=(0.25, 0.9))
+    run = scoring_run_start(period=period, reason="Hasil penetapan tahun lalu", inline=True)
+    if run.status == ScoringRun.Status.SUCCEEDED:
+        admin = get_user_model().objects.filter(username="admin").first()
+        scoring_run_finalise(run=run, user=admin)
+    return period

@@ -139,6 +139,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Scoring runs (evaluasi.scoring): a period is split into chunks of at most this many units,
+# each a Celery task any worker can take. A run whose worker stopped reporting for
+# SCORING_STALE_MINUTES is marked failed so that a new one may start.
+SCORING_CHUNK_UNITS = env_int("SCORING_CHUNK_UNITS", 5000)
+SCORING_STALE_MINUTES = env_int("SCORING_STALE_MINUTES", 15)
+# Test-only fault injection: seconds to sleep inside the final transaction of a run, so a test
+# can kill the worker at the worst moment. Always 0 in real deployments.
+SCORING_FAULT_DELAY = float(env("SCORING_FAULT_DELAY", "0") or 0)
+PPID_VERSION = "0.5.0"
+
 # Job progress lives in the cache so that a worker inside a long transaction can still report
 # it. With Redis configured the cache is shared by every web process and worker.
 CACHE_URL = env("CACHE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")

@@ -20,7 +20,9 @@ def scratch_database():
     django.setup()
     from django.db import connection
 
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=False, serialize=False
+    )
     try:
         yield name
     finally:

@@ -209,3 +209,13 @@ class EvidenceUrlForm(StyledMixin, forms.Form):
 
 class ReopenForm(StyledMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for reopening"), max_length=500)
+
+
+class ScoringStartForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        help_text=_("Required for a correction after the results were finalised."),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. verification of Desa X corrected")}),
+    )

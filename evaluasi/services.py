@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -40,6 +42,9 @@ from .models import (
     PresentationScore,
     Questionnaire,
     ReminderLog,
+    Score,
+    ScoringChunk,
+    ScoringRun,
     Submission,
     SubmissionEvent,
     Verification,
@@ -925,3 +930,472 @@ def presentation_score_save(*, criterion, unit: Unit, jury, score):
     item.full_clean()
     item.save()
     return item
+
+
+# === scoring runs (DESIGN.md §3; engine in evaluasi.scoring) ==============================
+class ScoringRefused(Exception):
+    """A run cannot start or be finalised; the message says why, in Indonesian. ``field``
+    names the form field at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+_INLINE = contextvars.ContextVar("scoring_inline", default=False)
+
+
+def _queue(stage: str, pk: int) -> None:
+    """Queue the next stage of a run as a Celery task once the current transaction commits,
+    or, for an inline run (demo, small periods), run it right here."""
+    from . import tasks
+
+    service, task = {
+        "plan": (lambda: scoring_run_plan(run_id=pk), tasks.scoring_plan_task),
+        "chunk": (lambda: scoring_chunk_run(chunk_id=pk), tasks.scoring_chunk_task),
+        "finish": (lambda: scoring_run_finish(run_id=pk), tasks.scoring_finish_task),
+    }[stage]
+    if _INLINE.get():
+        service()
+    else:
+        transaction.on_commit(lambda: task.delay(pk))
+
+
+def _run_update(run_id: int, **fields) -> None:
+    """Update a run's row in its own short transaction (progress is visible to every process)."""
+    ScoringRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), **fields)
+
+
+def scoring_runs_fail_stale(*, period: Period, moment=None) -> int:
+    """Mark runs whose worker stopped reporting (killed, lost) as failed."""
+    moment = moment or timezone.now()
+    limit = moment - timezone.timedelta(minutes=settings.SCORING_STALE_MINUTES)
+    return ScoringRun.objects.filter(
+        period=period, status__in=ScoringRun.ACTIVE, heartbeat_at__lt=limit
+    ).update(
+        status=ScoringRun.Status.FAILED,
+        finished_at=moment,
+        message=_("The run stopped without finishing (its worker was stopped or lost)."),
+    )
+
+
+def scoring_run_start(
+    *, period: Period, user=None, reason: str = "", inline: bool = False
+) -> ScoringRun:
+    """Queue a scoring run of the whole period (``inline``: compute it now, in this process).
+    One run per period at a time; after a finalisation a new run is a correction and needs a
+    reason."""
+    reason = (reason or "").strip()
+    scoring_runs_fail_stale(period=period)
+    if ScoringRun.objects.filter(period=period, finalised_at__isnull=False).exists() and not reason:
+        raise ScoringRefused(
+            _("The results of this period are finalised: state the reason for the correction."),
+            field="reason",
+        )
+    with transaction.atomic():
+        Period.objects.select_for_update().filter(pk=period.pk).first()
+        if ScoringRun.objects.filter(period=period, status__in=ScoringRun.ACTIVE).exists():
+            raise ScoringRefused(_("A scoring run of this period is already in progress."))
+        number = (ScoringRun.objects.filter(period=period).aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                run = ScoringRun.objects.create(
+                    period=period,
+                    number=number,
+                    started_by=user if user and user.is_authenticated else None,
+                    reason=reason[:500],
+                    heartbeat_at=timezone.now(),
+                )
+        except IntegrityError:
+            raise ScoringRefused(
+                _("A scoring run of this period is already in progress.")
+            ) from None
+        if not inline:
+            _queue("plan", run.pk)
+    if inline:
+        token = _INLINE.set(True)
+        try:
+            scoring_run_plan(run_id=run.pk)
+        finally:
+            _INLINE.reset(token)
+        run.refresh_from_db()
+    return run
+
+
+def scoring_run_fail(*, run_id: int, message: str) -> None:
+    ScoringRun.objects.filter(pk=run_id, status__in=ScoringRun.ACTIVE).update(
+        status=ScoringRun.Status.FAILED, finished_at=timezone.now(), message=message[:1000]
+    )
+
+
+def _run_guard(run_id: int, work):
+    """Run ``work`` for an active run; any error fails the run with a readable message."""
+    run = ScoringRun.objects.select_related("period").filter(pk=run_id).first()
+    if run is None or not run.is_active:
+        return None
+    try:
+        return work(run)
+    except Exception as error:
+        logger.exception("scoring run %s failed", run_id)
+        scoring_run_fail(
+            run_id=run_id,
+            message=_("The scoring run failed: %(error)s") % {"error": str(error)[:800]},
+        )
+        return None
+
+
+def scoring_run_plan(*, run_id: int) -> None:
+    """Stage 1: split the period into chunks and queue one task per chunk."""
+    from . import scoring
+
+    def plan(run):
+        now = timezone.now()
+        specs = scoring.chunks_plan(period_id=run.period_id, size=settings.SCORING_CHUNK_UNITS)
+        with transaction.atomic():
+            chunks = ScoringChunk.objects.bulk_create(
+                [
+                    ScoringChunk(run=run, index=index, spec=spec, size=spec["size"])
+                    for index, spec in enumerate(specs)
+                ]
+            )
+            _run_update(
+                run.pk,
+                status=ScoringRun.Status.RUNNING,
+                started_at=now,
+                progress=5,
+                chunks_total=len(chunks),
+                message=_("Computing %(count)s parts.") % {"count": len(chunks)},
+            )
+            if not chunks:
+                _queue("finish", run.pk)
+            for chunk in chunks:
+                _queue("chunk", chunk.pk)
+
+    _run_guard(run_id, plan)
+
+
+def scoring_chunk_run(*, chunk_id: int) -> None:
+    """Stage 2: one chunk's sums; the last chunk to finish queues the final stage."""
+    from . import scoring
+
+    chunk = ScoringChunk.objects.filter(pk=chunk_id).only("run_id", "spec", "done").first()
+    if chunk is None or chunk.done:
+        return
+
+    def compute(run):
+        began = time.perf_counter()
+        parts = scoring.chunk_compute(chunk.spec, scoring.PeriodSettings.of(run.period))
+        data = scoring.chunk_pack(parts)
+        with transaction.atomic():
+            locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+            fresh = ScoringChunk.objects.select_for_update().get(pk=chunk_id)
+            if fresh.done or not locked.is_active:
+                return
+            fresh.done = True
+            fresh.result = data
+            fresh.finished_at = timezone.now()
+            fresh.seconds = time.perf_counter() - began
+            fresh.save(update_fields=["done", "result", "finished_at", "seconds"])
+            done = locked.chunks_done + 1
+            _run_update(
+                run.pk,
+                chunks_done=done,
+                progress=5 + int(80 * done / max(locked.chunks_total, 1)),
+                message=_("Computed %(done)s of %(total)s parts.")
+                % {"done": done, "total": locked.chunks_total},
+            )
+            if done >= locked.chunks_total:
+                _queue("finish", run.pk)
+
+    _run_guard(chunk.run_id, compute)
+
+
+def scoring_run_finish(*, run_id: int) -> None:
+    """Stage 3: the whole period's scores, written and made current in one transaction."""
+    from . import scoring
+
+    def finish(run):
+        _run_update(run.pk, progress=88, message=_("Combining juries and ranking."))
+        began = time.perf_counter()
+        result = scoring_compute(run=run)
+        computed = time.perf_counter()
+        _run_update(run.pk, progress=94, message=_("Saving the results."))
+        with transaction.atomic():
+            locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+            if not locked.is_active:
+                return
+            scores_write(run=locked, units=result.units, grid=result.grid)
+            chunk_seconds = list(
+                ScoringChunk.objects.filter(run_id=run.pk).values_list("seconds", flat=True)
+            )
+            result.stats["seconds"] = {
+                "chunks_total": round(sum(chunk_seconds), 3),
+                "chunk_max": round(max(chunk_seconds, default=0), 3),
+                "compute": round(computed - began, 3),
+                "write": round(time.perf_counter() - computed, 3),
+            }
+            if settings.SCORING_FAULT_DELAY:
+                time.sleep(settings.SCORING_FAULT_DELAY)
+            ScoringRun.objects.filter(period_id=run.period_id, is_current=True).update(
+                is_current=False
+            )
+            _run_update(
+                run.pk,
+                status=ScoringRun.Status.SUCCEEDED,
+                progress=100,
+                finished_at=timezone.now(),
+                message="",
+                is_current=True,
+                input_hash=result.input_hash,
+                code_version=scoring.code_version(),
+                stats=result.stats,
+            )
+            ScoringChunk.objects.filter(run_id=run.pk).update(result=None)
+
+    _run_guard(run_id, finish)
+
+
+@dataclass
+class ScoringResult:
+    units: object
+    grid: object
+    input_hash: str
+    stats: dict
+
+
+def scoring_compute(*, run: ScoringRun) -> ScoringResult:
+    """Load a run's inputs (the chunks' results plus the small tables), compute every score."""
+    import pandas as pd
+
+    from . import scoring
+
+    period = run.period
+    chunks = [
+        scoring.chunk_unpack(data)
+        for data in ScoringChunk.objects.filter(run=run)
+        .order_by("index")
+        .values_list("result", flat=True)
+        if data is not None
+    ]
+    empty = {
+        "sums": ["submission", "aspect", "weighted", "digest"],
+        "deltas": ["submission", "aspect", "delta"],
+        "counts": ["submission", "verified_count"],
+        "checks": ["submission", "check"],
+    }
+    parts = {
+        name: pd.concat(
+            [chunk[name] for chunk in chunks if name in chunk]
+            or [pd.DataFrame({column: pd.Series(dtype="int64") for column in columns})],
+            ignore_index=True,
+        )
+        for name, columns in empty.items()
+    }
+    submissions = scoring.load_submissions(period.pk)
+    aspects, indicators, options = scoring.load_rubric(
+        sorted(int(q) for q in submissions["questionnaire"].unique())
+    )
+    presentation = scoring.load_presentation(period.pk)
+    previous = scores_previous(period=period)
+    settings_ = scoring.PeriodSettings.of(period)
+    units, grid = scoring.period_compute(
+        settings_=settings_,
+        submissions=submissions,
+        aspects=aspects,
+        sums=parts["sums"],
+        deltas=parts["deltas"],
+        counts=parts["counts"],
+        presentation=presentation,
+        previous=previous,
+    )
+    from dataclasses import asdict
+
+    input_hash = scoring.inputs_hash(
+        parts={
+            "settings": asdict(settings_),
+            "aspects": aspects[["aspect", "questionnaire", "aspect_code", "aspect_weight"]],
+            "indicators": indicators[
+                ["indicator", "aspect", "code", "type", "weight", "min", "max"]
+            ],
+            "options": options,
+            "submissions": submissions[
+                ["submission", "unit", "level", "code", "questionnaire", "submitted_at"]
+            ],
+            "answers": parts["sums"][["submission", "aspect", "digest"]].sort_values(
+                ["submission", "aspect"], kind="stable"
+            ),
+            "verifications": parts["checks"].sort_values("submission", kind="stable"),
+            "presentation": presentation,
+            "previous": previous.sort_values("unit", kind="stable"),
+        }
+    )
+    by_level = units.groupby("level")
+    stats = {
+        "units": len(units),
+        "finalists": int(units["finalist"].sum()),
+        "verified_units": int((units["verified_count"] > 0).sum()),
+        "pending_presentations": int(units["presentation_pending"].sum()),
+        "levels": {str(level): int(len(frame)) for level, frame in by_level},
+    }
+    return ScoringResult(units=units, grid=grid, input_hash=input_hash, stats=stats)
+
+
+def scores_previous(*, period: Period):
+    """The published final scores of the previous period, per unit (for year over year)."""
+    import pandas as pd
+
+    previous = period_previous(period=period)
+    run = (
+        ScoringRun.objects.filter(
+            period=previous, finalised_at__isnull=False, superseded_by__isnull=True
+        ).first()
+        if previous
+        else None
+    )
+    rows = list(Score.objects.filter(run=run).values_list("unit_id", "final")) if run else []
+    frame = pd.DataFrame(rows, columns=["unit", "previous_final"])
+    frame["unit"] = frame["unit"].astype("int64")
+    frame["previous_final"] = frame["previous_final"].astype("float64")
+    return frame
+
+
+SCORE_COLUMNS = [
+    "run_id",
+    "unit_id",
+    "level_id",
+    "submitted_at",
+    "saq",
+    "verified",
+    "presentation",
+    "presentation_pending",
+    "final",
+    "qualification",
+    "rank",
+    "finalist",
+    "verified_count",
+    "aspects",
+    "previous_final",
+    "change",
+]
+
+
+_HUNDREDTHS = None
+
+
+def _money(values):
+    """Rounded scores as exact 2-decimal strings, None where missing. Vectorised: every
+    value from -100.00 to 100.00 is looked up in a table of its text."""
+    import numpy as np
+
+    from .engine import round_half_up
+
+    global _HUNDREDTHS
+    if _HUNDREDTHS is None:
+        _HUNDREDTHS = np.array([f"{c / 100:.2f}" for c in range(-10000, 10001)], dtype=object)
+    rounded = round_half_up(values)
+    missing = np.isnan(rounded)
+    cents = np.rint(np.nan_to_num(rounded) * 100).astype("int64")
+    out = np.empty(len(cents), dtype=object)
+    inside = (cents >= -10000) & (cents <= 10000) & ~missing
+    out[inside] = _HUNDREDTHS[cents[inside] + 10000]
+    other = ~inside & ~missing
+    out[other] = [f"{c / 100:.2f}" for c in cents[other]]
+    return out
+
+
+def _aspects_json(grid) -> dict:
+    """Per submission, its aspect scores as JSON text: {"A1": [saq, verified], ...}."""
+    import numpy as np
+
+    ordered = grid.sort_values(["submission", "order", "aspect"], kind="stable")
+    submissions = ordered["submission"].to_numpy()
+    if not len(submissions):
+        return {}
+    codes = ordered["aspect_code"].astype(str).str.replace('"', "", regex=False).to_numpy()
+    saq = _money(ordered["saq"])
+    verified = _money(ordered["verified"])
+    cells = [
+        f'"{code}":[{own or "null"},{checked or "null"}]'
+        for code, own, checked in zip(codes, saq, verified, strict=True)
+    ]
+    starts = np.flatnonzero(np.r_[True, submissions[1:] != submissions[:-1]])
+    ends = np.r_[starts[1:], len(submissions)]
+    return {
+        int(submissions[a]): "{" + ",".join(cells[a:b]) + "}"
+        for a, b in zip(starts, ends, strict=True)
+    }
+
+
+def scores_write(*, run: ScoringRun, units, grid) -> int:
+    """Write a run's Score rows in one go (COPY on PostgreSQL)."""
+    import io
+
+    import pandas as pd
+    from django.db import connection
+
+    aspects_json = _aspects_json(grid)
+    count = len(units)
+    out = pd.DataFrame(
+        {
+            "run_id": [run.pk] * count,
+            "unit_id": units["unit"].astype("int64").to_numpy(),
+            "level_id": units["level"].astype("int64").to_numpy(),
+            "submitted_at": units["submitted_at"].reset_index(drop=True),
+            "saq": _money(units["saq"]),
+            "verified": _money(units["verified"])
+            if run.period.has_verification
+            else [None] * count,
+            "presentation": _money(units["presentation"]),
+            "presentation_pending": units["presentation_pending"].astype(bool).to_numpy(),
+            "final": _money(units["final"]),
+            "qualification": units["qualification"].astype(str).to_numpy(),
+            "rank": units["rank"].astype("int64").to_numpy(),
+            "finalist": units["finalist"].astype(bool).to_numpy(),
+            "verified_count": units["verified_count"].astype("int64").to_numpy(),
+            "aspects": units["submission"].map(aspects_json).fillna("{}").to_numpy(),
+            "previous_final": _money(units["previous_final"]),
+            "change": _money(units["change"]),
+        },
+        columns=SCORE_COLUMNS,
+    )
+    table = Score._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            out.to_csv(buffer, index=False, header=False, na_rep="")
+            with cursor.cursor.copy(
+                f"COPY {table} ({', '.join(SCORE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(buffer.getvalue())
+        else:
+            out["submitted_at"] = [
+                None if pd.isna(ts) else pd.Timestamp(ts).isoformat() for ts in out["submitted_at"]
+            ]
+            rows = list(out.astype(object).where(out.notna(), None).itertuples(index=False))
+            marks = ", ".join(["%s"] * len(SCORE_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(SCORE_COLUMNS)}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+    return count
+
+
+def scoring_run_finalise(*, run: ScoringRun, user) -> ScoringRun:
+    """Penetapan: freeze and publish a successful current run; it supersedes the previously
+    published run of the period. Finalised results never change."""
+    with transaction.atomic():
+        locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+        if locked.is_finalised:
+            raise ScoringRefused(_("This run is already finalised."))
+        if locked.status != ScoringRun.Status.SUCCEEDED or not locked.is_current:
+            raise ScoringRefused(
+                _("Only the latest successful run can be finalised; run the scoring again.")
+            )
+        now = timezone.now()
+        ScoringRun.objects.filter(
+            period_id=locked.period_id, finalised_at__isnull=False, superseded_by__isnull=True
+        ).update(superseded_by=locked)
+        locked.finalised_at = now
+        locked.finalised_by = user
+        locked.save(update_fields=["finalised_at", "finalised_by"])
+    return locked

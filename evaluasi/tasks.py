@@ -42,3 +42,18 @@ def reminders_send_task(period_id: int, unit_ids: list[int]) -> int:
     return services.reminders_send(
         period=Period.objects.get(pk=period_id), units=Unit.objects.filter(pk__in=unit_ids)
     )
+
+
+@shared_task(name="evaluasi.scoring_plan")
+def scoring_plan_task(run_id: int) -> None:
+    services.scoring_run_plan(run_id=run_id)
+
+
+@shared_task(name="evaluasi.scoring_chunk")
+def scoring_chunk_task(chunk_id: int) -> None:
+    services.scoring_chunk_run(chunk_id=chunk_id)
+
+
+@shared_task(name="evaluasi.scoring_finish")
+def scoring_finish_task(run_id: int) -> None:
+    services.scoring_run_finish(run_id=run_id)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import saq_views, views
+from . import saq_views, scoring_views, views
 
 
 class DirectionConverter:
@@ -110,6 +110,25 @@ urlpatterns = [
         "periode/<int:year>/partisipasi/pengingat/",
         views.ReminderSendView.as_view(),
         name="reminder_send",
+    ),
+    # Scoring runs, rankings, explanations.
+    path("periode/<int:year>/penilaian/", scoring_views.ScoringView.as_view(), name="scoring"),
+    path(
+        "periode/<int:year>/peringkat/",
+        scoring_views.PeriodRankingView.as_view(),
+        name="period_ranking",
+    ),
+    path("penilaian/<int:pk>/", scoring_views.ScoringRunView.as_view(), name="scoring_run"),
+    path(
+        "penilaian/<int:pk>/tetapkan/",
+        scoring_views.ScoringFinaliseView.as_view(),
+        name="scoring_finalise",
+    ),
+    path("penilaian/<int:pk>/peringkat/", scoring_views.RankingView.as_view(), name="ranking"),
+    path(
+        "penilaian/<int:pk>/unit/<int:unit_pk>/",
+        scoring_views.ScoreExplainView.as_view(),
+        name="score_explain",
     ),
     # The SAQ (operators).
     path("saq/<int:year>/unit/<int:unit_pk>/", saq_views.SaqStartView.as_view(), name="saq_start"),

@@ -9,3 +9,40 @@ def person(user) -> str:
     if user is None:
         return "–"
     return user.get_full_name() or user.get_username()
+
+
+QUALIFICATION_CLASSES = {
+    "Informatif": "q-informatif",
+    "Menuju Informatif": "q-menuju",
+    "Cukup Informatif": "q-cukup",
+    "Kurang Informatif": "q-kurang",
+    "Tidak Informatif": "q-tidak",
+}
+
+
+@register.inclusion_tag("components/qualification.html")
+def qualification(label):
+    """A coloured badge for a qualification label."""
+    return {"label": label, "css": QUALIFICATION_CLASSES.get(label, "q-tidak")}
+
+
+@register.filter
+def score(value, digits=2) -> str:
+    """A score with a decimal comma (Indonesian), or a dash when there is none."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:.{int(digits)}f}".replace(".", ",")
+
+
+@register.filter
+def signed(value) -> str:
+    """A change with its sign: +3,25 / −1,50 / –."""
+    if value is None:
+        return "–"
+    number = float(value)
+    text = f"{abs(number):.2f}".replace(".", ",")
+    return ("+" if number > 0 else "−" if number < 0 else "±") + text

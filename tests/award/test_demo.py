@@ -23,7 +23,13 @@ def test_demo_loads_kutai_timur_and_is_idempotent(capsys):
     assert "admin" in first and DEMO_PASSWORD in first
     call_command("demo_kutim")
     assert Unit.objects.count() == 197
-    assert Period.objects.count() == 1
+    assert Period.objects.count() == 2, "this year and last year's closed award"
+    from evaluasi.models import Score
+    from evaluasi.selectors import scoring_run_published
+
+    last_year = Period.objects.order_by("year").first()
+    published = scoring_run_published(period=last_year)
+    assert published is not None and Score.objects.filter(run=published).count() > 40
     assert "0 baru" in capsys.readouterr().out
 
 

@@ -204,6 +204,28 @@ MATRIX = {
         {},
         FILL_ONLY_REDIRECT,
     ),
+    "evaluasi:scoring": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "evaluasi:period_ranking": (
+        "get",
+        lambda w: {"year": w["period"].year},
+        None,
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:scoring_run": ("get", lambda w: {"pk": w["run"].pk}, None, ADMIN_ONLY),
+    "evaluasi:scoring_finalise": (
+        "post",
+        lambda w: {"pk": w["run"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:ranking": ("get", lambda w: {"pk": w["run"].pk}, None, ADMIN_ONLY),
+    # The unit's own operator sees its explained result once published; nobody else does.
+    "evaluasi:score_explain": (
+        "get",
+        lambda w: {"pk": w["run"].pk, "unit_pk": w["unit_a"].pk},
+        None,
+        UNIT_A_OR_ADMIN,
+    ),
     "login": (
         "get",
         None,
@@ -283,7 +305,30 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         upload=SimpleUploadedFile("sk.pdf", b"%PDF-1.4 sk"),
         user=operator_a,
     )
+    from django.utils import timezone
+
+    from evaluasi.models import Score, ScoringRun
+
+    run = ScoringRun.objects.create(
+        period=period,
+        number=1,
+        status="succeeded",
+        is_current=True,
+        finalised_at=timezone.now(),
+        finalised_by=admin_user,
+    )
+    Score.objects.create(
+        run=run,
+        unit=unit_a,
+        level=unit_a.level,
+        saq=0,
+        verified=0,
+        final=0,
+        qualification="Tidak Informatif",
+        rank=1,
+    )
     return {
+        "run": run,
         "submission": submission,
         "s_indicator": s_indicator,
         "evidence": evidence,

@@ -1,0 +1,597 @@
+"""The scoring engine: a period's inputs, loaded set-based, turned into scores (DESIGN.md §3).
+
+Three stages, each a Celery task in ``evaluasi.tasks`` (see ``evaluasi.services`` for the run
+lifecycle):
+
+1. ``chunks_plan``: split the submitted units into chunks by level and region (a desa's
+   kecamatan), each at most ``SCORING_CHUNK_UNITS`` units.
+2. ``chunk_compute``: one SQL join and aggregate per chunk gives Σ bᵢ·sᵢ per submission and
+   aspect (the heavy part: every answer of the period goes through it once), plus a digest of
+   the chunk's answers for the input hash. Any worker may take any chunk.
+3. ``period_compute``: everything else over whole arrays with pandas — aspect and questionnaire
+   scores, verified values combined over juries, presentation scores with optional z-score
+   normalisation, finalists, final scores, qualifications, ranks, year-over-year change.
+
+The per-answer score exists twice by necessity: as a SQL ``CASE`` for the bulk sums, and as
+the vectorised ``answer_scores`` for the few rows that need it one by one (verified and
+adjusted answers, the explanation page). Both are tested against ``evaluasi.rubric``, the exact
+reference implementation, and against each other.
+
+No Python loop runs per unit with a query inside; the only per-row Python is formatting rows
+for the final write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+
+from . import engine
+
+SCORED_TYPES = ("ya_tidak", "pilihan", "angka")
+
+
+# --- the per-answer score in SQL ----------------------------------------------------------
+def _number_sql(value: str) -> str:
+    """``value`` as a float; NULL (PostgreSQL) or 0 (SQLite) when it is not a number."""
+    if connection.vendor == "postgresql":
+        return (
+            f"CASE WHEN {value} ~ '^-?[0-9]+(\\.[0-9]+)?$' "
+            f"THEN CAST({value} AS DOUBLE PRECISION) END"
+        )
+    return f"CAST({value} AS REAL)"
+
+
+def score_sql(value: str = "a.value", option: str = "o") -> str:
+    """The 0–100 score of the answer ``value`` for indicator ``i`` (DESIGN.md §3), with
+    ``option`` the option row joined on that value (see ``option_join``). Float arithmetic
+    (see ``engine.round_half_up`` for why that is exact enough); NULL counts as 0."""
+    share = (
+        f"(({_number_sql(value)}) - CAST(i.min_value AS DOUBLE PRECISION))"
+        " / CAST(i.max_value - i.min_value AS DOUBLE PRECISION)"
+    )
+    low, high = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    return (
+        "CASE"
+        f" WHEN i.type = 'angka' THEN 100 * {high}({low}({share}, 0), 1)"
+        f" WHEN {option}.id IS NOT NULL THEN CAST({option}.value AS DOUBLE PRECISION)"
+        f" WHEN i.type = 'ya_tidak' AND {value} = 'ya' THEN 100"
+        " ELSE 0 END"
+    )
+
+
+def option_join(value: str = "a.value", option: str = "o") -> str:
+    return (
+        f" LEFT JOIN evaluasi_option {option} ON {option}.indicator_id = i.id"
+        f" AND {option}.code = {value} AND i.type IN ('ya_tidak', 'pilihan')"
+    )
+
+
+SCORED_SQL = "i.weight > 0 AND i.type IN ('ya_tidak', 'pilihan', 'angka')"
+
+ANSWERS_FROM = (
+    " FROM evaluasi_answer a"
+    " JOIN evaluasi_submission s ON s.id = a.submission_id"
+    " JOIN award_unit u ON u.id = s.unit_id"
+    " JOIN evaluasi_indicator i ON i.id = a.indicator_id" + option_join()
+)
+
+
+SUBMITTED_WHERE = "s.period_id = %s AND s.status = 'submitted'"
+
+
+def _chunk_where(spec: dict) -> tuple[str, list]:
+    where = f"{SUBMITTED_WHERE} AND u.level_id = %s"
+    params: list = [spec["period"], spec["level"]]
+    if spec.get("parents"):
+        where += f" AND u.parent_id IN ({', '.join(['%s'] * len(spec['parents']))})"
+        params += spec["parents"]
+    else:
+        where += " AND u.parent_id IS NULL AND u.id BETWEEN %s AND %s"
+        params += spec["units"]
+    return where, params
+
+
+def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFrame]:
+    """One chunk's share of a run, from one pass over its answers and its verifications:
+
+    - ``sums``: Σ bᵢ·sᵢ of the own answers per (submission, aspect), with ``digest``, a
+      fingerprint of every answer of that aspect (for the input hash; per submission and
+      aspect so that it does not depend on how the period was chunked);
+    - ``deltas``: what the verified values change in each Σ bᵢ·sᵢ;
+    - ``counts``: verified indicators per submission;
+    - ``checks``: a fingerprint of each submission's verifications.
+    """
+    where, params = _chunk_where(spec)
+    scored = f"CASE WHEN {SCORED_SQL} AND a.value <> '' THEN"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Keep the aggregate of a chunk (~500k answers) in memory instead of on disk; JIT
+            # compilation costs more than it saves on queries of this size (measured).
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL jit = off")
+            digest = "CAST(SUM(hashtextextended(a.indicator_id || '=' || a.value, 0)) AS TEXT)"
+        else:
+            digest = "GROUP_CONCAT(a.indicator_id || '=' || a.value, ';')"
+        cursor.execute(
+            "SELECT a.submission_id, i.aspect_id,"
+            f" SUM({scored} CAST(i.weight AS DOUBLE PRECISION) * ({score_sql()}) END), {digest}"
+            f" {ANSWERS_FROM} WHERE {where}"
+            " GROUP BY a.submission_id, i.aspect_id ORDER BY a.submission_id, i.aspect_id",
+            params,
+        )
+        rows = cursor.fetchall()
+        verifications = load_verifications(where, params)
+    sums = pd.DataFrame(rows, columns=["submission", "aspect", "weighted", "digest"])
+    sums["weighted"] = sums["weighted"].astype("float64").fillna(0.0)
+    if connection.vendor != "postgresql":  # GROUP_CONCAT has no guaranteed order: sort it
+        sums["digest"] = [";".join(sorted(str(d).split(";"))) for d in sums["digest"]]
+    sums["digest"] = sums["digest"].astype(str)
+    questionnaires = _frame(
+        "SELECT DISTINCT s.questionnaire_id FROM evaluasi_submission s"
+        f" JOIN award_unit u ON u.id = s.unit_id WHERE {where}",
+        params,
+        ["questionnaire"],
+    )
+    _aspects, indicators, _options = load_rubric(
+        sorted(int(q) for q in questionnaires["questionnaire"])
+    )
+    _verified, deltas, counts = verification_deltas(verifications, indicators, settings_=settings_)
+    return {
+        "sums": sums.astype({"submission": "int64", "aspect": "int64"}),
+        "deltas": deltas.astype({"submission": "int64", "aspect": "int64", "delta": "float64"}),
+        "counts": counts.reset_index().astype({"submission": "int64", "verified_count": "int64"}),
+        "checks": verifications_fingerprint(verifications),
+    }
+
+
+VERIFICATION_INPUTS = ["submission", "indicator", "jury", "decision", "adjusted"]
+
+
+def verifications_fingerprint(verifications: pd.DataFrame) -> pd.DataFrame:
+    """Per submission, the sum (mod 2⁶⁴) of its verification rows' stable hashes."""
+    if verifications.empty:
+        return pd.DataFrame({"submission": pd.Series(dtype="int64"), "check": []})
+    rows = pd.util.hash_pandas_object(
+        verifications[VERIFICATION_INPUTS].astype(
+            {"submission": "int64", "indicator": "int64", "jury": "int64"}
+        ),
+        index=False,
+        categorize=False,
+    )
+    frame = pd.DataFrame({"submission": verifications["submission"].astype("int64"), "h": rows})
+    summed = frame.groupby("submission", sort=True)["h"].sum()  # uint64 wraps around
+    return pd.DataFrame({"submission": summed.index, "check": summed.to_numpy().astype(str)})
+
+
+def chunk_pack(parts: dict[str, pd.DataFrame]) -> bytes:
+    """A chunk's result as compact bytes (stored on its ``ScoringChunk`` row)."""
+    arrays = {}
+    for name, frame in parts.items():
+        for column in frame.columns:
+            values = frame[column].to_numpy()
+            if values.dtype == object:
+                values = values.astype(str)
+            arrays[f"{name}.{column}"] = values
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def chunk_unpack(data: bytes) -> dict[str, pd.DataFrame]:
+    columns: dict[str, dict] = {}
+    with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as arrays:
+        for key in arrays.files:
+            name, column = key.split(".", 1)
+            columns.setdefault(name, {})[column] = arrays[key]
+    return {name: pd.DataFrame(values) for name, values in columns.items()}
+
+
+# --- planning -------------------------------------------------------------------------------
+def chunks_plan(*, period_id: int, size: int) -> list[dict]:
+    """Chunks of at most ``size`` submitted units: units with a parent (desa) are packed by
+    parent so a region stays together; units without one are split by id range."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT u.level_id, u.parent_id, u.id FROM evaluasi_submission s"
+            " JOIN award_unit u ON u.id = s.unit_id"
+            " WHERE s.period_id = %s AND s.status = 'submitted'"
+            " ORDER BY u.level_id, u.parent_id, u.id",
+            [period_id],
+        )
+        rows = cursor.fetchall()
+    units = pd.DataFrame(rows, columns=["level", "parent", "unit"])
+    chunks: list[dict] = []
+    for level, of_level in units.groupby("level", sort=True):
+        orphans = of_level[of_level["parent"].isna()]["unit"].sort_values().to_numpy()
+        for start in range(0, len(orphans), size):
+            piece = orphans[start : start + size]
+            chunks.append(
+                {"level": int(level), "units": [int(piece[0]), int(piece[-1])], "size": len(piece)}
+            )
+        counts = of_level[of_level["parent"].notna()].groupby("parent", sort=True).size()
+        parents: list[int] = []
+        total = 0
+        for parent, count in counts.items():
+            if parents and total + count > size:
+                chunks.append({"level": int(level), "parents": parents, "size": total})
+                parents, total = [], 0
+            parents.append(int(parent))
+            total += int(count)
+        if parents:
+            chunks.append({"level": int(level), "parents": parents, "size": total})
+    for chunk in chunks:
+        chunk["period"] = period_id
+    return chunks
+
+
+# --- loading the rest of the inputs (small tables) -----------------------------------------
+def _frame(sql: str, params: list, columns: list[str], text=()) -> pd.DataFrame:
+    """A query's rows as a DataFrame of strings and numbers; through ``COPY ... TO STDOUT``
+    on PostgreSQL (several times faster than fetching Python tuples for big tables)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for block in copy:
+                    buffer.write(block)
+            buffer.seek(0)
+            if not buffer.getbuffer().nbytes:
+                return pd.DataFrame({name: [] for name in columns})
+            return pd.read_csv(
+                buffer,
+                names=columns,
+                header=None,
+                keep_default_na=False,
+                na_values=[""],
+                dtype=dict.fromkeys(text, str),
+            )
+        cursor.execute(sql, params)
+        return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+
+def load_submissions(period_id: int) -> pd.DataFrame:
+    frame = _frame(
+        "SELECT s.id, s.unit_id, u.level_id, u.code, s.questionnaire_id, s.submitted_at"
+        " FROM evaluasi_submission s JOIN award_unit u ON u.id = s.unit_id"
+        " WHERE s.period_id = %s AND s.status = 'submitted' ORDER BY s.id",
+        [period_id],
+        ["submission", "unit", "level", "code", "questionnaire", "submitted_at"],
+        text=["code"],
+    )
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
+    return frame
+
+
+def load_rubric(questionnaire_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Aspects (with Σ bᵢ of their scored indicators), indicators and options."""
+    if not questionnaire_ids:
+        questionnaire_ids = [0]
+    marks = ", ".join(["%s"] * len(questionnaire_ids))
+    indicators = _frame(
+        "SELECT id, questionnaire_id, aspect_id, code, type, weight, min_value, max_value"
+        f" FROM evaluasi_indicator WHERE questionnaire_id IN ({marks}) ORDER BY id",
+        questionnaire_ids,
+        ["indicator", "questionnaire", "aspect", "code", "type", "weight", "min", "max"],
+        text=["code", "type"],
+    )
+    for column in ("weight", "min", "max"):
+        indicators[column] = pd.to_numeric(indicators[column], errors="coerce").astype("float64")
+    aspects = _frame(
+        'SELECT id, questionnaire_id, code, weight, "order" FROM evaluasi_aspect'
+        f' WHERE questionnaire_id IN ({marks}) ORDER BY questionnaire_id, "order", id',
+        questionnaire_ids,
+        ["aspect", "questionnaire", "aspect_code", "aspect_weight", "order"],
+        text=["aspect_code"],
+    )
+    aspects["aspect_weight"] = aspects["aspect_weight"].astype("float64")
+    scored = indicators[(indicators["weight"] > 0) & indicators["type"].isin(SCORED_TYPES)]
+    denominators = scored.groupby("aspect")["weight"].sum().rename("denominator")
+    aspects = aspects.merge(denominators, left_on="aspect", right_index=True, how="left")
+    aspects["denominator"] = aspects["denominator"].fillna(0.0)
+    options = _frame(
+        "SELECT o.indicator_id, o.code, o.value FROM evaluasi_option o"
+        " JOIN evaluasi_indicator i ON i.id = o.indicator_id"
+        f" WHERE i.questionnaire_id IN ({marks}) ORDER BY o.id",
+        questionnaire_ids,
+        ["indicator", "value", "option_value"],
+        text=["value"],
+    )
+    options["option_value"] = options["option_value"].astype("float64")
+    return aspects, indicators, options
+
+
+def load_verifications(where: str, params: list) -> pd.DataFrame:
+    """The verifications of the submissions matching ``where`` (over ``s`` and ``u``), scored
+    in SQL: the score of the operator's own answer (``self_score``) and of the jury's value
+    (``jury_score``: the own score when accepted, the adjusted answer's score, 0 when
+    rejected). Both are NaN for indicators that are not scored."""
+    self_score = f"COALESCE({score_sql('a.value', 'o')}, 0)"
+    adjusted = f"COALESCE({score_sql('v.value', 'ov')}, 0)"
+    frame = _frame(
+        "SELECT v.submission_id, v.indicator_id, v.jury_id, v.decision, v.value,"
+        f" CASE WHEN {SCORED_SQL} THEN {self_score} END,"
+        f" CASE WHEN NOT ({SCORED_SQL}) THEN NULL WHEN v.decision = 'accept' THEN {self_score}"
+        f" WHEN v.decision = 'adjust' THEN {adjusted} ELSE 0 END"
+        " FROM evaluasi_verification v"
+        " JOIN evaluasi_submission s ON s.id = v.submission_id"
+        " JOIN award_unit u ON u.id = s.unit_id"
+        " JOIN evaluasi_indicator i ON i.id = v.indicator_id"
+        " LEFT JOIN evaluasi_answer a"
+        "   ON a.submission_id = v.submission_id AND a.indicator_id = v.indicator_id"
+        + option_join("a.value", "o")
+        + option_join("v.value", "ov")
+        + f" WHERE {where}"
+        " ORDER BY v.submission_id, v.indicator_id, v.jury_id",
+        params,
+        ["submission", "indicator", "jury", "decision", "adjusted", "self_score", "jury_score"],
+        text=["decision", "adjusted"],
+    )
+    for column in ("self_score", "jury_score"):
+        frame[column] = frame[column].astype("float64")
+    frame["adjusted"] = frame["adjusted"].fillna("").astype(str)
+    return frame
+
+
+def answers_scored(submission_id: int) -> pd.DataFrame:
+    """Every indicator of one submission's questionnaire with the answer and its score
+    (the same SQL expression as the bulk sums), for the explanation page."""
+    return _frame(
+        "SELECT i.id, i.aspect_id, COALESCE(a.value, ''),"
+        f" CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql()}, 0) END"
+        " FROM evaluasi_indicator i"
+        " JOIN evaluasi_submission s ON s.questionnaire_id = i.questionnaire_id"
+        " LEFT JOIN evaluasi_answer a ON a.submission_id = s.id AND a.indicator_id = i.id"
+        + option_join()
+        + " WHERE s.id = %s ORDER BY i.id",
+        [submission_id],
+        ["indicator", "aspect", "value", "self_score"],
+        text=["value"],
+    ).assign(value=lambda f: f["value"].fillna("").astype(str))
+
+
+def load_presentation(period_id: int) -> pd.DataFrame:
+    frame = _frame(
+        "SELECT p.unit_id, p.jury_id, c.id, c.weight, p.score"
+        " FROM evaluasi_presentationscore p"
+        " JOIN evaluasi_presentationcriterion c ON c.id = p.criterion_id"
+        " WHERE c.period_id = %s ORDER BY p.unit_id, p.jury_id, c.id",
+        [period_id],
+        ["unit", "jury", "criterion", "weight", "score"],
+    )
+    frame["weight"] = frame["weight"].astype("float64")
+    frame["score"] = frame["score"].astype("float64")
+    return frame
+
+
+# --- verified values -----------------------------------------------------------------------
+def verified_values(verifications: pd.DataFrame, method: str) -> pd.DataFrame:
+    """The juries' values of each verified indicator combined by the period's method: one row
+    per (submission, indicator) with ``self_score``, ``verified_score`` and ``juries``."""
+    keys = ["submission", "indicator"]
+    if verifications.empty:
+        return pd.DataFrame(columns=[*keys, "self_score", "verified_score", "juries"])
+    combined = engine.combine_juries(
+        verifications, keys=keys, value="jury_score", method=method
+    ).rename("verified_score")
+    grouped = verifications.groupby(keys, sort=True)
+    return pd.concat(
+        [grouped["self_score"].first(), combined, grouped["jury"].count().rename("juries")],
+        axis=1,
+    ).reset_index()
+
+
+def presentation_values(frame: pd.DataFrame, *, normalisation: str, method: str):
+    """Each jury's weighted mean over criteria per unit, normalised, then combined per unit.
+
+    Returns (per_jury frame with ``raw`` and ``normalised``, Series P per unit)."""
+    if frame.empty:
+        empty = pd.DataFrame(columns=["unit", "jury", "raw", "normalised"])
+        return empty, pd.Series(dtype="float64", name="presentation")
+    weighted = frame.assign(product=frame["weight"] * frame["score"])
+    per_jury = weighted.groupby(["unit", "jury"], sort=True)[["product", "weight"]].sum()
+    per_jury = (per_jury["product"] / per_jury["weight"]).rename("raw").reset_index()
+    if normalisation == "zscore":
+        per_jury["normalised"] = engine.normalise_zscore(per_jury, jury="jury", value="raw")
+    else:
+        per_jury["normalised"] = per_jury["raw"]
+    combined = engine.combine_juries(
+        per_jury, keys=["unit"], value="normalised", method=method
+    ).rename("presentation")
+    return per_jury, combined
+
+
+# --- the whole period ----------------------------------------------------------------------
+@dataclass
+class PeriodSettings:
+    has_verification: bool
+    has_presentation: bool
+    weight_verification: float
+    weight_presentation: float
+    aggregation: str
+    normalisation: str
+    thresholds: tuple[float, float, float, float]
+    finalist_minimum: float
+    finalist_count: int
+    shared_ranks: bool
+
+    @classmethod
+    def of(cls, period) -> PeriodSettings:
+        return cls(
+            has_verification=period.has_verification,
+            has_presentation=period.has_presentation,
+            weight_verification=float(period.weight_verification),
+            weight_presentation=float(period.weight_presentation),
+            aggregation=period.aggregation,
+            normalisation=period.normalisation,
+            thresholds=(
+                float(period.threshold_informatif),
+                float(period.threshold_menuju),
+                float(period.threshold_cukup),
+                float(period.threshold_kurang),
+            ),
+            finalist_minimum=float(period.finalist_minimum),
+            finalist_count=int(period.finalist_count),
+            shared_ranks=period.tie_policy == "shared",
+        )
+
+
+def verification_deltas(
+    verifications: pd.DataFrame, indicators: pd.DataFrame, *, settings_: PeriodSettings
+):
+    """Verified values per indicator, what they change in each aspect's Σ bᵢ·sᵢ, and the
+    number of verified indicators per submission (nothing when the period has no
+    verification stage)."""
+    verified = verified_values(verifications, settings_.aggregation)
+    counts = verifications.groupby("submission")["indicator"].nunique().rename("verified_count")
+    if not settings_.has_verification:
+        verified, counts = verified.iloc[0:0], counts.iloc[0:0]
+    verified = verified.merge(indicators[["indicator", "aspect", "weight"]], on="indicator")
+    verified = verified[verified["self_score"].notna()].copy()
+    verified["verified_score"] = verified["verified_score"].astype("float64")
+    verified["delta"] = verified["weight"] * (
+        verified["verified_score"].fillna(verified["self_score"]) - verified["self_score"]
+    )
+    deltas = verified.groupby(["submission", "aspect"], as_index=False)["delta"].sum()
+    return verified, deltas, counts
+
+
+def final_scores(units: pd.DataFrame, settings_: PeriodSettings) -> pd.Series:
+    """F = w_v·V + w_p·P for finalists with a presentation score, F = V otherwise."""
+    with_presentation = units["finalist"] & units["presentation"].notna()
+    return pd.Series(
+        np.where(
+            with_presentation,
+            settings_.weight_verification * units["verified"]
+            + settings_.weight_presentation * units["presentation"].fillna(0),
+            units["verified"],
+        ),
+        index=units.index,
+        dtype="float64",
+    )
+
+
+def aspect_table(
+    submissions: pd.DataFrame,
+    aspects: pd.DataFrame,
+    sums: pd.DataFrame,
+    deltas: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per (submission, aspect): the SAQ and verified aspect scores A = Σb·s / Σb."""
+    grid = submissions[["submission", "questionnaire"]].merge(aspects, on="questionnaire")
+    grid = grid.merge(sums, on=["submission", "aspect"], how="left")
+    grid["weighted"] = pd.to_numeric(grid["weighted"], errors="coerce").fillna(0.0)
+    grid = grid.merge(deltas, on=["submission", "aspect"], how="left")
+    grid["delta"] = pd.to_numeric(grid["delta"], errors="coerce").fillna(0.0)
+    scored = grid["denominator"] > 0
+    denominator = grid["denominator"].where(scored)
+    grid["saq"] = grid["weighted"] / denominator
+    grid["verified"] = (grid["weighted"] + grid["delta"]) / denominator
+    grid["counts"] = scored & (grid["aspect_weight"] > 0)
+    return grid
+
+
+def questionnaire_scores(grid: pd.DataFrame) -> pd.DataFrame:
+    """Q = Σ Bₐ·Aₐ / Σ Bₐ per submission, over aspects with scored indicators."""
+    used = grid[grid["counts"]]
+    weights = used["aspect_weight"]
+    totals = (
+        pd.DataFrame(
+            {
+                "submission": used["submission"],
+                "w": weights,
+                "saq": weights * used["saq"],
+                "verified": weights * used["verified"],
+            }
+        )
+        .groupby("submission", sort=True)[["w", "saq", "verified"]]
+        .sum()
+    )
+    result = pd.DataFrame(
+        {
+            "saq": (totals["saq"] / totals["w"]).fillna(0.0),
+            "verified": (totals["verified"] / totals["w"]).fillna(0.0),
+        }
+    )
+    return result
+
+
+def period_compute(
+    *,
+    settings_: PeriodSettings,
+    submissions: pd.DataFrame,
+    aspects: pd.DataFrame,
+    sums: pd.DataFrame,
+    deltas: pd.DataFrame,
+    counts: pd.DataFrame,
+    presentation: pd.DataFrame,
+    previous: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every score of a period from the chunks' sums and verification deltas. Returns
+    (units frame, aspect grid)."""
+    counts = counts.set_index("submission")["verified_count"]
+    grid = aspect_table(submissions, aspects, sums, deltas)
+    totals = questionnaire_scores(grid)
+    units = submissions.merge(totals, left_on="submission", right_index=True, how="left")
+    units[["saq", "verified"]] = units[["saq", "verified"]].fillna(0.0)
+    units = units.merge(counts, left_on="submission", right_index=True, how="left")
+    units["verified_count"] = units["verified_count"].fillna(0).astype("int64")
+    if not settings_.has_verification:
+        units["verified"] = units["saq"]
+
+    per_jury, combined = presentation_values(
+        presentation, normalisation=settings_.normalisation, method=settings_.aggregation
+    )
+    units = units.merge(combined, left_on="unit", right_index=True, how="left")
+    units["presentation"] = units["presentation"].astype("float64")
+    if settings_.has_presentation:
+        units["finalist"] = engine.select_finalists(
+            units,
+            minimum=settings_.finalist_minimum,
+            count=settings_.finalist_count,
+        )
+    else:
+        units["finalist"] = False
+    units.loc[~units["finalist"], "presentation"] = np.nan
+    units["presentation_pending"] = units["finalist"] & units["presentation"].isna()
+    units["final"] = final_scores(units, settings_)
+    units["final_rounded"] = engine.round_half_up(units["final"])
+    units["qualification"] = engine.qualify(units["final_rounded"], settings_.thresholds)
+    units["rank"] = engine.rank(units, shared=settings_.shared_ranks)
+    units = units.merge(previous, on="unit", how="left")
+    units["change"] = engine.round_half_up(units["final_rounded"] - units["previous_final"])
+    return units, grid
+
+
+def inputs_hash(*, parts: dict) -> str:
+    """sha256 over every input of a run: DataFrames by their rows (pandas' stable row hashes,
+    in the order given), anything else by its canonical JSON."""
+    digest = hashlib.sha256()
+    for name in sorted(parts):
+        value = parts[name]
+        digest.update(name.encode())
+        if isinstance(value, pd.DataFrame):
+            digest.update(",".join(map(str, value.columns)).encode())
+            digest.update(str(len(value)).encode())
+            if len(value):
+                rows = pd.util.hash_pandas_object(value, index=False, categorize=False)
+                digest.update(rows.to_numpy().tobytes())
+        else:
+            digest.update(json.dumps(value, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def code_version() -> str:
+    """The version of the scoring code: the release and a digest of the engine's sources."""
+    digest = hashlib.sha256()
+    for name in ("engine.py", "scoring.py", "rubric.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return f"{settings.PPID_VERSION}+{digest.hexdigest()[:12]}"
