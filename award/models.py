@@ -471,6 +471,9 @@ class Job(models.Model):
         UNITS_IMPORT = "units_import", _("Unit import")
         QUESTIONNAIRE_IMPORT = "questionnaire_import", _("Questionnaire import")
         ANSWERS_IMPORT = "answers_import", _("Answers import")
+        RANKING_EXPORT = "ranking_export", _("Ranking workbook")
+        CERTIFICATES = "certificates", _("Certificates")
+        RECAP = "recap", _("Recap report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -142,7 +142,7 @@ CELERY_BEAT_SCHEDULE = {
 # Scoring runs (evaluasi.scoring): a period is split into chunks of at most this many units,
 # each a Celery task any worker can take. A run whose worker stopped reporting for
 # SCORING_STALE_MINUTES is marked failed so that a new one may start.
-SCORING_CHUNK_UNITS = env_int("SCORING_CHUNK_UNITS", 5000)
+SCORING_CHUNK_UNITS = env_int("SCORING_CHUNK_UNITS", 2500)
 SCORING_STALE_MINUTES = env_int("SCORING_STALE_MINUTES", 15)
 # Test-only fault injection: seconds to sleep inside the final transaction of a run, so a test
 # can kill the worker at the worst moment. Always 0 in real deployments.

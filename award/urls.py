@@ -124,6 +124,7 @@ urlpatterns = [
     ),
     path("", include(app_patterns)),
     path("", include("evaluasi.urls")),
+    path("", include("laporan.urls")),
     *auth_patterns,
     path("admin/", admin.site.urls),
 ]

@@ -35,8 +35,9 @@ QUEUE = "ppid-bench-scoring"
 
 
 def copy_rows(cursor, table: str, columns: list[str], frame) -> None:
-    """COPY a DataFrame into ``table`` (tab-separated text, in blocks)."""
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    """COPY a DataFrame into ``table`` (tab-separated CSV, so JSON and quotes survive)."""
+    options = "FORMAT csv, DELIMITER E'\\t', NULL '\\N'"
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH ({options})"
     with cursor.cursor.copy(sql) as copy:
         step = 500_000
         for start in range(0, len(frame), step):

@@ -125,7 +125,7 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
             "SELECT a.submission_id, i.aspect_id,"
             f" SUM({scored} CAST(i.weight AS DOUBLE PRECISION) * ({score_sql()}) END), {digest}"
             f" {ANSWERS_FROM} WHERE {where}"
-            " GROUP BY a.submission_id, i.aspect_id ORDER BY a.submission_id, i.aspect_id",
+            " GROUP BY a.submission_id, i.aspect_id",
             params,
         )
         rows = cursor.fetchall()
@@ -135,21 +135,76 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
     if connection.vendor != "postgresql":  # GROUP_CONCAT has no guaranteed order: sort it
         sums["digest"] = [";".join(sorted(str(d).split(";"))) for d in sums["digest"]]
     sums["digest"] = sums["digest"].astype(str)
-    questionnaires = _frame(
-        "SELECT DISTINCT s.questionnaire_id FROM evaluasi_submission s"
+    submissions = _frame(
+        "SELECT s.id, s.questionnaire_id FROM evaluasi_submission s"
         f" JOIN award_unit u ON u.id = s.unit_id WHERE {where}",
         params,
-        ["questionnaire"],
+        ["submission", "questionnaire"],
     )
-    _aspects, indicators, _options = load_rubric(
-        sorted(int(q) for q in questionnaires["questionnaire"])
+    aspects, indicators, _options = load_rubric(
+        sorted(int(q) for q in submissions["questionnaire"].unique())
     )
     _verified, deltas, counts = verification_deltas(verifications, indicators, settings_=settings_)
+    grid = aspect_table(submissions, aspects, sums, deltas)
+    totals = questionnaire_scores(grid)
+    units = submissions[["submission"]].merge(
+        totals, left_on="submission", right_index=True, how="left"
+    )
+    units[["saq", "verified"]] = units[["saq", "verified"]].fillna(0.0)
+    units = units.merge(
+        counts.rename("verified_count"), left_on="submission", right_index=True, how="left"
+    )
+    units["verified_count"] = units["verified_count"].fillna(0).astype("int64")
+    aspects_json = aspects_text(grid)
+    units["aspects"] = units["submission"].map(aspects_json).fillna("{}").astype(str)
     return {
-        "sums": sums.astype({"submission": "int64", "aspect": "int64"}),
-        "deltas": deltas.astype({"submission": "int64", "aspect": "int64", "delta": "float64"}),
-        "counts": counts.reset_index().astype({"submission": "int64", "verified_count": "int64"}),
+        "units": units.astype({"submission": "int64"}),
+        "digests": sums[["submission", "aspect", "digest"]].astype(
+            {"submission": "int64", "aspect": "int64"}
+        ),
         "checks": verifications_fingerprint(verifications),
+    }
+
+
+# --- rounded numbers as text (for the JSON of aspect scores and for COPY) -----------------
+_HUNDREDTHS = None
+
+
+def money(values) -> np.ndarray:
+    """Rounded scores as exact 2-decimal strings, None where missing. Vectorised: every
+    value from -100.00 to 100.00 is looked up in a table of its text."""
+    global _HUNDREDTHS
+    if _HUNDREDTHS is None:
+        _HUNDREDTHS = np.array([f"{c / 100:.2f}" for c in range(-10000, 10001)], dtype=object)
+    rounded = engine.round_half_up(values)
+    missing = np.isnan(rounded)
+    cents = np.rint(np.nan_to_num(rounded) * 100).astype("int64")
+    out = np.empty(len(cents), dtype=object)
+    inside = (cents >= -10000) & (cents <= 10000) & ~missing
+    out[inside] = _HUNDREDTHS[cents[inside] + 10000]
+    other = ~inside & ~missing
+    out[other] = [f"{c / 100:.2f}" for c in cents[other]]
+    return out
+
+
+def aspects_text(grid: pd.DataFrame) -> dict:
+    """Per submission, its rounded aspect scores as JSON text: {"A1": [saq, verified], ...}."""
+    ordered = grid.sort_values(["submission", "order", "aspect"], kind="stable")
+    submissions = ordered["submission"].to_numpy()
+    if not len(submissions):
+        return {}
+    codes = ordered["aspect_code"].astype(str).str.replace('"', "", regex=False).to_numpy()
+    saq = money(ordered["saq"])
+    verified = money(ordered["verified"])
+    cells = [
+        f'"{code}":[{own or "null"},{checked or "null"}]'
+        for code, own, checked in zip(codes, saq, verified, strict=True)
+    ]
+    starts = np.flatnonzero(np.r_[True, submissions[1:] != submissions[:-1]])
+    ends = np.r_[starts[1:], len(submissions)]
+    return {
+        int(submissions[a]): "{" + ",".join(cells[a:b]) + "}"
+        for a, b in zip(starts, ends, strict=True)
     }
 
 
@@ -528,22 +583,15 @@ def period_compute(
     *,
     settings_: PeriodSettings,
     submissions: pd.DataFrame,
-    aspects: pd.DataFrame,
-    sums: pd.DataFrame,
-    deltas: pd.DataFrame,
-    counts: pd.DataFrame,
+    totals: pd.DataFrame,
     presentation: pd.DataFrame,
     previous: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every score of a period from the chunks' sums and verification deltas. Returns
-    (units frame, aspect grid)."""
-    counts = counts.set_index("submission")["verified_count"]
-    grid = aspect_table(submissions, aspects, sums, deltas)
-    totals = questionnaire_scores(grid)
-    units = submissions.merge(totals, left_on="submission", right_index=True, how="left")
+) -> pd.DataFrame:
+    """Every score of a period from the chunks' per-submission SAQ and verified scores."""
+    units = submissions.merge(totals, on="submission", how="left")
     units[["saq", "verified"]] = units[["saq", "verified"]].fillna(0.0)
-    units = units.merge(counts, left_on="submission", right_index=True, how="left")
     units["verified_count"] = units["verified_count"].fillna(0).astype("int64")
+    units["aspects"] = units["aspects"].fillna("{}")
     if not settings_.has_verification:
         units["verified"] = units["saq"]
 
@@ -568,7 +616,7 @@ def period_compute(
     units["rank"] = engine.rank(units, shared=settings_.shared_ranks)
     units = units.merge(previous, on="unit", how="left")
     units["change"] = engine.round_half_up(units["final_rounded"] - units["previous_final"])
-    return units, grid
+    return units
 
 
 def inputs_hash(*, parts: dict) -> str:

@@ -1124,7 +1124,7 @@ def scoring_run_finish(*, run_id: int) -> None:
             locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
             if not locked.is_active:
                 return
-            scores_write(run=locked, units=result.units, grid=result.grid)
+            scores_write(run=locked, units=result.units)
             chunk_seconds = list(
                 ScoringChunk.objects.filter(run_id=run.pk).values_list("seconds", flat=True)
             )
@@ -1158,7 +1158,6 @@ def scoring_run_finish(*, run_id: int) -> None:
 @dataclass
 class ScoringResult:
     units: object
-    grid: object
     input_hash: str
     stats: dict
 
@@ -1178,9 +1177,8 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
         if data is not None
     ]
     empty = {
-        "sums": ["submission", "aspect", "weighted", "digest"],
-        "deltas": ["submission", "aspect", "delta"],
-        "counts": ["submission", "verified_count"],
+        "units": ["submission", "saq", "verified", "verified_count", "aspects"],
+        "digests": ["submission", "aspect", "digest"],
         "checks": ["submission", "check"],
     }
     parts = {
@@ -1198,13 +1196,10 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
     presentation = scoring.load_presentation(period.pk)
     previous = scores_previous(period=period)
     settings_ = scoring.PeriodSettings.of(period)
-    units, grid = scoring.period_compute(
+    units = scoring.period_compute(
         settings_=settings_,
         submissions=submissions,
-        aspects=aspects,
-        sums=parts["sums"],
-        deltas=parts["deltas"],
-        counts=parts["counts"],
+        totals=parts["units"],
         presentation=presentation,
         previous=previous,
     )
@@ -1221,9 +1216,7 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
             "submissions": submissions[
                 ["submission", "unit", "level", "code", "questionnaire", "submitted_at"]
             ],
-            "answers": parts["sums"][["submission", "aspect", "digest"]].sort_values(
-                ["submission", "aspect"], kind="stable"
-            ),
+            "answers": parts["digests"].sort_values(["submission", "aspect"], kind="stable"),
             "verifications": parts["checks"].sort_values("submission", kind="stable"),
             "presentation": presentation,
             "previous": previous.sort_values("unit", kind="stable"),
@@ -1237,7 +1230,7 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
         "pending_presentations": int(units["presentation_pending"].sum()),
         "levels": {str(level): int(len(frame)) for level, frame in by_level},
     }
-    return ScoringResult(units=units, grid=grid, input_hash=input_hash, stats=stats)
+    return ScoringResult(units=units, input_hash=input_hash, stats=stats)
 
 
 def scores_previous(*, period: Period):
@@ -1279,61 +1272,15 @@ SCORE_COLUMNS = [
 ]
 
 
-_HUNDREDTHS = None
-
-
-def _money(values):
-    """Rounded scores as exact 2-decimal strings, None where missing. Vectorised: every
-    value from -100.00 to 100.00 is looked up in a table of its text."""
-    import numpy as np
-
-    from .engine import round_half_up
-
-    global _HUNDREDTHS
-    if _HUNDREDTHS is None:
-        _HUNDREDTHS = np.array([f"{c / 100:.2f}" for c in range(-10000, 10001)], dtype=object)
-    rounded = round_half_up(values)
-    missing = np.isnan(rounded)
-    cents = np.rint(np.nan_to_num(rounded) * 100).astype("int64")
-    out = np.empty(len(cents), dtype=object)
-    inside = (cents >= -10000) & (cents <= 10000) & ~missing
-    out[inside] = _HUNDREDTHS[cents[inside] + 10000]
-    other = ~inside & ~missing
-    out[other] = [f"{c / 100:.2f}" for c in cents[other]]
-    return out
-
-
-def _aspects_json(grid) -> dict:
-    """Per submission, its aspect scores as JSON text: {"A1": [saq, verified], ...}."""
-    import numpy as np
-
-    ordered = grid.sort_values(["submission", "order", "aspect"], kind="stable")
-    submissions = ordered["submission"].to_numpy()
-    if not len(submissions):
-        return {}
-    codes = ordered["aspect_code"].astype(str).str.replace('"', "", regex=False).to_numpy()
-    saq = _money(ordered["saq"])
-    verified = _money(ordered["verified"])
-    cells = [
-        f'"{code}":[{own or "null"},{checked or "null"}]'
-        for code, own, checked in zip(codes, saq, verified, strict=True)
-    ]
-    starts = np.flatnonzero(np.r_[True, submissions[1:] != submissions[:-1]])
-    ends = np.r_[starts[1:], len(submissions)]
-    return {
-        int(submissions[a]): "{" + ",".join(cells[a:b]) + "}"
-        for a, b in zip(starts, ends, strict=True)
-    }
-
-
-def scores_write(*, run: ScoringRun, units, grid) -> int:
+def scores_write(*, run: ScoringRun, units) -> int:
     """Write a run's Score rows in one go (COPY on PostgreSQL)."""
     import io
 
     import pandas as pd
     from django.db import connection
 
-    aspects_json = _aspects_json(grid)
+    from .scoring import money
+
     count = len(units)
     out = pd.DataFrame(
         {
@@ -1341,20 +1288,18 @@ def scores_write(*, run: ScoringRun, units, grid) -> int:
             "unit_id": units["unit"].astype("int64").to_numpy(),
             "level_id": units["level"].astype("int64").to_numpy(),
             "submitted_at": units["submitted_at"].reset_index(drop=True),
-            "saq": _money(units["saq"]),
-            "verified": _money(units["verified"])
-            if run.period.has_verification
-            else [None] * count,
-            "presentation": _money(units["presentation"]),
+            "saq": money(units["saq"]),
+            "verified": money(units["verified"]) if run.period.has_verification else [None] * count,
+            "presentation": money(units["presentation"]),
             "presentation_pending": units["presentation_pending"].astype(bool).to_numpy(),
-            "final": _money(units["final"]),
+            "final": money(units["final"]),
             "qualification": units["qualification"].astype(str).to_numpy(),
             "rank": units["rank"].astype("int64").to_numpy(),
             "finalist": units["finalist"].astype(bool).to_numpy(),
             "verified_count": units["verified_count"].astype("int64").to_numpy(),
-            "aspects": units["submission"].map(aspects_json).fillna("{}").to_numpy(),
-            "previous_final": _money(units["previous_final"]),
-            "change": _money(units["change"]),
+            "aspects": units["aspects"].to_numpy(),
+            "previous_final": money(units["previous_final"]),
+            "change": money(units["change"]),
         },
         columns=SCORE_COLUMNS,
     )

@@ -226,6 +226,33 @@ MATRIX = {
         None,
         UNIT_A_OR_ADMIN,
     ),
+    "laporan:report": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "laporan:report_start": (
+        "post",
+        lambda w: {"year": w["period"].year, "kind": "rekap"},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "laporan:ranking_csv": (
+        "get",
+        lambda w: {"year": w["period"].year, "level": "desa"},
+        None,
+        ADMIN_ONLY,
+    ),
+    "laporan:job": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
+    "laporan:download": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
+    "laporan:download_zip": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
+    # Public: published results only (the world's run is finalised).
+    "laporan:public_home": ("get", None, None, PUBLIC),
+    "laporan:public_ranking": ("get", lambda w: {"year": w["period"].year}, None, PUBLIC),
+    "laporan:public_unit": ("get", lambda w: {"code": w["unit_a"].code}, None, PUBLIC),
+    "laporan:verify": ("get", lambda w: {"code": w["certificate"].code}, None, PUBLIC),
+    "laporan:badge": (
+        "get",
+        lambda w: {"code": w["unit_a"].code, "year": w["period"].year},
+        None,
+        PUBLIC,
+    ),
     "login": (
         "get",
         None,
@@ -327,8 +354,33 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         qualification="Tidak Informatif",
         rank=1,
     )
+    from django.core.files.base import ContentFile
+
+    from laporan.models import Certificate
+
+    report_job = Job.objects.create(
+        kind=Job.Kind.RECAP,
+        created_by=admin_user,
+        status=Job.Status.SUCCEEDED,
+        params={"period": period.pk, "run": run.pk},
+        file_name="rekap.pdf",
+    )
+    report_job.file.save("laporan/rekap.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    report_job.result = {"zip": report_job.file.storage.save("laporan/x.zip", ContentFile(b"PK"))}
+    report_job.save()
     return {
         "run": run,
+        "report_job": report_job,
+        "certificate": Certificate.objects.create(
+            run=run,
+            unit=unit_a,
+            level=unit_a.level,
+            kind="partisipan",
+            title="Partisipan",
+            qualification="Tidak Informatif",
+            final=0,
+            code="kode-uji",
+        ),
         "submission": submission,
         "s_indicator": s_indicator,
         "evidence": evidence,

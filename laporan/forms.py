@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from award.forms import StyledMixin
+
+from .models import ReportSettings
+
+
+class ReportSettingsForm(StyledMixin, forms.ModelForm):
+    """Signatory and images of the certificates and recap; images are checked in services."""
+
+    logo = forms.FileField(
+        label=_("Logo of the kabupaten (PNG, JPG or SVG)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"}),
+    )
+    signature = forms.FileField(
+        label=_("Signature image (PNG with a transparent background)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg"}),
+    )
+
+    class Meta:
+        model = ReportSettings
+        fields = [
+            "organiser",
+            "office",
+            "city",
+            "signatory_name",
+            "signatory_title",
+            "signatory_id",
+            "signed_on",
+        ]
+        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

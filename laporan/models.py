@@ -1,0 +1,104 @@
+"""What Diskominfo hands out: certificate settings, certificates with their verification codes.
+
+Rankings, workbooks and recap PDFs are computed from the published ``evaluasi.Score`` rows
+and kept as ``award.Job`` files; only certificates need rows of their own, because each has a
+public verification code that must keep working for years.
+"""
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from award.models import Level, Period, Unit, private_storage
+
+
+def _asset_path(instance, filename):
+    return f"laporan/{instance.period.year}/{filename}"
+
+
+class ReportSettings(models.Model):
+    """Per period: who signs, with which logo and signature, where and when."""
+
+    period = models.OneToOneField(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="report_settings"
+    )
+    organiser = models.CharField(
+        _("government"), max_length=200, default="Pemerintah Kabupaten Kutai Timur"
+    )
+    office = models.CharField(
+        _("office"),
+        max_length=200,
+        default="Dinas Komunikasi, Informatika, Statistik dan Persandian",
+    )
+    city = models.CharField(_("place of signing"), max_length=100, default="Sangatta")
+    signatory_name = models.CharField(_("signatory name"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory title"), max_length=200, blank=True)
+    signatory_id = models.CharField(_("signatory NIP"), max_length=40, blank=True)
+    signed_on = models.DateField(_("date of the certificates"), null=True, blank=True)
+    logo = models.FileField(
+        _("logo"), storage=private_storage, upload_to=_asset_path, blank=True, max_length=300
+    )
+    signature = models.FileField(
+        _("signature image"),
+        storage=private_storage,
+        upload_to=_asset_path,
+        blank=True,
+        max_length=300,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("report settings")
+        verbose_name_plural = _("report settings")
+
+    def __str__(self) -> str:
+        return str(self.period)
+
+
+def certificate_code() -> str:
+    """An unguessable verification code (72 random bits, URL-safe)."""
+    return secrets.token_urlsafe(9)
+
+
+class Certificate(models.Model):
+    """One certificate of one unit from a finalised scoring run."""
+
+    class Kind(models.TextChoices):
+        FIRST = "terbaik_1", _("Best I")
+        SECOND = "terbaik_2", _("Best II")
+        THIRD = "terbaik_3", _("Best III")
+        IMPROVED = "peningkatan", _("Most improved")
+        QUALIFICATION = "kualifikasi", _("Qualification")
+        PARTICIPANT = "partisipan", _("Participant")
+
+    run = models.ForeignKey(
+        "evaluasi.ScoringRun",
+        verbose_name=_("scoring run"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("award"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    qualification = models.CharField(_("qualification"), max_length=32)
+    final = models.DecimalField(_("final score"), max_digits=5, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    code = models.CharField(_("verification code"), max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "level__order", "unit__code", "kind"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "unit", "kind"], name="unique_certificate_per_award"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.unit}"

@@ -1,0 +1,120 @@
+"""Public pages (no login): published results only, certificate verification, badges."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import View
+
+from award.models import Level, Period, Unit
+from evaluasi.selectors import scoring_run_published
+
+from . import documents, selectors
+
+
+def _published(year):
+    period = get_object_or_404(Period, year=year)
+    run = scoring_run_published(period=period)
+    if run is None:
+        raise Http404
+    return period, run
+
+
+class PublicHomeView(View):
+    def get(self, request):
+        query = request.GET.get("q", "").strip()[:100]
+        return render(
+            request,
+            "laporan/public/home.html",
+            {
+                "published": selectors.published_periods(),
+                "query": query,
+                "units": selectors.public_unit_search(query=query) if query else None,
+            },
+        )
+
+
+class PublicRankingView(View):
+    def get(self, request, year):
+        period, run = _published(year)
+        levels = selectors.run_levels(run=run)
+        code = request.GET.get("tingkat") or (levels[0].code if levels else "")
+        level = next((lv for lv in levels if lv.code == code), None)
+        query = request.GET.get("q", "").strip()[:100]
+        scores = selectors.public_ranking(run=run, level=level, query=query)
+        page = Paginator(scores, 50).get_page(request.GET.get("halaman"))
+        return render(
+            request,
+            "laporan/public/ranking.html",
+            {
+                "period": period,
+                "run": run,
+                "levels": levels,
+                "level": level,
+                "query": query,
+                "page": page,
+            },
+        )
+
+
+class PublicUnitView(View):
+    def get(self, request, code):
+        unit = get_object_or_404(Unit.objects.select_related("level", "parent"), code=code)
+        history = list(selectors.public_unit_history(unit=unit))
+        if not history:
+            raise Http404
+        latest = history[0]
+        badge_url = request.build_absolute_uri(
+            reverse("laporan:badge", args=[unit.code, latest.run.period.year])
+        )
+        page_url = request.build_absolute_uri(reverse("laporan:public_unit", args=[unit.code]))
+        snippet = (
+            f'<a href="{page_url}"><img src="{badge_url}" '
+            f'alt="PPID Award {latest.run.period.year}: {latest.qualification}"></a>'
+        )
+        return render(
+            request,
+            "laporan/public/unit.html",
+            {"unit": unit, "history": history, "latest": latest, "snippet": snippet},
+        )
+
+
+class CertificateVerifyView(View):
+    def get(self, request, code):
+        certificate = selectors.certificate_by_code(code=code[:32])
+        status = 200 if certificate else 404
+        return render(
+            request,
+            "laporan/public/verify.html",
+            {"certificate": certificate, "code": code},
+            status=status,
+        )
+
+
+class BadgeView(View):
+    """An SVG badge of a unit's published qualification in a year; cacheable for a day."""
+
+    def get(self, request, code, year):
+        unit = get_object_or_404(Unit, code=code)
+        period, run = _published(year)
+        score = run.scores.filter(unit=unit).first()
+        if score is None:
+            raise Http404
+        svg = documents.badge_svg(qualification=score.qualification, year=year, unit_name=unit.name)
+        etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:32] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            return HttpResponseNotModified()
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        response["Cache-Control"] = "public, max-age=86400"
+        response["ETag"] = etag
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        return response
+
+
+def level_of(code):
+    return Level.objects.filter(code=code).first()

@@ -1,0 +1,121 @@
+"""Reads for reports and public pages. Everything public reads only *published* runs."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from award.models import Level, Period, Unit
+from evaluasi.models import Score, ScoringRun
+from evaluasi.selectors import scoring_run_current, scoring_run_published
+
+from .models import Certificate, ReportSettings
+
+HEADER = [
+    "Peringkat",
+    "Kode",
+    "Nama Unit",
+    "Induk",
+    "Nilai SAQ",
+    "Nilai Verifikasi",
+    "Nilai Presentasi",
+    "Nilai Akhir",
+    "Kualifikasi",
+    "Finalis",
+]
+
+
+def report_run(*, period: Period) -> ScoringRun | None:
+    """The run reports are made from: the published one, else the current (provisional)."""
+    return scoring_run_published(period=period) or scoring_run_current(period=period)
+
+
+def report_settings(*, period: Period) -> ReportSettings:
+    settings, _created = ReportSettings.objects.get_or_create(period=period)
+    return settings
+
+
+def run_levels(*, run: ScoringRun) -> list[Level]:
+    """Levels with at least one scored unit in ``run``, in level order."""
+    ids = Score.objects.filter(run=run).values_list("level_id", flat=True).distinct()
+    return list(Level.objects.filter(pk__in=list(ids)).order_by("order", "code"))
+
+
+def ranking_rows(*, run: ScoringRun, level: Level):
+    """(rank, code, name, parent name, saq, verified, presentation, final, qualification,
+    finalist) per unit of ``level`` in rank order, straight from the database."""
+    return (
+        Score.objects.filter(run=run, level=level)
+        .order_by("rank", "unit__code")
+        .values_list(
+            "rank",
+            "unit__code",
+            "unit__name",
+            "unit__parent__name",
+            "saq",
+            "verified",
+            "presentation",
+            "final",
+            "qualification",
+            "finalist",
+        )
+    )
+
+
+# --- public --------------------------------------------------------------------------------
+def published_periods() -> list[dict]:
+    """Periods with a published run, newest first, with their run."""
+    runs = (
+        ScoringRun.objects.filter(finalised_at__isnull=False, superseded_by__isnull=True)
+        .select_related("period")
+        .order_by("-period__year")
+    )
+    return [{"period": run.period, "run": run} for run in runs]
+
+
+def public_ranking(*, run: ScoringRun, level: Level | None = None, query: str = ""):
+    scores = Score.objects.filter(run=run).select_related("unit", "unit__parent", "level")
+    if level is not None:
+        scores = scores.filter(level=level)
+    if query:
+        scores = scores.filter(Q(unit__name__icontains=query) | Q(unit__code__icontains=query))
+    return scores.order_by("level__order", "level__code", "rank", "unit__code")
+
+
+def public_unit_history(*, unit: Unit) -> QuerySet[Score]:
+    """A unit's published results across the years, newest first."""
+    return (
+        Score.objects.filter(
+            unit=unit, run__finalised_at__isnull=False, run__superseded_by__isnull=True
+        )
+        .select_related("run__period", "level")
+        .order_by("-run__period__year")
+    )
+
+
+def public_unit_search(*, query: str, limit: int = 50):
+    """Units with at least one published result whose name or code matches."""
+    if not query:
+        return Unit.objects.none()
+    return (
+        Unit.objects.filter(Q(name__icontains=query) | Q(code__icontains=query))
+        .annotate(
+            results=Count(
+                "scores",
+                filter=Q(
+                    scores__run__finalised_at__isnull=False,
+                    scores__run__superseded_by__isnull=True,
+                ),
+            )
+        )
+        .filter(results__gt=0)
+        .select_related("level", "parent")
+        .order_by("level__order", "name")[:limit]
+    )
+
+
+def certificate_by_code(*, code: str) -> Certificate | None:
+    return (
+        Certificate.objects.filter(code=code, run__finalised_at__isnull=False)
+        .select_related("unit", "level", "run__period", "run__superseded_by")
+        .first()
+    )

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import public_views, views
+
+app_name = "laporan"
+urlpatterns = [
+    # Admin.
+    path("periode/<int:year>/laporan/", views.ReportView.as_view(), name="report"),
+    path(
+        "periode/<int:year>/laporan/<str:kind>/buat/",
+        views.ReportStartView.as_view(),
+        name="report_start",
+    ),
+    path(
+        "periode/<int:year>/laporan/peringkat-<slug:level>.csv",
+        views.RankingCsvView.as_view(),
+        name="ranking_csv",
+    ),
+    path("laporan/<int:pk>/", views.ReportJobView.as_view(), name="job"),
+    path("laporan/<int:pk>/unduh/", views.ReportDownloadView.as_view(), name="download"),
+    path(
+        "laporan/<int:pk>/unduh-zip/",
+        views.ReportDownloadView.as_view(),
+        {"part": "zip"},
+        name="download_zip",
+    ),
+    # Public.
+    path("hasil/", public_views.PublicHomeView.as_view(), name="public_home"),
+    path("hasil/<int:year>/", public_views.PublicRankingView.as_view(), name="public_ranking"),
+    path("hasil/unit/<str:code>/", public_views.PublicUnitView.as_view(), name="public_unit"),
+    path("verifikasi/<str:code>/", public_views.CertificateVerifyView.as_view(), name="verify"),
+    path("lencana/<str:code>/<int:year>.svg", public_views.BadgeView.as_view(), name="badge"),
+]

@@ -1,0 +1,142 @@
+"""Report screens for the admin: settings, report jobs with progress, downloads, CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from award.models import Job, Level, Period
+from award.views import AdminRequired, JobView
+
+from . import selectors, services
+from .forms import ReportSettingsForm
+from .workbook import ranking_csv_rows
+
+REPORT_KINDS = {
+    "peringkat": Job.Kind.RANKING_EXPORT,
+    "sertifikat": Job.Kind.CERTIFICATES,
+    "rekap": Job.Kind.RECAP,
+}
+
+
+class ReportView(AdminRequired, View):
+    template_name = "laporan/report.html"
+
+    def context(self, period, form=None):
+        run = selectors.report_run(period=period)
+        report = selectors.report_settings(period=period)
+        jobs = Job.objects.filter(
+            kind__in=list(REPORT_KINDS.values()), params__period=period.pk
+        ).select_related("created_by")[:12]
+        return {
+            "period": period,
+            "run": run,
+            "levels": selectors.run_levels(run=run) if run else [],
+            "report": report,
+            "form": form or ReportSettingsForm(instance=report),
+            "jobs": jobs,
+        }
+
+    def get(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        return render(request, self.template_name, self.context(period))
+
+    def post(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        report = selectors.report_settings(period=period)
+        form = ReportSettingsForm(request.POST, request.FILES, instance=report)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in ReportSettingsForm.Meta.fields}
+            try:
+                services.report_settings_save(report=report, data=data, files=request.FILES)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field, problem)
+            else:
+                messages.success(request, _("The report settings are saved."))
+                return redirect("laporan:report", year=year)
+        return render(request, self.template_name, self.context(period, form), status=422)
+
+
+class ReportStartView(AdminRequired, View):
+    def post(self, request, year, kind):
+        period = get_object_or_404(Period, year=year)
+        if kind not in REPORT_KINDS:
+            raise Http404
+        try:
+            job = services.report_job_start(
+                kind=REPORT_KINDS[kind], period=period, user=request.user
+            )
+        except services.ReportRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("laporan:report", year=year)
+        return redirect("laporan:job", pk=job.pk)
+
+
+class ReportJobView(JobView):
+    template_name = "laporan/job.html"
+    url_name = "laporan:job"
+
+    def get_job(self, pk) -> Job:
+        return get_object_or_404(Job, pk=pk, kind__in=list(REPORT_KINDS.values()))
+
+    def extra_context(self, job):
+        return {"period": Period.objects.filter(pk=job.params.get("period")).first()}
+
+
+class ReportDownloadView(AdminRequired, View):
+    """The job's file (workbook or PDF), or with ``zip`` the per-unit certificates."""
+
+    def get(self, request, pk, part="file"):
+        job = get_object_or_404(
+            Job, pk=pk, kind__in=list(REPORT_KINDS.values()), status=Job.Status.SUCCEEDED
+        )
+        storage = job.file.storage
+        if part == "zip":
+            name = job.result.get("zip")
+            if not name or not storage.exists(name):
+                raise Http404
+            handle, filename = storage.open(name, "rb"), name.rsplit("/", 1)[-1]
+        else:
+            if not job.file:
+                raise Http404
+            handle, filename = job.file.open("rb"), job.file_name
+        response = FileResponse(handle, as_attachment=True, filename=filename)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class RankingCsvView(AdminRequired, View):
+    def get(self, request, year, level):
+        period = get_object_or_404(Period, year=year)
+        run = selectors.report_run(period=period)
+        level = get_object_or_404(Level, code=level)
+        if run is None:
+            raise Http404
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in ranking_csv_rows(run=run, level=level)),
+            content_type="text/csv; charset=utf-8",
+        )
+        state = "" if run.is_published else "-sementara"
+        response["Content-Disposition"] = (
+            f'attachment; filename="peringkat-{level.code}-{period.year}{state}.csv"'
+        )
+        return response
+
+
+def report_url(period) -> str:
+    return reverse("laporan:report", args=[period.year])
