@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from _django import scratch_database
-from scoring import copy_rows
+from scoring import build_units, copy_rows
 
 
 def build(total: int):
@@ -34,7 +34,7 @@ def build(total: int):
     from django.db import connection
     from django.utils import timezone
 
-    from award.models import Level, Unit
+    from award.models import Level
     from award.services import period_create, period_default_dates
     from evaluasi.engine import qualify, round_half_up
     from evaluasi.models import ScoringRun
@@ -42,38 +42,7 @@ def build(total: int):
     rng = np.random.default_rng(11)
     now = timezone.now()
     desa = Level.objects.get(code="desa")
-    kecamatan = Level.objects.get(code="kecamatan")
-    kec_count = max(1, round(total * 7100 / 83000))
-    with connection.cursor() as cursor:
-        base = {"website": "", "operator_email": "", "active": True}
-        kec = pd.DataFrame(
-            {
-                "code": [f"K{n:05d}" for n in range(kec_count)],
-                "name": [f"Kecamatan Nusantara {n}" for n in range(kec_count)],
-                "level_id": kecamatan.pk,
-                "parent_id": None,
-                **base,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        copy_rows(cursor, "award_unit", list(kec.columns), kec)
-        kec_ids = np.array(
-            Unit.objects.filter(level=kecamatan).order_by("code").values_list("id", flat=True)
-        )
-        des = pd.DataFrame(
-            {
-                "code": [f"D{n:06d}" for n in range(total)],
-                "name": [f"Desa Sejahtera Makmur {n}" for n in range(total)],
-                "level_id": desa.pk,
-                "parent_id": kec_ids[rng.integers(0, kec_count, total)],
-                **base,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        copy_rows(cursor, "award_unit", list(des.columns), des)
-    unit_ids = np.array(Unit.objects.filter(level=desa).order_by("id").values_list("id", flat=True))
+    unit_ids = build_units(total, rng)
     period = period_create(year=2026, **period_default_dates(saq_open=now - dt.timedelta(days=120)))
     run = ScoringRun.objects.create(
         period=period,

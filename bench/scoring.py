@@ -48,33 +48,28 @@ def copy_rows(cursor, table: str, columns: list[str], frame) -> None:
             copy.write(buffer.getvalue())
 
 
-def build(total: int, seed: int = 2026):
-    """Units, juries, four periods with questionnaires, submissions, answers, verifications."""
+def build_units(total: int, rng) -> np.ndarray:
+    """``total`` desa spread over ~7,100/83,000 as many kecamatan, with COPY; the desa ids
+    in code order."""
     import pandas as pd
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
 
-    from award.models import JURY_GROUP, Level, Unit
-    from award.services import period_create, period_default_dates
-    from evaluasi.models import Aspect, Indicator, Option, Questionnaire
+    from award.models import Level, Unit
 
-    rng = np.random.default_rng(seed)
     now = timezone.now()
     desa = Level.objects.get(code="desa")
     kecamatan = Level.objects.get(code="kecamatan")
     kec_count = max(1, round(total * 7100 / 83000))
+    common = {"website": "", "operator_email": "", "active": True, "created_at": now}
     with connection.cursor() as cursor:
         kec = pd.DataFrame(
             {
                 "code": [f"K{n:05d}" for n in range(kec_count)],
-                "name": [f"Kecamatan {n}" for n in range(kec_count)],
+                "name": [f"Kecamatan Nusantara {n}" for n in range(kec_count)],
                 "level_id": kecamatan.pk,
                 "parent_id": None,
-                "website": "",
-                "operator_email": "",
-                "active": True,
-                "created_at": now,
+                **common,
                 "updated_at": now,
             }
         )
@@ -85,20 +80,31 @@ def build(total: int, seed: int = 2026):
         des = pd.DataFrame(
             {
                 "code": [f"D{n:06d}" for n in range(total)],
-                "name": [f"Desa {n}" for n in range(total)],
+                "name": [f"Desa Sejahtera Makmur {n}" for n in range(total)],
                 "level_id": desa.pk,
                 "parent_id": kec_ids[rng.integers(0, kec_count, total)],
-                "website": "",
-                "operator_email": "",
-                "active": True,
-                "created_at": now,
+                **common,
                 "updated_at": now,
             }
         )
         copy_rows(cursor, "award_unit", list(des.columns), des)
-    desa_ids = np.array(
-        Unit.objects.filter(level=desa).order_by("code").values_list("id", flat=True)
-    )
+    return np.array(Unit.objects.filter(level=desa).order_by("code").values_list("id", flat=True))
+
+
+def build(total: int, seed: int = 2026):
+    """Units, juries, four periods with questionnaires, submissions, answers, verifications."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from award.models import JURY_GROUP, Level
+    from award.services import period_create, period_default_dates
+    from evaluasi.models import Aspect, Indicator, Option, Questionnaire
+
+    rng = np.random.default_rng(seed)
+    now = timezone.now()
+    desa = Level.objects.get(code="desa")
+    desa_ids = build_units(total, rng)
     User = get_user_model()
     from django.contrib.auth.models import Group
 

@@ -118,7 +118,7 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
             # compilation costs more than it saves on queries of this size (measured).
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute("SET LOCAL jit = off")
-            digest = "CAST(SUM(hashtextextended(a.indicator_id || '=' || a.value, 0)) AS TEXT)"
+            digest = "CAST(SUM(hashtextextended(a.value, a.indicator_id)) AS TEXT)"
         else:
             digest = "GROUP_CONCAT(a.indicator_id || '=' || a.value, ';')"
         cursor.execute(
@@ -159,9 +159,7 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
     units["aspects"] = units["submission"].map(aspects_json).fillna("{}").astype(str)
     return {
         "units": units.astype({"submission": "int64"}),
-        "digests": sums[["submission", "aspect", "digest"]].astype(
-            {"submission": "int64", "aspect": "int64"}
-        ),
+        "digests": answers_fingerprint(sums),
         "checks": verifications_fingerprint(verifications),
     }
 
@@ -206,6 +204,21 @@ def aspects_text(grid: pd.DataFrame) -> dict:
         int(submissions[a]): "{" + ",".join(cells[a:b]) + "}"
         for a, b in zip(starts, ends, strict=True)
     }
+
+
+def answers_fingerprint(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per submission, the sum (mod 2⁶⁴) of the stable hashes of its (aspect, answers digest)
+    rows: one number per unit for the input hash, whatever the chunking."""
+    if sums.empty:
+        return pd.DataFrame({"submission": pd.Series(dtype="int64"), "digest": []})
+    rows = pd.util.hash_pandas_object(
+        sums[["aspect", "digest"]].astype({"aspect": "int64", "digest": str}),
+        index=False,
+        categorize=False,
+    )
+    frame = pd.DataFrame({"submission": sums["submission"].astype("int64"), "h": rows})
+    summed = frame.groupby("submission", sort=True)["h"].sum()  # uint64 wraps around
+    return pd.DataFrame({"submission": summed.index, "digest": summed.to_numpy().astype(str)})
 
 
 VERIFICATION_INPUTS = ["submission", "indicator", "jury", "decision", "adjusted"]

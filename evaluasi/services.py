@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -1124,6 +1124,11 @@ def scoring_run_finish(*, run_id: int) -> None:
             locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
             if not locked.is_active:
                 return
+            if connection.vendor == "postgresql":
+                # Still all or nothing; only the wait for the WAL flush at commit is skipped
+                # (a crash in that instant loses a run that can be started again).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
             scores_write(run=locked, units=result.units)
             chunk_seconds = list(
                 ScoringChunk.objects.filter(run_id=run.pk).values_list("seconds", flat=True)
@@ -1178,7 +1183,7 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
     ]
     empty = {
         "units": ["submission", "saq", "verified", "verified_count", "aspects"],
-        "digests": ["submission", "aspect", "digest"],
+        "digests": ["submission", "digest"],
         "checks": ["submission", "check"],
     }
     parts = {
@@ -1216,7 +1221,7 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
             "submissions": submissions[
                 ["submission", "unit", "level", "code", "questionnaire", "submitted_at"]
             ],
-            "answers": parts["digests"].sort_values(["submission", "aspect"], kind="stable"),
+            "answers": parts["digests"].sort_values("submission", kind="stable"),
             "verifications": parts["checks"].sort_values("submission", kind="stable"),
             "presentation": presentation,
             "previous": previous.sort_values("unit", kind="stable"),
@@ -1277,7 +1282,6 @@ def scores_write(*, run: ScoringRun, units) -> int:
     import io
 
     import pandas as pd
-    from django.db import connection
 
     from .scoring import money
 

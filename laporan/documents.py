@@ -66,7 +66,7 @@ def default_logo_uri() -> str:
 MM = 72 / 25.4  # PDF points per millimetre
 # Where the QR code sits on a certificate (A4 landscape, from the bottom-left corner, in mm);
 # certificates.html leaves this square empty.
-QR_BOX = (27.0, 34.0, 24.0)
+QR_BOX = (25.0, 34.0, 24.0)
 
 
 def qr_png(url: str) -> str:
@@ -245,7 +245,7 @@ def certificates_split(pdf: bytes, certificates) -> bytes:
 # --- recap ---------------------------------------------------------------------------------
 def bar_chart_svg(rows: list[tuple[str, list[tuple[str, int, str]]]], width=520) -> str:
     """Horizontal stacked bars: rows of (label, [(part label, count, colour)]), as SVG."""
-    height = 28 * len(rows) + 40
+    height = 28 * len(rows) + 56
     label_width = 110
     inner = width - label_width - 20
     parts = [
@@ -273,9 +273,12 @@ def bar_chart_svg(rows: list[tuple[str, list[tuple[str, int, str]]]], width=520)
     y = 10 + 28 * len(rows) + 6
     x = 0.0
     for name, colour in legend.items():
+        step = 14 + 6.0 * len(name) + 14
+        if x and x + step > width:  # wrap the legend rather than cut it
+            x, y = 0.0, y + 14
         parts.append(f'<rect x="{x:.1f}" y="{y}" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14:.1f}" y="{y + 9}">{_escape(name)}</text>')
-        x += 14 + 6.2 * len(name) + 14
+        x += step
     parts.append("</svg>")
     return "".join(parts)
 
