@@ -207,38 +207,37 @@ def aspects_text(grid: pd.DataFrame) -> dict:
     }
 
 
-def answers_fingerprint(sums: pd.DataFrame) -> pd.DataFrame:
-    """Per submission, the sum (mod 2⁶⁴) of the stable hashes of its (aspect, answers digest)
-    rows: one number per unit for the input hash, whatever the chunking."""
-    if sums.empty:
-        return pd.DataFrame({"submission": pd.Series(dtype="int64"), "digest": []})
+def _fingerprint(frame: pd.DataFrame, columns: dict, name: str) -> pd.DataFrame:
+    """Per submission, the sum (mod 2⁶⁴) of the stable hashes of its rows' ``columns`` (a
+    dtype per column): one number per unit for the input hash, whatever the chunking."""
+    if frame.empty:
+        return pd.DataFrame({"submission": pd.Series(dtype="int64"), name: []})
     rows = pd.util.hash_pandas_object(
-        sums[["aspect", "digest"]].astype({"aspect": "int64", "digest": str}),
-        index=False,
-        categorize=False,
+        frame[list(columns)].astype(columns), index=False, categorize=False
     )
-    frame = pd.DataFrame({"submission": sums["submission"].astype("int64"), "h": rows})
-    summed = frame.groupby("submission", sort=True)["h"].sum()  # uint64 wraps around
-    return pd.DataFrame({"submission": summed.index, "digest": summed.to_numpy().astype(str)})
+    hashed = pd.DataFrame({"submission": frame["submission"].astype("int64"), "h": rows})
+    summed = hashed.groupby("submission", sort=True)["h"].sum()  # uint64 wraps around
+    return pd.DataFrame({"submission": summed.index, name: summed.to_numpy().astype(str)})
 
 
-VERIFICATION_INPUTS = ["submission", "indicator", "jury", "decision", "adjusted"]
+def answers_fingerprint(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per submission, a fingerprint of its (aspect, answers digest) rows."""
+    return _fingerprint(sums, {"aspect": "int64", "digest": str}, "digest")
 
 
 def verifications_fingerprint(verifications: pd.DataFrame) -> pd.DataFrame:
-    """Per submission, the sum (mod 2⁶⁴) of its verification rows' stable hashes."""
-    if verifications.empty:
-        return pd.DataFrame({"submission": pd.Series(dtype="int64"), "check": []})
-    rows = pd.util.hash_pandas_object(
-        verifications[VERIFICATION_INPUTS].astype(
-            {"submission": "int64", "indicator": "int64", "jury": "int64"}
-        ),
-        index=False,
-        categorize=False,
+    """Per submission, a fingerprint of its verification rows."""
+    return _fingerprint(
+        verifications,
+        {
+            "submission": "int64",
+            "indicator": "int64",
+            "jury": "int64",
+            "decision": str,
+            "adjusted": str,
+        },
+        "check",
     )
-    frame = pd.DataFrame({"submission": verifications["submission"].astype("int64"), "h": rows})
-    summed = frame.groupby("submission", sort=True)["h"].sum()  # uint64 wraps around
-    return pd.DataFrame({"submission": summed.index, "check": summed.to_numpy().astype(str)})
 
 
 def chunk_pack(parts: dict[str, pd.DataFrame]) -> bytes:

@@ -22,6 +22,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 LEVEL_WORDS = {"desa": "Desa", "kecamatan": "Kecamatan", "opd": "Perangkat Daerah"}
 QUALIFICATION_COLOURS = {
@@ -67,15 +68,6 @@ MM = 72 / 25.4  # PDF points per millimetre
 # Where the QR code sits on a certificate (A4 landscape, from the bottom-left corner, in mm);
 # certificates.html leaves this square empty.
 QR_BOX = (25.0, 34.0, 24.0)
-
-
-def qr_png(url: str) -> str:
-    """A QR code as a PNG data: URI (for HTML pages)."""
-    # A fixed mask skips segno's evaluation of all eight (5× faster); any mask is valid.
-    qr = segno.make(url, error="m", mask=0)
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="png", scale=4, border=2, dark="#0b3d5c")
-    return data_uri(buffer.getvalue(), "qr.png")
 
 
 def qr_pdf_operators(url: str, box=QR_BOX) -> bytes:
@@ -256,7 +248,7 @@ def bar_chart_svg(rows: list[tuple[str, list[tuple[str, int, str]]]], width=520)
     for row_index, (label, segments) in enumerate(rows):
         y = 10 + 28 * row_index
         total = sum(count for _name, count, _colour in segments) or 1
-        parts.append(f'<text x="0" y="{y + 14}">{_escape(label)}</text>')
+        parts.append(f'<text x="0" y="{y + 14}">{escape(label)}</text>')
         x = float(label_width)
         for name, count, colour in segments:
             legend.setdefault(name, colour)
@@ -277,14 +269,10 @@ def bar_chart_svg(rows: list[tuple[str, list[tuple[str, int, str]]]], width=520)
         if x and x + step > width:  # wrap the legend rather than cut it
             x, y = 0.0, y + 14
         parts.append(f'<rect x="{x:.1f}" y="{y}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14:.1f}" y="{y + 9}">{_escape(name)}</text>')
+        parts.append(f'<text x="{x + 14:.1f}" y="{y + 9}">{escape(name)}</text>')
         x += step
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def badge_svg(*, qualification: str, year: int, unit_name: str) -> str:
@@ -295,14 +283,14 @@ def badge_svg(*, qualification: str, year: int, unit_name: str) -> str:
     left_w = 8 + int(6.4 * len(left))
     right_w = 10 + int(6.6 * len(right))
     total = left_w + right_w
-    title = _escape(f"{unit_name}: {qualification} {year}")
+    title = escape(f"{unit_name}: {qualification} {year}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" '
         f'role="img" aria-label="{title}"><title>{title}</title>'
         f'<rect width="{left_w}" height="20" fill="#0b3d5c"/>'
         f'<rect x="{left_w}" width="{right_w}" height="20" fill="{colour}"/>'
         f'<g fill="#fff" font-family="DejaVu Sans,Verdana,sans-serif" font-size="11">'
-        f'<text x="{left_w / 2:.0f}" y="14" text-anchor="middle">{_escape(left)}</text>'
+        f'<text x="{left_w / 2:.0f}" y="14" text-anchor="middle">{escape(left)}</text>'
         f'<text x="{left_w + right_w / 2:.0f}" y="14" text-anchor="middle">'
-        f"{_escape(right)}</text></g></svg>"
+        f"{escape(right)}</text></g></svg>"
     )

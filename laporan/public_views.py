@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
-from award.models import Level, Period, Unit
+from award.models import Period, Unit
 from evaluasi.selectors import scoring_run_published
 
 from . import documents, selectors
@@ -114,7 +114,3 @@ class BadgeView(View):
         response["Access-Control-Allow-Origin"] = "*"
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
         return response
-
-
-def level_of(code):
-    return Level.objects.filter(code=code).first()

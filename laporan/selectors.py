@@ -40,27 +40,6 @@ def run_levels(*, run: ScoringRun) -> list[Level]:
     return list(Level.objects.filter(pk__in=list(ids)).order_by("order", "code"))
 
 
-def ranking_rows(*, run: ScoringRun, level: Level):
-    """(rank, code, name, parent name, saq, verified, presentation, final, qualification,
-    finalist) per unit of ``level`` in rank order, straight from the database."""
-    return (
-        Score.objects.filter(run=run, level=level)
-        .order_by("rank", "unit__code")
-        .values_list(
-            "rank",
-            "unit__code",
-            "unit__name",
-            "unit__parent__name",
-            "saq",
-            "verified",
-            "presentation",
-            "final",
-            "qualification",
-            "finalist",
-        )
-    )
-
-
 # --- public --------------------------------------------------------------------------------
 def published_periods() -> list[dict]:
     """Periods with a published run, newest first, with their run."""

@@ -11,12 +11,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award.models import Job, Period
 from award.services import job_create, job_finish, job_progress_set
-from evaluasi.models import Score, ScoringRun
+from evaluasi.models import ScoringRun
 from evaluasi.selectors import ranking_tables, scoring_run_published
 
 from . import documents, selectors
@@ -247,11 +246,3 @@ def recap_run(*, job_id: int) -> Job:
         return {"run": run.pk, "bytes": len(pdf)}
 
     return _run_job(job_id, work)
-
-
-def scores_count(*, run: ScoringRun) -> int:
-    return Score.objects.filter(run=run).count()
-
-
-def now_local():
-    return timezone.localtime()

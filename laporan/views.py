@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -136,7 +135,3 @@ class RankingCsvView(AdminRequired, View):
             f'attachment; filename="peringkat-{level.code}-{period.year}{state}.csv"'
         )
         return response
-
-
-def report_url(period) -> str:
-    return reverse("laporan:report", args=[period.year])

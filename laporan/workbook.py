@@ -92,6 +92,20 @@ class SheetWriter:
         self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.width)}{max(self.rows, 1)}"
 
 
+def level_rows(*, run: ScoringRun, level):
+    """A level's ranking rows in rank order: rank, code, name, parent name, SAQ, verified,
+    presentation and final scores (floats), qualification, finalist."""
+    return _rows(
+        "SELECT sc.rank, u.code, u.name, COALESCE(p.name, ''),"
+        f" {_float('sc.saq')}, {_float('sc.verified')}, {_float('sc.presentation')},"
+        f" {_float('sc.final')}, sc.qualification, sc.finalist"
+        " FROM evaluasi_score sc JOIN award_unit u ON u.id = sc.unit_id"
+        " LEFT JOIN award_unit p ON p.id = u.parent_id"
+        " WHERE sc.run_id = %s AND sc.level_id = %s ORDER BY sc.rank, u.code",
+        [run.pk, level.pk],
+    )
+
+
 def _float(column: str) -> str:
     return f"CAST({column} AS DOUBLE PRECISION)"
 
@@ -123,15 +137,18 @@ def ranking_workbook(*, run: ScoringRun, path, progress: Progress | None = None)
             [11, 16, 40, 30, 12, 16, 16, 12, 20, 9],
             numeric=(4, 5, 6, 7),
         )
-        for rank, code, name, parent, saq, verified, presentation, final, qual, finalist in _rows(
-            "SELECT sc.rank, u.code, u.name, COALESCE(p.name, ''),"
-            f" {_float('sc.saq')}, {_float('sc.verified')}, {_float('sc.presentation')},"
-            f" {_float('sc.final')}, sc.qualification, sc.finalist"
-            " FROM evaluasi_score sc JOIN award_unit u ON u.id = sc.unit_id"
-            " LEFT JOIN award_unit p ON p.id = u.parent_id"
-            " WHERE sc.run_id = %s AND sc.level_id = %s ORDER BY sc.rank, u.code",
-            [run.pk, level.pk],
-        ):
+        for (
+            rank,
+            code,
+            name,
+            parent,
+            saq,
+            verified,
+            presentation,
+            final,
+            qual,
+            finalist,
+        ) in level_rows(run=run, level=level):
             sheet.append(
                 (
                     rank,
@@ -397,7 +414,7 @@ def _local_text(moment) -> str:
 def ranking_csv_rows(*, run: ScoringRun, level):
     """The level sheet's rows for CSV (numbers with a dot, two decimals)."""
     yield selectors.HEADER
-    for row in selectors.ranking_rows(run=run, level=level).iterator(chunk_size=5000):
+    for row in level_rows(run=run, level=level):
         rank, code, name, parent, saq, verified, presentation, final, qual, finalist = row
         yield [
             rank,
