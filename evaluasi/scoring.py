@@ -326,16 +326,33 @@ def _frame(sql: str, params: list, columns: list[str], text=()) -> pd.DataFrame:
         return pd.DataFrame(cursor.fetchall(), columns=columns)
 
 
+def _epoch_microseconds_sql(column: str) -> str:
+    """``column`` (a timestamp) as whole microseconds since 1970 (an integer, never text)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
+    # SQLite keeps Django's "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds from strftime, the
+    # six fraction digits (or "000000") from their fixed place; julianday() would lose them.
+    return (
+        f"CAST(strftime('%%s', {column}) AS INTEGER) * 1000000"
+        f" + CAST(substr({column} || '.000000', 21, 6) AS INTEGER)"
+    )
+
+
 def load_submissions(period_id: int) -> pd.DataFrame:
+    """The period's submitted SAQs. Submission times travel as integers (microseconds since
+    1970) and become ``datetime64`` without any parsing of text: PostgreSQL prints a whole
+    second without a fraction, and a text column mixing both broke format inference."""
     frame = _frame(
-        "SELECT s.id, s.unit_id, u.level_id, u.code, s.questionnaire_id, s.submitted_at"
+        "SELECT s.id, s.unit_id, u.level_id, u.code, s.questionnaire_id,"
+        f" {_epoch_microseconds_sql('s.submitted_at')}"
         " FROM evaluasi_submission s JOIN award_unit u ON u.id = s.unit_id"
         " WHERE s.period_id = %s AND s.status = 'submitted' ORDER BY s.id",
         [period_id],
         ["submission", "unit", "level", "code", "questionnaire", "submitted_at"],
         text=["code"],
     )
-    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
+    micros = pd.to_numeric(frame["submitted_at"], errors="coerce").astype("Int64")
+    frame["submitted_at"] = pd.to_datetime(micros, unit="us", utc=True)
     return frame
 
 
