@@ -498,14 +498,30 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Finding the work again (award.jobs): the Celery task id, when it was queued and when a
+    # worker took it, and a digest of the inputs so the same work is not queued twice at once.
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    fingerprint = models.CharField(_("input digest"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(status__in=["queued", "running", "ready", "applying"])
+                & ~models.Q(fingerprint=""),
+                name="one_unfinished_job_per_input",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    ACTIVE = ("queued", "running", "ready", "applying")
 
     @staticmethod
     def progress_key(job_id: int) -> str:

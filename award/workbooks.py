@@ -20,6 +20,13 @@ from python_calamine import CalamineWorkbook
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_ROWS = 200_000
+# What a workbook may declare before anything reads it (see ``workbook_guard``): a reader
+# allocates rows × columns cells for a sheet, and a zip may unpack to far more than it weighs.
+MAX_COLUMNS = 64
+MAX_CELLS = 5_000_000
+MAX_PARTS = 500
+MAX_UNPACKED_BYTES = 150 * 1024 * 1024
+MAX_RATIO = 200
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,23 @@ class Row:
     def raw(self, name: str):
         return self.values.get(name)
 
+    def text_problem(self, name: str) -> str | None:
+        """Why a cell that must hold text (a code, a name) holds something else: a date, a
+        yes/no value, or a fraction that Excel would show rounded (64.10 stored as 64.1)."""
+        value = self.values.get(name)
+        if isinstance(value, bool):
+            return _("The cell holds a TRUE/FALSE value, not text; type the text itself.")
+        if isinstance(value, dt.datetime | dt.date | dt.time):
+            return _(
+                "The cell holds a date, not text; format the column as Text and type it again."
+            )
+        if isinstance(value, float) and not value.is_integer():
+            return _(
+                "The cell holds a number, not text (trailing zeros would be lost); format the "
+                "column as Text and type it again."
+            )
+        return None
+
     def ref(self, name: str) -> str:
         col = self.columns.get(name)
         return cell_ref(self.number, col) if col else f"{self.number}:{self.number}"
@@ -110,6 +134,115 @@ class Table:
 
 def _normalise_header(value) -> str:
     return cell_text(value).lower().replace(" ", "_")
+
+
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+_POSITION_RE = re.compile(rb'<(?:\w+:)?(?:c|row)\b[^>]*?\br="([A-Z]*)(\d+)"')
+_SCAN_BLOCK = 1 << 20
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _sheet_names_by_part(archive: zipfile.ZipFile) -> dict[str, str]:
+    """``xl/worksheets/sheet1.xml`` → the sheet's name as the user sees it."""
+    try:
+        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels_text = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    rels = dict(_REL_RE.findall(rels_text))
+    rels.update({rid: target for target, rid in _REL_RE_2.findall(rels_text)})
+    names = {}
+    for name, rid in _SHEET_RE.findall(book):
+        target = rels.get(rid, "").lstrip("/")
+        if target:
+            names[target if target.startswith("xl/") else f"xl/{target}"] = name.strip()
+    return names
+
+
+def _sheet_extent(handle) -> tuple[int, int]:
+    """The largest row and column a worksheet's XML declares (its dimension and every cell
+    and row position), read as a stream: never more than one block in memory."""
+    max_row = max_col = 0
+    tail = b""
+    while True:
+        block = handle.read(_SCAN_BLOCK)
+        if not block:
+            break
+        text = tail + block
+        for pattern in (_DIMENSION_RE, _POSITION_RE):
+            for match in pattern.finditer(text):
+                groups = [g for g in match.groups() if g is not None]
+                for item in groups:
+                    if item.isdigit():
+                        max_row = max(max_row, int(item))
+                    elif len(item) <= 4:
+                        max_col = max(max_col, _column_number(item))
+                    else:
+                        max_col = max(max_col, 1 << 20)
+        tail = text[-256:]
+    return max_row, max_col
+
+
+def workbook_guard(data: bytes, problems: Problems) -> bool:
+    """Refuse, before any reader touches it, a workbook whose parts unpack to more than we
+    read or whose sheets declare more rows, columns or cells than an import can hold (one
+    cell at XFD1048576 makes a reader allocate hundreds of GiB). Names the sheet at fault."""
+    limit_mb = MAX_UNPACKED_BYTES // (1024 * 1024)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+            problems.error(
+                "",
+                _("file"),
+                _(
+                    "The workbook unpacks to %(size)s MB; at most %(limit)s MB can be read. "
+                    "Remove unused sheets, pictures and empty formatted rows."
+                )
+                % {"size": round(unpacked / 1048576), "limit": limit_mb},
+            )
+            return False
+        names = _sheet_names_by_part(archive)
+        for part in parts:
+            ratio = part.file_size / part.compress_size if part.compress_size else 0
+            if ratio > MAX_RATIO and part.file_size > 10 * 1024 * 1024:
+                problems.error(
+                    names.get(part.filename, ""),
+                    _("file"),
+                    _("Part %(part)s is compressed suspiciously well; it is not read.")
+                    % {"part": part.filename},
+                )
+                return False
+            if part.filename not in names and not part.filename.startswith("xl/worksheets/"):
+                continue
+            sheet = names.get(part.filename, part.filename)
+            with archive.open(part) as handle:
+                rows, columns = _sheet_extent(handle)
+            if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+                problems.error(
+                    sheet,
+                    cell_ref(min(rows, 1048576), min(max(columns, 1), 16384)),
+                    _(
+                        "Sheet '%(sheet)s' reaches row %(rows)s and column %(columns)s; at most "
+                        "%(max_rows)s rows and %(max_columns)s columns can be read. Delete the "
+                        "empty rows and columns after the data and save it again."
+                    )
+                    % {
+                        "sheet": sheet,
+                        "rows": f"{rows:,}".replace(",", "."),
+                        "columns": columns,
+                        "max_rows": f"{MAX_ROWS:,}".replace(",", "."),
+                        "max_columns": MAX_COLUMNS,
+                    },
+                )
+                return False
+    return True
 
 
 def workbook_open(data: bytes, problems: Problems) -> CalamineWorkbook | None:
@@ -139,6 +272,8 @@ def workbook_open(data: bytes, problems: Problems) -> CalamineWorkbook | None:
             names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
             raise ValueError("no workbook part")
+        if not workbook_guard(data, problems):
+            return None
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # noqa: BLE001 - any parser failure is the user's broken file
         problems.error(

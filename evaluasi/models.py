@@ -570,6 +570,8 @@ class ScoringRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The Celery id of the planning task, to tell a run whose message the broker lost.
+    task_id = models.CharField(max_length=64, blank=True)
     input_hash = models.CharField(_("input hash"), max_length=64, blank=True)
     code_version = models.CharField(_("code version"), max_length=64, blank=True)
     chunks_total = models.PositiveIntegerField(default=0)

@@ -10,11 +10,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from award.jobs import job_begin, job_create, job_enqueue, job_finish, job_progress_set
 from award.models import Job, Period
-from award.services import job_create, job_finish, job_progress_set
 from evaluasi.models import ScoringRun
 from evaluasi.selectors import ranking_tables, scoring_run_published
 
@@ -161,14 +160,15 @@ def report_job_start(*, kind: str, period: Period, user) -> Job:
         Job.Kind.CERTIFICATES: tasks.certificates_task,
         Job.Kind.RECAP: tasks.recap_task,
     }[kind]
-    transaction.on_commit(lambda: task.delay(job.pk))
+    if getattr(job, "created_now", False):
+        job_enqueue(job=job, task=task)
     return job
 
 
-def _run_job(job_id: int, work) -> Job:
-    job = Job.objects.get(pk=job_id)
-    job.status = Job.Status.RUNNING
-    job.save(update_fields=["status"])
+def _run_job(job_id: int, work) -> Job | None:
+    job = job_begin(job_id=job_id)
+    if job is None:
+        return None
 
     def report(percent: int, message: str) -> None:
         job_progress_set(job_id=job_id, percent=percent, message=message)

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from award import services
+from award import jobs, services
 from award.models import Job, Unit
 from tests.factories import DesaFactory, KecamatanFactory
 from tests.workbooks import units_xlsx, xlsx
@@ -201,14 +201,14 @@ def test_upload_form_rejects_wrong_extension_and_keeps_the_page(admin_client):
 
 def test_progress_partial_polls_until_finished(admin_client, admin_user):
     job = Job.objects.create(kind=Job.Kind.UNITS_IMPORT, created_by=admin_user)
-    services.job_progress_set(job_id=job.pk, percent=42, message="Memeriksa 10 baris")
+    jobs.job_progress_set(job_id=job.pk, percent=42, message="Memeriksa 10 baris")
     url = reverse("award:unit_import_job", args=[job.pk])
     partial = admin_client.get(url, headers={"HX-Request": "true"})
     body = partial.content.decode()
     assert 'data-progress="42"' in body and "Memeriksa 10 baris" in body
     assert 'hx-trigger="every 1s"' in body
     assert "HX-Refresh" not in partial
-    services.job_finish(job=job, status=Job.Status.SUCCEEDED, message="ok")
+    jobs.job_finish(job=job, status=Job.Status.SUCCEEDED, message="ok")
     finished = admin_client.get(url, headers={"HX-Request": "true"})
     assert finished["HX-Refresh"] == "true"
 
@@ -263,3 +263,22 @@ def test_problems_are_listed_in_reading_order():
     ]
     errors = services.units_import_check(data=units_xlsx(rows)).problems.as_lists()["errors"]
     assert [e.split(":")[0] for e in errors] == ["unit!B2", "unit!D2", "unit!D3"]
+
+
+def test_a_date_or_a_yes_no_value_is_not_a_code_or_a_name():
+    import datetime as dt
+
+    rows = [
+        [dt.datetime(2026, 8, 1), "Desa Tanggal", "desa", "", "", ""],
+        ["64.08.09", True, "kecamatan", "", "", ""],
+        [64.1, "Kecamatan Angka", "kecamatan", "", "", ""],
+        ["64.08.01", "Kecamatan Muara Ancalong", "kecamatan", "", "", ""],
+    ]
+    errors = errors_of(units_xlsx(rows))
+    assert any(e.startswith("unit!A2: Sel berisi tanggal") for e in errors), errors
+    assert any(e.startswith("unit!B3: Sel berisi nilai TRUE/FALSE") for e in errors), errors
+    assert any(e.startswith("unit!A4: Sel berisi angka") for e in errors), errors
+    assert len(errors) == 3
+    with pytest.raises(services.ImportRejected):
+        services.units_import_apply(data=units_xlsx(rows))
+    assert not Unit.objects.exists()
