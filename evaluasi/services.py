@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
-import urllib.error
-import urllib.request
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -21,15 +19,20 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from award.models import Job, Level, Period, Unit
-from award.selectors import period_saq_deadline, period_saq_deadlines, period_saq_is_open
-from award.services import (
+from award.jobs import (
     ImportRejected,
     job_apply_run,
     job_check_run,
     job_confirm,
     job_create,
+    job_enqueue,
+    lost_reason,
+    queue_down_message,
+    task_enqueue,
 )
+from award.models import Job, Level, Period, Unit
+from award.net import link_reachable, url_problem
+from award.selectors import period_saq_deadline, period_saq_deadlines, period_saq_is_open
 from award.workbooks import Problems, cell_text
 
 from .models import (
@@ -174,7 +177,8 @@ def questionnaire_import_start(*, data: bytes, file_name: str, period: Period, u
         file_name=file_name,
         params={"period": period.pk},
     )
-    transaction.on_commit(lambda: questionnaire_import_check_task.delay(job.pk))
+    if getattr(job, "created_now", False):
+        job_enqueue(job=job, task=questionnaire_import_check_task)
     return job
 
 
@@ -400,6 +404,27 @@ def submission_check_editable(*, submission: Submission, moment=None) -> None:
         )
 
 
+def submission_lock(*, submission_id: int, exclusive: bool = False) -> Submission:
+    """Lock a submission's row until the current transaction ends and return it as it is now.
+
+    Every write to a SAQ's answers and evidence takes the shared lock and checks the status it
+    reads under it; submission takes the exclusive one. So a submission waits for the writes
+    in flight, and a write that comes after it finds the SAQ submitted and is refused: no
+    acknowledged answer lands after ``submitted_at``, and the stored SAQ score is computed
+    from exactly the answers that were locked. (SQLite serialises writing transactions.)"""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("submission_lock needs a transaction")
+    rows = Submission.objects.select_related("period", "unit", "questionnaire")
+    if connection.vendor == "postgresql":
+        if exclusive:
+            return rows.select_for_update(of=("self",)).get(pk=submission_id)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM evaluasi_submission WHERE id = %s FOR SHARE", [submission_id]
+            )
+    return rows.get(pk=submission_id)
+
+
 def answer_clean(*, indicator: Indicator, raw) -> str:
     try:
         return answer_normalise(indicator_spec(indicator=indicator), raw)
@@ -416,10 +441,18 @@ def answer_save(
     returned as ``conflict`` so the user can choose. Saving the value already stored is not a
     conflict.
     """
-    submission_check_editable(submission=submission, moment=moment)
     if indicator.questionnaire_id != submission.questionnaire_id:
         raise ValidationError(_("This indicator is not part of the unit's questionnaire."))
     value = answer_clean(indicator=indicator, raw=raw)
+    with transaction.atomic():
+        submission = submission_lock(submission_id=submission.pk)
+        submission_check_editable(submission=submission, moment=moment)
+        return _answer_write(
+            submission=submission, indicator=indicator, value=value, version=version, user=user
+        )
+
+
+def _answer_write(*, submission, indicator, value: str, version, user) -> AnswerResult:
     current = Answer.objects.filter(submission=submission, indicator=indicator).first()
     if current is None:
         if value == "" and not version:
@@ -487,6 +520,32 @@ def evidence_safe_name(name: str) -> str:
 
 def evidence_add_file(*, submission: Submission, indicator: Indicator, upload, user) -> Evidence:
     submission_check_editable(submission=submission)
+    kind, content_type, name = evidence_file_check(upload=upload)
+    with transaction.atomic():
+        submission = submission_lock(submission_id=submission.pk)
+        submission_check_editable(submission=submission)
+        evidence = Evidence(
+            submission=submission,
+            indicator=indicator,
+            kind=Evidence.Kind.FILE,
+            original_name=name,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        evidence.file.save(f"{uuid.uuid4().hex[:12]}-{name}", upload, save=False)
+        stored = evidence.file.name
+        try:
+            evidence.save()
+        except Exception:
+            evidence.file.storage.delete(stored)
+            raise
+    return evidence
+
+
+def evidence_file_check(*, upload) -> tuple[str, str, str]:
+    """The kind, content type and safe name of an uploaded evidence file, or ValidationError
+    saying (in Indonesian) why it is refused: type, size, empty, content not matching."""
     name = evidence_safe_name(upload.name or "")
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in EVIDENCE_TYPES:
@@ -518,18 +577,7 @@ def evidence_add_file(*, submission: Submission, indicator: Indicator, upload, u
             _("The content of “%(name)s” is not a %(kind)s file. Upload the real document.")
             % {"name": name, "kind": kind.upper()}
         )
-    evidence = Evidence(
-        submission=submission,
-        indicator=indicator,
-        kind=Evidence.Kind.FILE,
-        original_name=name,
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=user,
-    )
-    evidence.file.save(f"{uuid.uuid4().hex[:12]}-{name}", upload, save=False)
-    evidence.save()
-    return evidence
+    return kind, content_type, name
 
 
 def evidence_add_url(*, submission: Submission, indicator: Indicator, url: str, user) -> Evidence:
@@ -543,39 +591,49 @@ def evidence_add_url(*, submission: Submission, indicator: Indicator, url: str, 
         raise ValidationError(
             _("“%(url)s” is not a valid web address; start it with https://.") % {"url": url}
         ) from None
-    evidence = Evidence.objects.create(
-        submission=submission,
-        indicator=indicator,
-        kind=Evidence.Kind.URL,
-        url=url[:1000],
-        uploaded_by=user,
-    )
-    transaction.on_commit(lambda: evidence_link_check_task.delay(evidence.pk))
+    if url_problem(url):
+        raise ValidationError(
+            _(
+                "“%(url)s” cannot be used as evidence: give the address of a public web page "
+                "(http or https, without a port number or a password)."
+            )
+            % {"url": url}
+        )
+    with transaction.atomic():
+        submission = submission_lock(submission_id=submission.pk)
+        submission_check_editable(submission=submission)
+        evidence = Evidence.objects.create(
+            submission=submission,
+            indicator=indicator,
+            kind=Evidence.Kind.URL,
+            url=url[:1000],
+            uploaded_by=user,
+        )
+    # Without a queue the link simply stays "not checked yet"; the evidence is saved.
+    task_enqueue(evidence_link_check_task, evidence.pk)
     return evidence
 
 
 def evidence_delete(*, evidence: Evidence) -> None:
-    submission_check_editable(submission=evidence.submission)
-    if evidence.file:
-        evidence.file.delete(save=False)
-    evidence.delete()
+    with transaction.atomic():
+        submission = submission_lock(submission_id=evidence.submission_id)
+        submission_check_editable(submission=submission)
+        name = evidence.file.name if evidence.file else ""
+        storage = evidence.file.storage
+        evidence.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
-def evidence_link_check(*, evidence_id: int, timeout: float = 10) -> str:
-    """Mark a link as reachable or not, for the jury to see. Never raises on network errors."""
+def evidence_link_check(*, evidence_id: int, timeout: float = 5) -> str:
+    """Mark a link as reachable or not, for the jury to see. Never raises on network errors,
+    and never fetches an address outside the public internet (``award.net``): such a link is
+    simply "broken", so the answer tells an operator nothing about the server's own network."""
     evidence = Evidence.objects.filter(pk=evidence_id, kind=Evidence.Kind.URL).first()
     if evidence is None:
         return ""
-    status = Evidence.LinkStatus.BROKEN
-    request = urllib.request.Request(  # noqa: S310 - http(s) only, validated on entry
-        evidence.url, method="GET", headers={"User-Agent": "PPID-Award-link-check/1.0"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            if response.status < 400:
-                status = Evidence.LinkStatus.OK
-    except (urllib.error.URLError, OSError, ValueError):
-        status = Evidence.LinkStatus.BROKEN
+    reachable = link_reachable(evidence.url, timeout=timeout)
+    status = Evidence.LinkStatus.OK if reachable else Evidence.LinkStatus.BROKEN
     Evidence.objects.filter(pk=evidence_id).update(
         link_status=status, link_checked_at=timezone.now()
     )
@@ -587,30 +645,28 @@ def submission_submit(*, submission: Submission, user, moment=None) -> Submissio
 
     A second click finds it already submitted and says so; nothing changes twice.
     """
-    if submission.is_submitted:
-        raise ValidationError(_("This SAQ was already submitted."))
-    submission_check_editable(submission=submission, moment=moment)
-    missing = submission_missing(submission=submission)
-    if missing:
-        raise ValidationError(
-            _("%(count)s required answers or evidence are still missing.") % {"count": len(missing)}
-        )
-    now = timezone.now()
-    score = submission_score(submission=submission)
     with transaction.atomic():
-        claimed = Submission.objects.filter(
-            pk=submission.pk, status=Submission.Status.DRAFT
-        ).update(
+        locked = submission_lock(submission_id=submission.pk, exclusive=True)
+        if locked.is_submitted:
+            raise ValidationError(_("This SAQ was already submitted."))
+        submission_check_editable(submission=locked, moment=moment)
+        # Read under the exclusive lock: exactly the answers and evidence that are locked in.
+        missing = submission_missing(submission=locked)
+        if missing:
+            raise ValidationError(
+                _("%(count)s required answers or evidence are still missing.")
+                % {"count": len(missing)}
+            )
+        now = timezone.now()
+        Submission.objects.filter(pk=locked.pk).update(
             status=Submission.Status.SUBMITTED,
             submitted_at=now,
             submitted_by=user,
-            saq_score=score,
+            saq_score=submission_score(submission=locked),
             updated_at=now,
         )
-        if not claimed:
-            raise ValidationError(_("This SAQ was already submitted."))
         SubmissionEvent.objects.create(
-            submission=submission, kind=SubmissionEvent.Kind.SUBMITTED, user=user
+            submission=locked, kind=SubmissionEvent.Kind.SUBMITTED, user=user
         )
     submission.refresh_from_db()
     return submission
@@ -788,7 +844,8 @@ def answers_import_start(*, data: bytes, file_name: str, submission: Submission,
         file_name=file_name,
         params={"submission": submission.pk},
     )
-    transaction.on_commit(lambda: answers_import_check_task.delay(job.pk))
+    if getattr(job, "created_now", False):
+        job_enqueue(job=job, task=answers_import_check_task)
     return job
 
 
@@ -957,8 +1014,21 @@ def _queue(stage: str, pk: int) -> None:
     }[stage]
     if _INLINE.get():
         service()
-    else:
-        transaction.on_commit(lambda: task.delay(pk))
+        return
+    run_id = pk if stage != "chunk" else None
+    task_id = None
+    if stage == "plan":
+        task_id = uuid.uuid4().hex
+        ScoringRun.objects.filter(pk=pk).update(task_id=task_id)
+
+    def queue_down():
+        if run_id is not None:
+            scoring_run_fail(run_id=run_id, message=queue_down_message())
+        else:
+            for chunk_run in ScoringChunk.objects.filter(pk=pk).values_list("run_id", flat=True):
+                scoring_run_fail(run_id=chunk_run, message=queue_down_message())
+
+    task_enqueue(task, pk, task_id=task_id, on_error=queue_down)
 
 
 def _run_update(run_id: int, **fields) -> None:
@@ -966,17 +1036,29 @@ def _run_update(run_id: int, **fields) -> None:
     ScoringRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), **fields)
 
 
-def scoring_runs_fail_stale(*, period: Period, moment=None) -> int:
-    """Mark runs whose worker stopped reporting (killed, lost) as failed."""
+def scoring_runs_fail_stale(*, period: Period | None = None, moment=None) -> int:
+    """Mark failed the runs (of ``period``, or of every period) that can no longer finish:
+    their worker stopped reporting for SCORING_STALE_MINUTES (killed, lost), or the broker
+    lost the message of a run still queued (``award.jobs.lost_reason``)."""
     moment = moment or timezone.now()
     limit = moment - timezone.timedelta(minutes=settings.SCORING_STALE_MINUTES)
-    return ScoringRun.objects.filter(
-        period=period, status__in=ScoringRun.ACTIVE, heartbeat_at__lt=limit
-    ).update(
+    active = ScoringRun.objects.filter(status__in=ScoringRun.ACTIVE)
+    if period is not None:
+        active = active.filter(period=period)
+    count = active.filter(heartbeat_at__lt=limit).update(
         status=ScoringRun.Status.FAILED,
         finished_at=moment,
         message=_("The run stopped without finishing (its worker was stopped or lost)."),
     )
+    for run in active.filter(status=ScoringRun.Status.QUEUED).exclude(task_id=""):
+        reason = lost_reason(
+            task_id=run.task_id, queued_at=run.created_at, started_at=None, moment=moment
+        )
+        if reason:
+            count += ScoringRun.objects.filter(pk=run.pk, status=ScoringRun.Status.QUEUED).update(
+                status=ScoringRun.Status.FAILED, finished_at=moment, message=reason
+            )
+    return count
 
 
 def scoring_run_start(
@@ -1035,11 +1117,18 @@ def _run_guard(run_id: int, work):
         return None
     try:
         return work(run)
-    except Exception as error:
+    except Exception:
+        # The detail (often a library's English message) goes to the log; the admin reads
+        # what happened and what to do, in Indonesian.
         logger.exception("scoring run %s failed", run_id)
         scoring_run_fail(
             run_id=run_id,
-            message=_("The scoring run failed: %(error)s") % {"error": str(error)[:800]},
+            message=_(
+                "The scoring run stopped because of an internal error; the previous results "
+                "are unchanged. Start the run again; if it fails again, give the system "
+                "administrator the reference %(reference)s (the details are in the server log)."
+            )
+            % {"reference": f"scoring-run-{run_id}"},
         )
         return None
 
@@ -1049,6 +1138,8 @@ def scoring_run_plan(*, run_id: int) -> None:
     from . import scoring
 
     def plan(run):
+        if run.status != ScoringRun.Status.QUEUED:  # delivered again after it was planned
+            return
         now = timezone.now()
         specs = scoring.chunks_plan(period_id=run.period_id, size=settings.SCORING_CHUNK_UNITS)
         with transaction.atomic():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from award.forms import WorkbookUploadForm
+from award.jobs import queue_down_message, task_enqueue
 from award.models import Job, Period
 from award.views import AdminRequired, JobConfirmView, JobView, xlsx_response
 
@@ -426,10 +426,14 @@ class ReminderSendView(AdminRequired, View):
                 for row in selectors.participation(period=period)["rows"]
                 if row["state"] != "submitted"
             ]
-        transaction.on_commit(lambda: reminders_send_task.delay(period.pk, unit_ids))
-        messages.success(
-            request,
-            _("Reminders are being sent to the operators of %(count)s units.")
-            % {"count": len(unit_ids)},
-        )
+        failed = []
+        task_enqueue(reminders_send_task, period.pk, unit_ids, on_error=lambda: failed.append(True))
+        if failed:
+            messages.error(request, queue_down_message())
+        else:
+            messages.success(
+                request,
+                _("Reminders are being sent to the operators of %(count)s units.")
+                % {"count": len(unit_ids)},
+            )
         return redirect("evaluasi:participation", year=year)

@@ -237,7 +237,12 @@ def test_evidence_links_and_delete(client, operator_a, submission):
     url = reverse("evaluasi:evidence_add", args=[submission.pk, indicator.pk])
     bad = client.post(url, {"url": "bukan alamat"}, headers={"HX-Request": "true"})
     assert "bukan alamat web yang valid" in bad.content.decode()
-    client.post(url, {"url": "http://127.0.0.1:9/tidak-ada"}, headers={"HX-Request": "true"})
+    internal = client.post(
+        url, {"url": "http://127.0.0.1:9/tidak-ada"}, headers={"HX-Request": "true"}
+    )
+    assert "alamat halaman web publik" in internal.content.decode()
+    assert not Evidence.objects.exists()
+    client.post(url, {"url": "https://ppid.tidak-ada.invalid/"}, headers={"HX-Request": "true"})
     evidence = Evidence.objects.get(kind="url")
     assert services.evidence_link_check(evidence_id=evidence.pk, timeout=2) == "broken"
     response = client.post(
@@ -247,10 +252,15 @@ def test_evidence_links_and_delete(client, operator_a, submission):
     assert not Evidence.objects.exists()
 
 
-def test_link_check_marks_a_reachable_link(submission, operator_a):
+def test_link_check_marks_a_reachable_link(submission, operator_a, monkeypatch):
     import http.server
     import threading
 
+    import award.net
+
+    # This machine has no internet: let the checker treat this loopback listener as public.
+    monkeypatch.setattr(award.net, "url_problem", lambda url: None)
+    monkeypatch.setattr(award.net, "address_is_public", lambda address: True)
     handler = http.server.SimpleHTTPRequestHandler
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
