@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from award.exports import header_row
+from award.exports import header_row, workbook_defuse
 from award.workbooks import Problems, Row, sheet_read, workbook_open, workbook_scan
 
 from .rubric import (
@@ -431,7 +431,7 @@ def questionnaire_workbook(spec: QuestionnaireSpec | None) -> Workbook:
     guide["A1"].font = guide["B1"].font = Font(bold=True)
     for row in _guide_rows():
         guide.append(list(row))
-    return workbook
+    return workbook_defuse(workbook)
 
 
 def _guide_rows():
@@ -526,7 +526,7 @@ def answers_workbook(*, submission, questionnaire, answers) -> Workbook:
         _("Upload the file on the SAQ page; you will see what changes before it is applied."),
     ):
         guide.append([line])
-    return workbook
+    return workbook_defuse(workbook)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from award.exports import FORMULA_STARTS, csv_safe, text_cell_defuse
 from award.models import Period
 from evaluasi import scoring
 from evaluasi.models import Score, ScoringRun
@@ -79,6 +80,9 @@ class SheetWriter:
 
     def append(self, values: Iterable) -> None:
         row = values if isinstance(values, list) else list(values)
+        for index, value in enumerate(row):
+            if value.__class__ is str and value.startswith(FORMULA_STARTS):
+                row[index] = self._text(value)
         for index, cell in self._cells:
             value = row[index]
             if value is not None:
@@ -87,6 +91,12 @@ class SheetWriter:
                 row[index] = cell
         self._append(row)
         self.rows += 1
+
+    def _text(self, value: str) -> WriteOnlyCell:
+        """User text that looks like a formula, as a plain text cell (award.exports)."""
+        cell = WriteOnlyCell(self.sheet, value=value)
+        text_cell_defuse(cell)
+        return cell
 
     def close(self) -> None:
         self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.width)}{max(self.rows, 1)}"
@@ -418,9 +428,9 @@ def ranking_csv_rows(*, run: ScoringRun, level):
         rank, code, name, parent, saq, verified, presentation, final, qual, finalist = row
         yield [
             rank,
-            code,
-            name,
-            parent or "",
+            csv_safe(code),
+            csv_safe(name),
+            csv_safe(parent or ""),
             *("" if v is None else f"{v:.2f}" for v in (saq, verified, presentation, final)),
             qual,
             "Ya" if finalist else "Tidak",
