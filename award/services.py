@@ -16,19 +16,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from .jobs import ImportRejected, job_apply_run, job_check_run, job_confirm, job_create, job_enqueue
 from .models import (
     ADMIN_GROUP,
     JURY_GROUP,
@@ -205,6 +202,13 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
         website = row.text("website")
         email = row.text("email_operator").lower()
         ok = True
+        for column in ("kode", "nama", "induk"):
+            problem = row.text_problem(column)
+            if problem:
+                problems.error(row.sheet, row.ref(column), problem)
+                ok = False
+        if not ok:
+            continue
         if not code:
             problems.error(row.sheet, row.ref("kode"), _("The code is empty."))
             ok = False
@@ -355,12 +359,6 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
     return plan
 
 
-class ImportRejected(Exception):
-    def __init__(self, problems: Problems):
-        super().__init__("; ".join(str(p) for p in problems.errors[:5]))
-        self.problems = problems
-
-
 @transaction.atomic
 def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> UnitsImportPlan:
     """Apply a units workbook: all or nothing. Updates units by code and never deletes one."""
@@ -398,113 +396,15 @@ def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> Uni
     return plan
 
 
-# --- jobs (long work with progress) -------------------------------------------------------
-def job_create(
-    *, kind: str, created_by, data: bytes = b"", file_name: str = "", params: dict | None = None
-) -> Job:
-    job = Job(kind=kind, created_by=created_by, file_name=file_name[:255], params=params or {})
-    if data:
-        safe = get_valid_filename(file_name) or "upload.xlsx"
-        job.file.save(f"jobs/{timezone.now():%Y/%m}/{safe}", ContentFile(data), save=False)
-    job.save()
-    return job
-
-
-def job_progress_set(*, job_id: int, percent: int, message: str) -> None:
-    """Record progress where every process can read it, even inside a long transaction."""
-    cache.set(Job.progress_key(job_id), {"progress": percent, "message": message}, timeout=3600)
-
-
-def job_finish(*, job: Job, status: str, message: str = "", result: dict | None = None) -> Job:
-    job.status = status
-    job.message = message[:500]
-    if result is not None:
-        job.result = result
-    job.progress = 100
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "result", "progress", "finished_at"])
-    cache.delete(Job.progress_key(job.pk))
-    return job
-
-
+# --- the units import as a job -------------------------------------------------------------
 def units_import_start(*, data: bytes, file_name: str, user) -> Job:
     """Store the upload and queue its check; the user sees the preview when it is ready."""
     from .tasks import units_import_check_task
 
     job = job_create(kind=Job.Kind.UNITS_IMPORT, created_by=user, data=data, file_name=file_name)
-    transaction.on_commit(lambda: units_import_check_task.delay(job.pk))
+    if getattr(job, "created_now", False):
+        job_enqueue(job=job, task=units_import_check_task)
     return job
-
-
-def job_check_run(*, job_id: int, check: Callable) -> Job:
-    """The check phase of an import job: ``check(job, data, report)`` returns (problems,
-    result). The job becomes READY (waiting for the user's confirmation) or FAILED with every
-    problem listed; nothing is written either way."""
-    job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
-
-    def report(percent: int, message: str) -> None:
-        job_progress_set(job_id=job_id, percent=percent, message=message)
-
-    try:
-        with job.file.open("rb") as handle:
-            problems, result = check(job, handle.read(), report)
-    except Exception:
-        logger.exception("%s check %s failed", job.kind, job_id)
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("An unexpected error stopped the check. Nothing was saved."),
-        )
-    if problems.errors:
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("The workbook has %(count)s problems; nothing was saved.")
-            % {"count": len(problems.errors)},
-            result=result,
-        )
-    return job_finish(job=job, status=Job.Status.READY, result=result)
-
-
-def job_confirm(*, job: Job, task) -> bool:
-    """Move a checked job to applying and queue ``task``; a second click (or a second tab)
-    finds it already claimed and does nothing."""
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.READY).update(
-        status=Job.Status.APPLYING, progress=0
-    )
-    if claimed:
-        transaction.on_commit(lambda: task.delay(job.pk))
-    return bool(claimed)
-
-
-def job_apply_run(*, job_id: int, apply: Callable) -> Job:
-    """The apply phase: ``apply(job, data, report)`` returns (message, result) or raises
-    ImportRejected (all or nothing: then nothing was saved)."""
-    job = Job.objects.get(pk=job_id)
-
-    def report(percent: int, message: str) -> None:
-        job_progress_set(job_id=job_id, percent=percent, message=message)
-
-    try:
-        with job.file.open("rb") as handle:
-            message, result = apply(job, handle.read(), report)
-    except ImportRejected as rejected:
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("The workbook has %(count)s problems; nothing was saved.")
-            % {"count": len(rejected.problems.errors)},
-            result={**job.result, **rejected.problems.as_lists()},
-        )
-    except Exception:
-        logger.exception("%s apply %s failed", job.kind, job_id)
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("An unexpected error stopped the import. Nothing was saved."),
-        )
-    return job_finish(job=job, status=Job.Status.SUCCEEDED, message=message, result=result)
 
 
 def units_import_job_check(*, job_id: int) -> Job:
@@ -653,3 +553,17 @@ def jury_remove(*, membership: JuryMembership) -> None:
 
 def admin_grant(*, user) -> None:
     user.groups.add(_group(ADMIN_GROUP))
+
+
+def lockout_release(*, attempt_id: int) -> str | None:
+    """Let a locked-out user (for the address it was locked at) sign in again; returns the
+    username, or None when that lockout no longer exists."""
+    from axes.models import AccessAttempt
+    from axes.utils import reset
+
+    attempt = AccessAttempt.objects.filter(pk=attempt_id).first()
+    if attempt is None:
+        return None
+    reset(ip=attempt.ip_address, username=attempt.username)
+    logger.info("sign-in lockout of %s from %s released", attempt.username, attempt.ip_address)
+    return attempt.username or ""

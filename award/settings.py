@@ -20,16 +20,46 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+class SettingError(RuntimeError):
+    """A malformed environment value: the process must not start with a guess."""
+
+
+TRUE_WORDS = {"1", "true", "yes", "on", "ya"}
+FALSE_WORDS = {"0", "false", "no", "off", "tidak"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on", "ya"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingError(
+        f"{name}={value!r} is not a boolean; use one of {sorted(TRUE_WORDS | FALSE_WORDS)}."
+    )
 
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a whole number.") from None
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value.strip())
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a number.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -68,6 +98,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "award.uploads.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,7 +137,9 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # --- Database -----------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -125,6 +158,33 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "ppid")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task has a time limit: past the soft one it is told to stop (the job ends failed with
+# a message), past the hard one its process is killed. A message that was delivered but not
+# acknowledged (its whole worker died) is delivered again after the visibility timeout, which
+# must outlast the longest task or a slow task would run twice.
+CELERY_TASK_TIME_LIMIT = env_int("JOB_TIME_LIMIT_SECONDS", 1800)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, 1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_TASK_TRACK_STARTED = True
+# A job that cannot be queued must fail at once, not hang the request (award.jobs).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+# Memory: each worker process may use at most this much address space (a reader asked to
+# allocate hundreds of GiB dies alone and the job ends failed); a process that grew past
+# JOB_RECYCLE_MB after a task is replaced by a fresh one.
+JOB_MEMORY_LIMIT_MB = env_int("JOB_MEMORY_LIMIT_MB", 4096)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("JOB_RECYCLE_MB", 1024) * 1024
+# How long a queued job whose message the broker no longer holds may wait before it is failed
+# as lost, and how long any queued job may wait at all (award.jobs.lost_reason).
+JOB_LOST_GRACE_SECONDS = env_int("JOB_LOST_GRACE_SECONDS", 60)
+JOB_QUEUED_LIMIT_SECONDS = env_int("JOB_QUEUED_LIMIT_SECONDS", 6 * 3600)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -132,6 +192,9 @@ CELERY_TIMEZONE = "Asia/Makassar"
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Jobs and scoring runs that can no longer end by themselves are marked failed.
+    "jobs-watchdog": {"task": "award.jobs_watchdog", "schedule": 120.0},
+    "scoring-watchdog": {"task": "evaluasi.scoring_watchdog", "schedule": 120.0},
     # Reminder emails N days before each unit's SAQ deadline (Period.reminder_days).
     "saq-reminders": {
         "task": "evaluasi.reminders_due",
@@ -146,7 +209,8 @@ SCORING_CHUNK_UNITS = env_int("SCORING_CHUNK_UNITS", 2500)
 SCORING_STALE_MINUTES = env_int("SCORING_STALE_MINUTES", 15)
 # Test-only fault injection: seconds to sleep inside the final transaction of a run, so a test
 # can kill the worker at the worst moment. Always 0 in real deployments.
-SCORING_FAULT_DELAY = float(env("SCORING_FAULT_DELAY", "0") or 0)
+SCORING_FAULT_DELAY = env_float("SCORING_FAULT_DELAY", 0)
+JOB_FAULT_DELAY = env_float("JOB_FAULT_DELAY", 0)
 PPID_VERSION = "0.5.0"
 
 # Job progress lives in the cache so that a worker inside a long transaction can still report
@@ -160,8 +224,6 @@ if CACHE_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ppid"),
         }
     }
-    # Sessions are read from Redis and written through to the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -186,10 +248,14 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy every request comes from the proxy's address: with TRUSTED_PROXIES=N
+# the client's address is the N-th entry from the right of X-Forwarded-For, the one the
+# nearest trusted proxy appended (entries further left are whatever the client sent).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "award.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "award.errors.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -219,8 +285,16 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
+# A request body larger than this is refused before it is read (award.uploads); the reverse
+# proxy should refuse it first (client_max_body_size, docs/OPERATIONS.md).
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "award.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

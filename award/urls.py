@@ -103,6 +103,10 @@ auth_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("akun/terkunci/", views.LockoutListView.as_view(), name="lockout_list"),
+    path(
+        "akun/terkunci/<int:pk>/buka/", views.LockoutReleaseView.as_view(), name="lockout_release"
+    ),
     path(
         "akun/undangan/<uidb64>/<token>/",
         views.InvitationConfirmView.as_view(),
@@ -117,6 +121,7 @@ admin.site.index_title = _("Data administration")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sehat/", views.health, name="health"),
+    path("sehat/web/", views.health_web, name="health_web"),
     path(
         "favicon.ico",
         views.FaviconView.as_view(),

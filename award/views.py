@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .exports import units_template_workbook
 from .forms import (
     ExtensionForm,
@@ -61,13 +61,25 @@ class AdminRequired(PermissionRequiredMixin):
 
 
 def health(request):
-    """For load balancers and monitoring: 200 when the database answers."""
-    from django.db import connection
-    from django.http import JsonResponse
+    """For monitoring: the database, Redis and the Celery workers, each "ok" or "down"
+    (workers: "ok" when one finished a task or answered the watchdog in the last minutes).
+    200 when all are up, 503 when any is down, so a monitor alarms on a Redis or worker
+    outage too; ``/sehat/web/`` is the check for load balancers (the database only)."""
+    state = selectors.system_health()
+    status = 200 if all(value == "ok" for value in state.values()) else 503
+    response = JsonResponse({"status": "ok" if status == 200 else "down", **state}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+
+def health_web(request):
+    """For load balancers: can this web process serve requests (its database answers)? A
+    Redis or worker outage must not take web processes out of rotation: answers still save."""
+    state = {"database": selectors.database_health()}
+    status = 200 if state["database"] == "ok" else 503
+    response = JsonResponse({"status": state["database"], **state}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class FaviconView(RedirectView):
@@ -406,6 +418,9 @@ class JobView(AdminRequired, View):
 
     def get(self, request, pk):
         job = self.get_job(pk)
+        if not job.is_finished:
+            # A job whose worker died or whose message the queue lost ends here, with a message.
+            jobs.jobs_fail_lost(jobs=[job])
         context = {
             "job": job,
             "state": selectors.job_state(job=job),
@@ -470,3 +485,20 @@ class InvitationConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your account is active. Sign in with your password."))
         return response
+
+
+class LockoutListView(AdminRequired, View):
+    """Accounts locked after too many failed sign-ins, and a button to release each."""
+
+    def get(self, request):
+        return render(request, "award/lockout_list.html", {"lockouts": selectors.lockouts_active()})
+
+
+class LockoutReleaseView(AdminRequired, View):
+    def post(self, request, pk):
+        username = services.lockout_release(attempt_id=pk)
+        if username is None:
+            messages.info(request, _("That lockout had already ended."))
+        else:
+            messages.success(request, _("%(user)s can sign in again.") % {"user": username or "-"})
+        return redirect("lockout_list")

@@ -180,7 +180,7 @@ async def operator(base, client_info, start_event, seconds, stats, lasts, seed, 
                 lasts[(submission, pk)] = value
             if rng.random() < 0.2:
                 start = time.perf_counter()
-                health = await http.get("/sehat/")
+                health = await http.get("/sehat/web/")
                 stats["health"].append(time.perf_counter() - start)
                 if health.status_code != 200:
                     stats["errors"].append(f"health {health.status_code}")
@@ -275,7 +275,7 @@ def main():
 
             for _ in range(100):
                 try:
-                    if httpx.get(base + "/sehat/", timeout=1).status_code == 200:
+                    if httpx.get(base + "/sehat/web/", timeout=1).status_code == 200:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.2)
