@@ -42,24 +42,22 @@ def env_bool(name: str, default: bool = False) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, cast, what: str):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value.strip())
+        return cast(value.strip())
     except ValueError:
-        raise SettingError(f"{name}={value!r} is not a whole number.") from None
+        raise SettingError(f"{name}={value!r} is not {what}.") from None
+
+
+def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
 
 
 def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return float(value.strip())
-    except ValueError:
-        raise SettingError(f"{name}={value!r} is not a number.") from None
+    return _env_number(name, default, float, "a number")
 
 
 def env_list(name: str, default: str = "") -> list[str]:

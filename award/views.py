@@ -66,7 +66,7 @@ def health(request):
     200 when all are up, 503 when any is down, so a monitor alarms on a Redis or worker
     outage too; ``/sehat/web/`` is the check for load balancers (the database only)."""
     state = selectors.system_health()
-    status = 200 if all(value == "ok" for value in state.values()) else 503
+    status = 200 if all(value in ("ok", "eager") for value in state.values()) else 503
     response = JsonResponse({"status": "ok" if status == 200 else "down", **state}, status=status)
     response["Cache-Control"] = "no-store"
     return response

@@ -79,6 +79,28 @@ def _private_media(settings, tmp_path, private_root):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def database_url(name: str | None = None) -> str:
+    """A URL of the test database (or of ``name`` on the same server), for other processes."""
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{name or connection.settings_dict['NAME']}"
+    )
+
+
+def process_env(**extra) -> dict:
+    """The environment of a worker or server process of ours, on the test database."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "DEBUG": "1",
+        **extra,
+    }
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, private_root):
     """A real Celery worker in its own process, on the real Redis broker and the test database."""
@@ -86,21 +108,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, private_root):
     import sys
     import time
 
-    from django.db import connection
-
     from award.celery import app
 
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
-        ),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "PRIVATE_ROOT": str(private_root),
-        "DEBUG": "1",
-    }
+    env = process_env(PRIVATE_ROOT=str(private_root))
     app.control.purge()
     process = subprocess.Popen(  # noqa: S603 - our own worker
         [

@@ -8,24 +8,16 @@ import subprocess
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from evaluasi import services
 from evaluasi.defaults import default_workbook_path
 from evaluasi.models import Answer, Evidence
+from tests.conftest import database_url
 from tests.evaluasi.conftest import fill_everything
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("default_levels")]
 
 TABLES = ["award_unit", "evaluasi_submission", "evaluasi_answer", "evaluasi_evidence"]
-
-
-def url(name):
-    db = settings.DATABASES["default"]
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{name}"
-    )
 
 
 def counts(database_url):
@@ -51,9 +43,9 @@ def test_documented_backup_restores_into_an_empty_database(
     submission = services.submission_start(period=period, unit=unit_a)
     fill_everything(submission, operator_a)
     assert Answer.objects.exists() and Evidence.objects.filter(kind="file").exists()
-    source = url(connection.settings_dict["NAME"])
+    source = database_url()
     target_name = "ppid_restore_drill"
-    admin = url("postgres")
+    admin = database_url("postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {target_name}")
         conn.execute(f"CREATE DATABASE {target_name}")
@@ -69,37 +61,29 @@ def test_documented_backup_restores_into_an_empty_database(
         )
         assert run.returncode == 0, run.stderr
         restored_private, restored_media = tmp_path / "private2", tmp_path / "media2"
-        run = subprocess.run(
-            [
-                "bash",
-                "scripts/restore.sh",
-                str(backup),
-                url(target_name),
-                str(restored_private),
-                str(restored_media),
-            ],
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-        )
+
+        def restore():
+            return subprocess.run(
+                [
+                    "bash",
+                    "scripts/restore.sh",
+                    str(backup),
+                    database_url(target_name),
+                    str(restored_private),
+                    str(restored_media),
+                ],
+                cwd=settings.BASE_DIR,
+                capture_output=True,
+                text=True,
+            )
+
+        run = restore()
         assert run.returncode == 0, run.stderr
         assert "error" not in run.stderr.lower(), run.stderr
-        assert counts(url(target_name)) == counts(source)
+        assert counts(database_url(target_name)) == counts(source)
         assert checksums(restored_private) == checksums(private_root)
         # The same command over a database that already holds the data works too.
-        run = subprocess.run(
-            [
-                "bash",
-                "scripts/restore.sh",
-                str(backup),
-                url(target_name),
-                str(restored_private),
-                str(restored_media),
-            ],
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-        )
+        run = restore()
         assert run.returncode == 0, run.stderr
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:

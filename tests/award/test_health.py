@@ -47,3 +47,10 @@ def test_signed_in_pages_work_while_redis_is_down(client, settings, operator_a, 
     client.force_login(operator_a)
     settings.CACHES = REDIS_DOWN
     assert client.get("/dasbor/").status_code == 200
+
+
+def test_embedded_default_without_a_broker_is_healthy(client, settings):
+    settings.CELERY_BROKER_URL = ""
+    response = client.get("/sehat/")
+    assert response.status_code == 200
+    assert response.json()["worker"] == "eager"

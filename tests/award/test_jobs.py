@@ -12,7 +12,6 @@ import zipfile
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -21,6 +20,7 @@ from award.celery import app, ping
 from award.models import Job
 from award.workbooks import Problems, workbook_open
 from tests.award.test_celery_worker import wait_for
+from tests.conftest import process_env
 from tests.workbooks import UNIT_HEADER, units_xlsx
 
 ROWS = [["64.08.01", "Kecamatan Muara Ancalong", "kecamatan", "", "", ""]]
@@ -186,19 +186,11 @@ def test_the_bomb_through_the_worker_fails_the_job_and_the_worker_survives(celer
 def prefork_worker(celery_worker_process, private_root):
     """A second worker, prefork with one child that pauses in every job (JOB_FAULT_DELAY),
     on its own queue, so a test can kill the child in the middle of a job."""
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
-        ),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_DEFAULT_QUEUE": "ppid-fault-test",
-        "PRIVATE_ROOT": str(private_root),
-        "JOB_FAULT_DELAY": "30",
-        "DEBUG": "1",
-    }
+    env = process_env(
+        CELERY_TASK_DEFAULT_QUEUE="ppid-fault-test",
+        PRIVATE_ROOT=str(private_root),
+        JOB_FAULT_DELAY="30",
+    )
     process = subprocess.Popen(  # noqa: S603 - our own worker
         [
             sys.executable,

@@ -3,7 +3,6 @@ while an operator types and started again. Nothing typed is lost, the page says 
 value is not saved, warns before the tab closes, sends the value when the server is back (also
 from a tab that was closed meanwhile), and never overwrites a newer value someone else saved."""
 
-import os
 import re
 import socket
 import subprocess
@@ -13,12 +12,12 @@ import time
 import httpx
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from award.models import OPERATOR_GROUP, OperatorMembership
 from evaluasi import services
 from evaluasi.defaults import default_workbook_path
 from evaluasi.models import Answer, Submission
+from tests.conftest import process_env
 from tests.factories import DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
 
 pytestmark = [
@@ -36,18 +35,7 @@ class AppServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        db = settings.DATABASES["default"]
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
-            ),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "DEBUG": "1",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "AXES_ENABLED": "0",
-        }
+        self.env = process_env(ALLOWED_HOSTS="127.0.0.1", AXES_ENABLED="0")
         self.process = None
 
     def start(self):
