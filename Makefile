@@ -52,7 +52,7 @@ test: install
 	# The golden scoring tests once more on the embedded default (SQLite, eager Celery).
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 SECRET_KEY=test-only-secret-key \
 	  PPID_ALLOW_EMBEDDED_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
-	  tests/evaluasi/test_golden.py -k eager
+	  tests/penilaian/test_golden.py -k eager
 
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=bench
@@ -63,7 +63,7 @@ check-deploy: install
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 worker: install
-	$(BIN)/celery -A award worker -l info
+	$(BIN)/celery -A config worker -l info
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeadlineExtension, Job, JuryMembership, Level, OperatorMembership, Period, Unit
+from award.models import DeadlineExtension, JuryMembership, Level, OperatorMembership, Period, Unit
 
 
 @admin.register(Level)
@@ -48,20 +48,3 @@ class PeriodAdmin(admin.ModelAdmin):
     @admin.display(description=_("stage"))
     def stage_display(self, obj):
         return obj.stage_label
-
-
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "progress", "created_by", "created_at"]
-    list_filter = ["kind", "status"]
-    # The stored file lives in private storage, which has no public URL: show its name only
-    # (the admin's usual link would raise), downloads go through the job's own page.
-    readonly_fields = [f.name for f in Job._meta.fields if f.name != "file"] + ["stored_file"]
-    exclude = ["file"]
-
-    @admin.display(description=_("stored file"))
-    def stored_file(self, obj):
-        return obj.file.name or "–"
-
-    def has_add_permission(self, request):
-        return False

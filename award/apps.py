@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AwardConfig(AppConfig):
     name = "award"
     verbose_name = _("PPID Award")
+
+    def ready(self):
+        from award import services
+        from common.jobs import job_kind_register
+
+        job_kind_register(
+            kind="units_import",
+            label=_("Unit import"),
+            check=services.units_import_job_check,
+            apply=services.units_import_job_apply,
+        )

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import user_roles
+from award.selectors import user_roles
 
 
 def roles(request):

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -19,11 +18,6 @@ from django.utils.translation import gettext_lazy as _
 ADMIN_GROUP = "Admin Diskominfo"
 JURY_GROUP = "Juri"
 OPERATOR_GROUP = "Operator PPID"
-
-
-def private_storage():
-    """Storage for uploads that are served only through permission-checked views."""
-    return storages["private"]
 
 
 class Level(models.Model):
@@ -458,76 +452,3 @@ class JuryMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.period}"
-
-
-class Job(models.Model):
-    """A long piece of work run by Celery (imports, exports...) with its status and result.
-
-    Progress while running lives in the cache (see ``award.services.job_progress``) so that it
-    is visible even while the task holds an open transaction; the row keeps the final state.
-    """
-
-    class Kind(models.TextChoices):
-        UNITS_IMPORT = "units_import", _("Unit import")
-        QUESTIONNAIRE_IMPORT = "questionnaire_import", _("Questionnaire import")
-        ANSWERS_IMPORT = "answers_import", _("Answers import")
-        RANKING_EXPORT = "ranking_export", _("Ranking workbook")
-        CERTIFICATES = "certificates", _("Certificates")
-        RECAP = "recap", _("Recap report")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        READY = "ready", _("Waiting for confirmation")
-        APPLYING = "applying", _("Applying")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
-
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    file = models.FileField(_("file"), storage=private_storage, blank=True)
-    file_name = models.CharField(_("original file name"), max_length=255, blank=True)
-    params = models.JSONField(_("parameters"), default=dict, blank=True)
-    result = models.JSONField(_("result"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="jobs"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # Finding the work again (award.jobs): the Celery task id, when it was queued and when a
-    # worker took it, and a digest of the inputs so the same work is not queued twice at once.
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
-    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    fingerprint = models.CharField(_("input digest"), max_length=64, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("job")
-        verbose_name_plural = _("jobs")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["fingerprint"],
-                condition=models.Q(status__in=["queued", "running", "ready", "applying"])
-                & ~models.Q(fingerprint=""),
-                name="one_unfinished_job_per_input",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk}"
-
-    ACTIVE = ("queued", "running", "ready", "applying")
-
-    @staticmethod
-    def progress_key(job_id: int) -> str:
-        """Cache key of a running job's live progress."""
-        return f"job:{job_id}:progress"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.READY, self.Status.SUCCEEDED, self.Status.FAILED}

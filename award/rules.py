@@ -2,7 +2,7 @@
 
 import rules
 
-from .models import ADMIN_GROUP, JURY_GROUP, OperatorMembership
+from award.models import ADMIN_GROUP, JURY_GROUP, OperatorMembership
 
 
 def _group_names(user) -> set[str]:

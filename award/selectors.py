@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .jobs import job_progress_get
-from .models import (
+from award.models import (
     DeadlineExtension,
-    Job,
     JuryMembership,
     Level,
     OperatorMembership,
@@ -22,6 +17,7 @@ from .models import (
     Stage,
     Unit,
 )
+
 from .rules import is_admin, is_jury
 
 
@@ -106,45 +102,6 @@ def units_for_operator(*, user) -> QuerySet[Unit]:
 
 def periods_for_jury(*, user) -> QuerySet[Period]:
     return Period.objects.filter(juries__user=user).order_by("-year")
-
-
-def job_state(*, job: Job) -> dict:
-    """Status, progress and message of a job, live progress from the cache while it runs."""
-    state = {"status": job.status, "progress": job.progress, "message": job.message}
-    if not job.is_finished:
-        live = job_progress_get(job_id=job.pk)
-        if live:
-            state.update(live)
-    return state
-
-
-WORKER_SEEN_KEY = "worker:last-seen"
-WORKER_SEEN_SECONDS = 300
-
-
-def database_health() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - down is the answer
-        return "down"
-    return "ok"
-
-
-def system_health() -> dict[str, str]:
-    """Each service the system needs: "ok" or "down" ("eager" for workers when tasks run in
-    the web process: the embedded default has no Redis and no worker)."""
-    state = {"database": database_health()}
-    if not settings.CELERY_BROKER_URL:
-        return {**state, "redis": "ok", "worker": "eager"}
-    try:
-        cache.set("health:probe", 1, timeout=10)
-        seen = cache.get(WORKER_SEEN_KEY)
-        state["redis"] = "ok"
-    except Exception:  # noqa: BLE001
-        state["redis"], seen = "down", None
-    state["worker"] = "ok" if seen and time.time() - seen < WORKER_SEEN_SECONDS else "down"
-    return state
 
 
 def lockouts_active():

@@ -25,13 +25,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from .jobs import ImportRejected, job_apply_run, job_check_run, job_confirm, job_create, job_enqueue
-from .models import (
+from award.models import (
     ADMIN_GROUP,
     JURY_GROUP,
     OPERATOR_GROUP,
     DeadlineExtension,
-    Job,
     JuryMembership,
     Level,
     OperatorMembership,
@@ -39,7 +37,9 @@ from .models import (
     Unit,
     unit_parent_error,
 )
-from .workbooks import Problems, sheet_read, workbook_open
+from common.jobs import ImportRejected, job_start
+from common.models import Job
+from common.workbooks import Problems, sheet_read, workbook_open
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -396,42 +396,25 @@ def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> Uni
     return plan
 
 
-# --- the units import as a job -------------------------------------------------------------
+# --- the units import as a job (registered in apps.py) -------------------------------------
 def units_import_start(*, data: bytes, file_name: str, user) -> Job:
     """Store the upload and queue its check; the user sees the preview when it is ready."""
-    from .tasks import units_import_check_task
-
-    job = job_create(kind=Job.Kind.UNITS_IMPORT, created_by=user, data=data, file_name=file_name)
-    if getattr(job, "created_now", False):
-        job_enqueue(job=job, task=units_import_check_task)
-    return job
+    return job_start(kind=Job.Kind.UNITS_IMPORT, created_by=user, data=data, file_name=file_name)
 
 
-def units_import_job_check(*, job_id: int) -> Job:
-    def check(job, data, report):
-        plan = units_import_check(data=data, progress=report)
-        return plan.problems, plan.summary()
-
-    return job_check_run(job_id=job_id, check=check)
+def units_import_job_check(job, data: bytes, report):
+    plan = units_import_check(data=data, progress=report)
+    return plan.problems, plan.summary()
 
 
-def units_import_confirm(*, job: Job) -> bool:
-    from .tasks import units_import_apply_task
-
-    return job_confirm(job=job, task=units_import_apply_task)
-
-
-def units_import_job_apply(*, job_id: int) -> Job:
-    def apply(job, data, report):
-        plan = units_import_apply(data=data, progress=report)
-        message = _("%(created)s units created, %(updated)s updated, %(unchanged)s unchanged.") % {
-            "created": plan.created,
-            "updated": plan.updated,
-            "unchanged": plan.unchanged,
-        }
-        return message, plan.summary()
-
-    return job_apply_run(job_id=job_id, apply=apply)
+def units_import_job_apply(job, data: bytes, report):
+    plan = units_import_apply(data=data, progress=report)
+    message = _("%(created)s units created, %(updated)s updated, %(unchanged)s unchanged.") % {
+        "created": plan.created,
+        "updated": plan.updated,
+        "unchanged": plan.unchanged,
+    }
+    return message, plan.summary()
 
 
 # --- accounts and roles -------------------------------------------------------------------

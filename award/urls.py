@@ -1,11 +1,10 @@
-"""Root URL configuration. Every route here has an entry in tests/award/test_permissions.py."""
+"""Routes of the core domain (periods, units, accounts), included by ``config.urls``. Every
+route has an entry in tests/award/test_permissions.py."""
 
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
+from django.urls import path
 
-from . import forms, views
+from award import forms, views
 
 app_patterns = (
     [
@@ -113,26 +112,3 @@ auth_patterns = [
         name="invitation_confirm",
     ),
 ]
-
-admin.site.site_header = _("PPID Award – data administration")
-admin.site.site_title = _("PPID Award")
-admin.site.index_title = _("Data administration")
-
-urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("sehat/", views.health, name="health"),
-    path("sehat/web/", views.health_web, name="health_web"),
-    path(
-        "favicon.ico",
-        views.FaviconView.as_view(),
-        name="favicon",
-    ),
-    path("", include(app_patterns)),
-    path("", include("evaluasi.urls")),
-    path("", include("laporan.urls")),
-    *auth_patterns,
-    path("admin/", admin.site.urls),
-]
-
-handler403 = "award.errors.permission_denied"
-handler404 = "award.errors.page_not_found"

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, ListView, RedirectView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import jobs, selectors, services
-from .exports import units_template_workbook
-from .forms import (
+from award import selectors, services
+from award.exports import units_template_workbook
+from award.forms import (
     ExtensionForm,
     InviteForm,
     JuryForm,
@@ -30,25 +26,13 @@ from .forms import (
     SetPasswordForm,
     UnitFilterForm,
     UnitForm,
-    WorkbookUploadForm,
 )
-from .models import (
-    DeadlineExtension,
-    Job,
-    JuryMembership,
-    OperatorMembership,
-    Period,
-    Stage,
-    Unit,
-)
-
-
-def xlsx_response(workbook, filename: str) -> FileResponse:
-    """A workbook built in memory, as a download."""
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=filename)
+from award.models import DeadlineExtension, JuryMembership, OperatorMembership, Period, Stage, Unit
+from common.dashboard import dashboard_context
+from common.forms import WorkbookUploadForm
+from common.models import Job
+from common.views import JobConfirmView, JobView
+from common.xlsx import xlsx_response
 
 
 class AdminRequired(PermissionRequiredMixin):
@@ -60,37 +44,6 @@ class AdminRequired(PermissionRequiredMixin):
         return None
 
 
-def health(request):
-    """For monitoring: the database, Redis and the Celery workers, each "ok" or "down"
-    (workers: "ok" when one finished a task or answered the watchdog in the last minutes).
-    200 when all are up, 503 when any is down, so a monitor alarms on a Redis or worker
-    outage too; ``/sehat/web/`` is the check for load balancers (the database only)."""
-    state = selectors.system_health()
-    status = 200 if all(value in ("ok", "eager") for value in state.values()) else 503
-    response = JsonResponse({"status": "ok" if status == 200 else "down", **state}, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def health_web(request):
-    """For load balancers: can this web process serve requests (its database answers)? A
-    Redis or worker outage must not take web processes out of rotation: answers still save."""
-    state = {"database": selectors.database_health()}
-    status = 200 if state["database"] == "ok" else 503
-    response = JsonResponse({"status": state["database"], **state}, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-class FaviconView(RedirectView):
-    """Browsers ask for /favicon.ico whatever the page says; send them to the logo."""
-
-    permanent = False
-
-    def get_redirect_url(self, *args, **kwargs):
-        return static("img/logo.svg")
-
-
 class HomeView(TemplateView):
     template_name = "award/home.html"
 
@@ -98,6 +51,10 @@ class HomeView(TemplateView):
         if request.user.is_authenticated:
             return redirect("award:dashboard")
         return super().get(request, *args, **kwargs)
+
+
+def period_or_404(year) -> Period:
+    return get_object_or_404(Period, year=year)
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -114,13 +71,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             context["levels"] = selectors.level_unit_counts()
             context["recent_jobs"] = Job.objects.select_related("created_by")[:5]
         if roles["operator"]:
-            from evaluasi.selectors import operator_saq_cards
-
-            units = list(selectors.units_for_operator(user=user))
-            context["operator_units"] = operator_saq_cards(period=active, units=units)
+            context["operator_units"] = list(selectors.units_for_operator(user=user))
         if roles["jury"]:
             context["jury_periods"] = selectors.periods_for_jury(user=user)
-        return context
+        # Each app adds what it knows (SAQ cards, published results): common.dashboard.
+        return dashboard_context(context=context, request=self.request)
 
 
 # --- periods ------------------------------------------------------------------------------
@@ -400,70 +355,15 @@ class UnitImportView(AdminRequired, View):
         return redirect("award:unit_import_job", pk=job.pk)
 
 
-class JobView(AdminRequired, View):
-    """The page of a long job: live progress (polled with htmx), then its preview or result.
-
-    Subclasses name the job ``kind``, their page ``template_name`` and their own ``url_name``.
-    """
-
-    kind: str = ""
-    template_name = ""
-    url_name = ""
-
-    def get_job(self, pk) -> Job:
-        return get_object_or_404(Job, pk=pk, kind=self.kind)
-
-    def extra_context(self, job: Job) -> dict:
-        return {}
-
-    def get(self, request, pk):
-        job = self.get_job(pk)
-        if not job.is_finished:
-            # A job whose worker died or whose message the queue lost ends here, with a message.
-            jobs.jobs_fail_lost(jobs=[job])
-        context = {
-            "job": job,
-            "state": selectors.job_state(job=job),
-            "poll_url": reverse(self.url_name, args=[job.pk]),
-            **self.extra_context(job),
-        }
-        if request.htmx:
-            response = render(request, "award/_job_status.html", context)
-            if job.is_finished:
-                # Reload the whole page once, to show the preview or the result.
-                response["HX-Refresh"] = "true"
-            return response
-        return render(request, self.template_name, context)
-
-
-class JobConfirmView(AdminRequired, View):
-    """Confirms a checked job; a second click (or tab) is told so and changes nothing."""
-
-    kind: str = ""
-    url_name = ""
-
-    def confirm(self, job: Job) -> bool:
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        job = get_object_or_404(Job, pk=pk, kind=self.kind)
-        if not self.confirm(job):
-            messages.warning(request, _("This import was already confirmed or is not ready."))
-        return redirect(self.url_name, pk=job.pk)
-
-
-class UnitImportJobView(JobView):
+class UnitImportJobView(AdminRequired, JobView):
     kind = Job.Kind.UNITS_IMPORT
     template_name = "award/unit_import_job.html"
     url_name = "award:unit_import_job"
 
 
-class UnitImportConfirmView(JobConfirmView):
+class UnitImportConfirmView(AdminRequired, JobConfirmView):
     kind = Job.Kind.UNITS_IMPORT
     url_name = "award:unit_import_job"
-
-    def confirm(self, job):
-        return services.units_import_confirm(job=job)
 
 
 class UnitImportTemplateView(AdminRequired, View):

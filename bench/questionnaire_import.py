@@ -96,8 +96,8 @@ def main():
 
         from award.models import Level
         from award.services import period_create, period_default_dates
-        from evaluasi.services import questionnaire_import
-        from evaluasi.workbook import questionnaire_parse
+        from evaluasi.questionnaires.services import questionnaire_import
+        from evaluasi.questionnaires.workbook import questionnaire_parse
 
         data = build_workbook()
         levels = set(Level.objects.values_list("code", flat=True))

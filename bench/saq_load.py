@@ -58,15 +58,18 @@ def prepare(clients: int) -> list[dict]:
 
     from award.models import OPERATOR_GROUP, Level, OperatorMembership, Unit
     from award.services import period_create, period_default_dates
-    from evaluasi import selectors, services
-    from evaluasi.defaults import default_workbook_path
+    from evaluasi.questionnaires import selectors as questionnaire_selectors
+    from evaluasi.questionnaires import services as questionnaire_services
+    from evaluasi.questionnaires.defaults import default_workbook_path
+    from evaluasi.saq import selectors as saq_selectors
+    from evaluasi.saq import services as saq_services
 
     period = period_create(
         year=2026,
         **period_default_dates(saq_open=timezone.now() - dt.timedelta(days=1)),
     )
-    questionnaire = services.questionnaire_publish(
-        questionnaire=services.questionnaire_import(
+    questionnaire = questionnaire_services.questionnaire_publish(
+        questionnaire=questionnaire_services.questionnaire_import(
             data=default_workbook_path("desa").read_bytes(), period=period
         )
     )
@@ -76,8 +79,10 @@ def prepare(clients: int) -> list[dict]:
     group = Group.objects.get_or_create(name=OPERATOR_GROUP)[0]
     User = get_user_model()
     steps = {}
-    for aspect in selectors.questionnaire_with_content(pk=questionnaire.pk).aspects.all():
-        steps[selectors.step_name(aspect)] = [
+    for aspect in questionnaire_selectors.questionnaire_with_content(
+        pk=questionnaire.pk
+    ).aspects.all():
+        steps[saq_selectors.step_name(aspect)] = [
             (i.pk, i.type, [o.code for o in i.options.all()], i.min_value, i.max_value)
             for i in aspect.indicators.all()
             if i.type in ("ya_tidak", "pilihan", "angka", "teks")
@@ -93,7 +98,7 @@ def prepare(clients: int) -> list[dict]:
         user = User.objects.create_user(username=f"op.bench{n}", password=PASSWORD)
         user.groups.add(group)
         OperatorMembership.objects.create(user=user, unit=unit)
-        submission = services.submission_start(period=period, unit=unit)
+        submission = saq_services.submission_start(period=period, unit=unit)
         result.append({"username": user.username, "submission": submission.pk, "steps": steps})
     return result
 
@@ -254,7 +259,7 @@ def main():
         server = subprocess.Popen(  # noqa: S603
             [
                 str(Path(sys.executable).parent / "gunicorn"),
-                "award.wsgi",
+                "config.wsgi",
                 "-w",
                 str(args.workers),
                 "-k",

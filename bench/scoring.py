@@ -166,7 +166,8 @@ def fill(period, questionnaire, indicators, unit_ids, juries, rng):
     from django.db import connection
     from django.utils import timezone
 
-    from evaluasi.models import Assignment, Submission
+    from evaluasi.models import Submission
+    from penjurian.models import Assignment
 
     now = timezone.now()
     count = len(unit_ids)
@@ -251,8 +252,8 @@ def fill(period, questionnaire, indicators, unit_ids, juries, rng):
 
 def add_presentation(period, juries, rng):
     """Presentation scores for the finalists the current run chose."""
-    from evaluasi import services
-    from evaluasi.models import Assignment, PresentationCriterion, PresentationScore, Score
+    from penilaian.models import Score
+    from penjurian.models import Assignment, PresentationCriterion, PresentationScore
 
     criteria = [
         PresentationCriterion.objects.get_or_create(
@@ -275,7 +276,6 @@ def add_presentation(period, juries, rng):
                     jury=jury,
                     defaults={"score": int(rng.integers(60, 96))},
                 )
-    del services
     return len(finalists)
 
 
@@ -296,7 +296,7 @@ def start_worker(concurrency: int):
         "ALLOWED_HOSTS": "localhost",
     }
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "award", "worker", "-P", "prefork",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork",
          "-c", str(concurrency), "-Q", QUEUE, "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-l", "warning"],
         env=env,
@@ -324,10 +324,10 @@ def peak_memory(pid: int) -> tuple[int, int]:
 
 
 def timed_run(period) -> tuple[float, object]:
-    from evaluasi import services
+    from penilaian import services as scoring_services
 
     begin = time.perf_counter()
-    run = services.scoring_run_start(period=period, reason="bench")
+    run = scoring_services.scoring_run_start(period=period, reason="bench")
     while True:
         run.refresh_from_db()
         if not run.is_active:
@@ -349,7 +349,7 @@ def click_to_result(period, admin) -> float:
     client = Client()
     client.force_login(admin)
     begin = time.perf_counter()
-    response = client.post(reverse("evaluasi:scoring", args=[period.year]), {"reason": "bench"})
+    response = client.post(reverse("penilaian:scoring", args=[period.year]), {"reason": "bench"})
     url = response["Location"]
     while True:
         status = client.get(url, headers={"HX-Request": "true"})
@@ -369,15 +369,11 @@ def orm_baseline(period, sample: int) -> float:
 
     from django.db.models import Max
 
-    from evaluasi.models import (
-        PresentationScore,
-        Score,
-        ScoringRun,
-        Submission,
-        Verification,
-    )
-    from evaluasi.rubric import indicator_score, questionnaire_score, round_score
-    from evaluasi.selectors import questionnaire_spec
+    from evaluasi.models import Submission
+    from evaluasi.questionnaires.rubric import indicator_score, questionnaire_score, round_score
+    from evaluasi.questionnaires.selectors import questionnaire_spec
+    from penilaian.models import Score, ScoringRun
+    from penjurian.models import PresentationScore, Verification
 
     number = (ScoringRun.objects.filter(period=period).aggregate(n=Max("number"))["n"] or 0) + 1
     run = ScoringRun.objects.create(period=period, number=number, status="failed")
@@ -443,13 +439,14 @@ def main() -> None:
     with scratch_database() as name:
         from django.contrib.auth import get_user_model
 
-        from award.celery import app
+        from config.celery import app
 
         print(f"scratch database {name}; building {args.units:,} units ...", flush=True)
         rng = np.random.default_rng(7)
         begin = time.perf_counter()
         periods, juries = build(args.units)
-        from evaluasi.models import Answer, Verification
+        from evaluasi.models import Answer
+        from penjurian.models import Verification
 
         print(
             f"built in {time.perf_counter() - begin:.1f} s: {Answer.objects.count():,} answers, "
@@ -461,7 +458,7 @@ def main() -> None:
         app.control.purge()
         worker = start_worker(args.concurrency)
         try:
-            app.tasks["award.ping"].apply_async(args=[0], queue=QUEUE).get(timeout=60)
+            app.tasks["ppid.ping"].apply_async(args=[0], queue=QUEUE).get(timeout=60)
             admin = get_user_model().objects.create(username="admin.bench", is_superuser=True)
             timings = {}
             for label, (period, _q, _i) in periods.items():

@@ -5,3 +5,32 @@ from django.utils.translation import gettext_lazy as _
 class EvaluasiConfig(AppConfig):
     name = "evaluasi"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        from common.dashboard import dashboard_contribution_register
+        from common.jobs import job_kind_register
+
+        from . import tasks  # noqa: F401 - services queue these by name
+        from .questionnaires import services as questionnaires
+        from .saq import offline, selectors
+
+        job_kind_register(
+            kind="questionnaire_import",
+            label=_("Questionnaire import"),
+            check=questionnaires.questionnaire_import_job_check,
+            apply=questionnaires.questionnaire_import_job_apply,
+        )
+        job_kind_register(
+            kind="answers_import",
+            label=_("Answers import"),
+            check=offline.answers_import_job_check,
+            apply=offline.answers_import_job_apply,
+        )
+
+        def saq_cards(context, request):
+            if "operator_units" in context:
+                selectors.operator_saq_cards(
+                    period=context.get("active_period"), units=context["operator_units"]
+                )
+
+        dashboard_contribution_register(order=20, contribute=saq_cards)

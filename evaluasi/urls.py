@@ -1,6 +1,8 @@
 from django.urls import path, register_converter
 
-from . import saq_views, scoring_views, views
+from .questionnaires import views
+from .saq import participation_views
+from .saq import views as saq_views
 
 
 class DirectionConverter:
@@ -104,31 +106,14 @@ urlpatterns = [
         name="indicator_move",
     ),
     path(
-        "periode/<int:year>/partisipasi/", views.ParticipationView.as_view(), name="participation"
+        "periode/<int:year>/partisipasi/",
+        participation_views.ParticipationView.as_view(),
+        name="participation",
     ),
     path(
         "periode/<int:year>/partisipasi/pengingat/",
-        views.ReminderSendView.as_view(),
+        participation_views.ReminderSendView.as_view(),
         name="reminder_send",
-    ),
-    # Scoring runs, rankings, explanations.
-    path("periode/<int:year>/penilaian/", scoring_views.ScoringView.as_view(), name="scoring"),
-    path(
-        "periode/<int:year>/peringkat/",
-        scoring_views.PeriodRankingView.as_view(),
-        name="period_ranking",
-    ),
-    path("penilaian/<int:pk>/", scoring_views.ScoringRunView.as_view(), name="scoring_run"),
-    path(
-        "penilaian/<int:pk>/tetapkan/",
-        scoring_views.ScoringFinaliseView.as_view(),
-        name="scoring_finalise",
-    ),
-    path("penilaian/<int:pk>/peringkat/", scoring_views.RankingView.as_view(), name="ranking"),
-    path(
-        "penilaian/<int:pk>/unit/<int:unit_pk>/",
-        scoring_views.ScoreExplainView.as_view(),
-        name="score_explain",
     ),
     # The SAQ (operators).
     path("saq/<int:year>/unit/<int:unit_pk>/", saq_views.SaqStartView.as_view(), name="saq_start"),

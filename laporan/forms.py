@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from award.forms import StyledMixin
+from common.forms import StyledMixin
 
 from .models import ReportSettings
 

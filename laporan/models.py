@@ -10,7 +10,8 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Level, Period, Unit, private_storage
+from award.models import Level, Period, Unit
+from common.storage import private_storage
 
 
 def _asset_path(instance, filename):
@@ -73,7 +74,7 @@ class Certificate(models.Model):
         PARTICIPANT = "partisipan", _("Participant")
 
     run = models.ForeignKey(
-        "evaluasi.ScoringRun",
+        "penilaian.ScoringRun",
         verbose_name=_("scoring run"),
         on_delete=models.PROTECT,
         related_name="certificates",

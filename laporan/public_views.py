@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from award.models import Period, Unit
-from evaluasi.selectors import scoring_run_published
+from penilaian.selectors import scoring_run_published
 
 from . import documents, selectors
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from evaluasi.engine import QUALIFICATIONS
-from evaluasi.models import ScoringRun
-from evaluasi.selectors import participation, ranking_tables
+from evaluasi.saq.selectors import participation
+from penilaian.models import ScoringRun
+from penilaian.rules import QUALIFICATIONS
+from penilaian.selectors import ranking_tables
 
 from . import documents, selectors
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from award.models import Level, Period, Unit
-from evaluasi.models import Score, ScoringRun
-from evaluasi.selectors import scoring_run_current, scoring_run_published
+from penilaian.models import Score, ScoringRun
+from penilaian.selectors import scoring_run_current, scoring_run_published
 
 from .models import Certificate, ReportSettings
 

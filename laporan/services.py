@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from award.jobs import job_begin, job_create, job_enqueue, job_finish, job_progress_set
-from award.models import Job, Period
-from evaluasi.models import ScoringRun
-from evaluasi.selectors import ranking_tables, scoring_run_published
+from award.models import Period
+from common.jobs import JobRefused, job_start
+from common.models import Job
+from penilaian.models import ScoringRun
+from penilaian.selectors import ranking_tables, scoring_run_published
 
 from . import documents, selectors
 from .models import Certificate, ReportSettings, certificate_code
@@ -139,11 +140,10 @@ def certificates_render(*, run: ScoringRun, certificates: list[Certificate]) -> 
     return pdf, documents.certificates_split(pdf, ordered)
 
 
-# --- jobs ----------------------------------------------------------------------------------
+# --- jobs (kinds registered in laporan.apps) ------------------------------------------------
 def report_job_start(*, kind: str, period: Period, user) -> Job:
-    """Queue a report job for the period's report run (certificates: the published run)."""
-    from . import tasks
-
+    """Queue a report job for the period's report run (certificates: the published run). The
+    same report of the same run is never queued twice at once (common.jobs.job_create)."""
     if kind == Job.Kind.CERTIFICATES:
         run = scoring_run_published(period=period)
         if run is None:
@@ -154,38 +154,20 @@ def report_job_start(*, kind: str, period: Period, user) -> Job:
         run = selectors.report_run(period=period)
         if run is None:
             raise ReportRefused(_("There are no results yet: start a scoring run."))
-    job = job_create(kind=kind, created_by=user, params={"period": period.pk, "run": run.pk})
-    task = {
-        Job.Kind.RANKING_EXPORT: tasks.ranking_export_task,
-        Job.Kind.CERTIFICATES: tasks.certificates_task,
-        Job.Kind.RECAP: tasks.recap_task,
-    }[kind]
-    if getattr(job, "created_now", False):
-        job_enqueue(job=job, task=task)
-    return job
+    return job_start(kind=kind, created_by=user, params={"period": period.pk, "run": run.pk})
 
 
-def _run_job(job_id: int, work) -> Job | None:
-    job = job_begin(job_id=job_id)
-    if job is None:
-        return None
+def _report(work):
+    """A report job's work: ``work(job, run, report)`` for the run named in the job."""
 
-    def report(percent: int, message: str) -> None:
-        job_progress_set(job_id=job_id, percent=percent, message=message)
-
-    try:
+    def run_job(job, report):
         run = ScoringRun.objects.select_related("period").get(pk=job.params["run"])
-        result = work(job, run, report)
-    except ReportRefused as refusal:
-        return job_finish(job=job, status=Job.Status.FAILED, message=str(refusal))
-    except Exception as error:
-        logger.exception("report job %s failed", job_id)
-        return job_finish(
-            job=job,
-            status=Job.Status.FAILED,
-            message=_("The report could not be made: %(error)s") % {"error": str(error)[:300]},
-        )
-    return job_finish(job=job, status=Job.Status.SUCCEEDED, result=result)
+        try:
+            return work(job, run, report)
+        except ReportRefused as refusal:
+            raise JobRefused(str(refusal)) from refusal
+
+    return run_job
 
 
 def _file_name(run: ScoringRun, stem: str, ext: str) -> str:
@@ -193,56 +175,52 @@ def _file_name(run: ScoringRun, stem: str, ext: str) -> str:
     return f"{stem}-{run.period.year}-proses{run.number}{state}.{ext}"
 
 
-def ranking_export_run(*, job_id: int) -> Job:
+def _ranking_export_run_work(job, run, report):
     from .workbook import ranking_workbook
 
-    def work(job, run, report):
-        report(2, _("Writing the workbook."))
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "peringkat.xlsx"
-            counts = ranking_workbook(run=run, path=path, progress=report)
-            name = _file_name(run, "peringkat-ppid-award", "xlsx")
-            job.file.save(f"laporan/{name}", ContentFile(path.read_bytes()), save=False)
-        job.file_name = name
-        job.save(update_fields=["file", "file_name"])
-        return {"sheets": counts, "run": run.pk, "provisional": not run.is_published}
-
-    return _run_job(job_id, work)
+    report(2, _("Writing the workbook."))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "peringkat.xlsx"
+        counts = ranking_workbook(run=run, path=path, progress=report)
+        name = _file_name(run, "peringkat-ppid-award", "xlsx")
+        job.file.save(f"laporan/{name}", ContentFile(path.read_bytes()), save=False)
+    job.file_name = name
+    job.save(update_fields=["file", "file_name"])
+    return {"sheets": counts, "run": run.pk, "provisional": not run.is_published}
 
 
-def certificates_run(*, job_id: int) -> Job:
-    def work(job, run, report):
-        report(5, _("Issuing the certificates."))
-        certificates = certificates_issue(run=run)
-        report(20, _("Rendering %(count)s certificates.") % {"count": len(certificates)})
-        pdf, archive = certificates_render(run=run, certificates=certificates)
-        report(90, _("Saving the files."))
-        name = _file_name(run, "sertifikat-ppid-award", "pdf")
-        job.file.save(f"laporan/{name}", ContentFile(pdf), save=False)
-        job.file_name = name
-        job.save(update_fields=["file", "file_name"])
-        storage = job.file.storage
-        zip_name = storage.save(
-            f"laporan/{_file_name(run, 'sertifikat-per-unit', 'zip')}", ContentFile(archive)
-        )
-        kinds = Counter(c.kind for c in certificates)
-        return {"count": len(certificates), "kinds": dict(kinds), "zip": zip_name}
-
-    return _run_job(job_id, work)
+def _certificates_run_work(job, run, report):
+    report(5, _("Issuing the certificates."))
+    certificates = certificates_issue(run=run)
+    report(20, _("Rendering %(count)s certificates.") % {"count": len(certificates)})
+    pdf, archive = certificates_render(run=run, certificates=certificates)
+    report(90, _("Saving the files."))
+    name = _file_name(run, "sertifikat-ppid-award", "pdf")
+    job.file.save(f"laporan/{name}", ContentFile(pdf), save=False)
+    job.file_name = name
+    job.save(update_fields=["file", "file_name"])
+    storage = job.file.storage
+    zip_name = storage.save(
+        f"laporan/{_file_name(run, 'sertifikat-per-unit', 'zip')}", ContentFile(archive)
+    )
+    kinds = Counter(c.kind for c in certificates)
+    return {"count": len(certificates), "kinds": dict(kinds), "zip": zip_name}
 
 
-def recap_run(*, job_id: int) -> Job:
+def _recap_run_work(job, run, report):
     from .recap import recap_html
 
-    def work(job, run, report):
-        report(10, _("Collecting the figures."))
-        html = recap_html(run=run)
-        report(50, _("Rendering the PDF."))
-        pdf = documents.render_pdf(html)
-        name = _file_name(run, "laporan-hasil-penilaian", "pdf")
-        job.file.save(f"laporan/{name}", ContentFile(pdf), save=False)
-        job.file_name = name
-        job.save(update_fields=["file", "file_name"])
-        return {"run": run.pk, "bytes": len(pdf)}
+    report(10, _("Collecting the figures."))
+    html = recap_html(run=run)
+    report(50, _("Rendering the PDF."))
+    pdf = documents.render_pdf(html)
+    name = _file_name(run, "laporan-hasil-penilaian", "pdf")
+    job.file.save(f"laporan/{name}", ContentFile(pdf), save=False)
+    job.file_name = name
+    job.save(update_fields=["file", "file_name"])
+    return {"run": run.pk, "bytes": len(pdf)}
 
-    return _run_job(job_id, work)
+
+ranking_export_run = _report(_ranking_export_run_work)
+certificates_run = _report(_certificates_run_work)
+recap_run = _report(_recap_run_work)

@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from award.models import Job, Level, Period
-from award.views import AdminRequired, JobView
+from award.models import Level, Period
+from award.views import AdminRequired
+from common.models import Job
+from common.views import JobView
 
 from . import selectors, services
 from .forms import ReportSettingsForm
@@ -80,7 +82,7 @@ class ReportStartView(AdminRequired, View):
         return redirect("laporan:job", pk=job.pk)
 
 
-class ReportJobView(JobView):
+class ReportJobView(AdminRequired, JobView):
     template_name = "laporan/job.html"
     url_name = "laporan:job"
 

@@ -21,10 +21,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from award.exports import FORMULA_STARTS, csv_safe, text_cell_defuse
 from award.models import Period
-from evaluasi import scoring
-from evaluasi.models import Score, ScoringRun
+from common.xlsx import FORMULA_STARTS, csv_safe, text_cell_defuse
+from penilaian import data, rules, scoring
+from penilaian.models import Score, ScoringRun
 
 from . import selectors
 
@@ -264,8 +264,8 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     units only, since for the others the two scores are equal (README says so)."""
     period = run.period
     settings_ = scoring.PeriodSettings.of(period)
-    verifications = scoring.load_verifications(scoring.SUBMITTED_WHERE, [period.pk])
-    verified = scoring.verified_values(verifications, settings_.aggregation)
+    verifications = data.load_verifications(data.SUBMITTED_WHERE, [period.pk])
+    verified = rules.verified_values(verifications, settings_.aggregation)
     verified_pairs = {
         (int(row.submission), int(row.indicator)): (row.verified_score, int(row.juries))
         for row in verified.itertuples()
@@ -289,7 +289,7 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     params: list = [period.pk]
     if only_verified:
         where += " AND EXISTS (SELECT 1 FROM evaluasi_verification v WHERE v.submission_id = s.id)"
-    score = f"CASE WHEN {scoring.SCORED_SQL} THEN COALESCE({scoring.score_sql()}, 0) END"
+    score = f"CASE WHEN {data.SCORED_SQL} THEN COALESCE({data.score_sql()}, 0) END"
     sql = (
         "SELECT s.id, u.code, u.name, l.name, asp.code, i.id, i.code, i.weight,"
         f" COALESCE(a.value, ''), {score}"
@@ -298,7 +298,7 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
         " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
         " JOIN evaluasi_aspect asp ON asp.id = i.aspect_id"
         " LEFT JOIN evaluasi_answer a ON a.submission_id = s.id AND a.indicator_id = i.id"
-        + scoring.option_join()
+        + data.option_join()
         + f' WHERE {where} ORDER BY l."order", u.code, asp."order", i."order", i.id'
     )
     with connection.cursor() as cursor:
@@ -331,7 +331,7 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
 def _jury_sheet(workbook: Workbook, *, period: Period) -> int:
     from django.db.models import Count, Q
 
-    from evaluasi.models import Assignment
+    from penjurian.models import Assignment
 
     sheet = SheetWriter(
         workbook,

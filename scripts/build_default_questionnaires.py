@@ -8,16 +8,16 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "1")
 
 import django  # noqa: E402
 
 django.setup()
 
-from evaluasi.defaults import LEVELS, default_spec, default_workbook_path  # noqa: E402
-from evaluasi.rubric import spec_problems  # noqa: E402
-from evaluasi.workbook import questionnaire_workbook  # noqa: E402
+from evaluasi.questionnaires.defaults import LEVELS, default_spec, default_workbook_path  # noqa: E402
+from evaluasi.questionnaires.rubric import spec_problems  # noqa: E402
+from evaluasi.questionnaires.workbook import questionnaire_workbook  # noqa: E402
 
 for level in LEVELS:
     spec = default_spec(level)

@@ -58,7 +58,7 @@ def _eager_celery_and_clean_cache(settings):
     """Unit and view tests run tasks eagerly in-process; the worker tests switch this off."""
     from django.core.cache import cache
 
-    from award.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
@@ -108,7 +108,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, private_root):
     import sys
     import time
 
-    from award.celery import app
+    from config.celery import app
 
     env = process_env(PRIVATE_ROOT=str(private_root))
     app.control.purge()
@@ -118,7 +118,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, private_root):
             "-m",
             "celery",
             "-A",
-            "award",
+            "config",
             "worker",
             "-P",
             "solo",
@@ -136,7 +136,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, private_root):
         deadline = time.monotonic() + 60
         while True:
             try:
-                app.tasks["award.ping"].apply_async(args=[0]).get(timeout=5)
+                app.tasks["ppid.ping"].apply_async(args=[0]).get(timeout=5)
                 break
             except Exception:
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -153,7 +153,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, private_root):
 @pytest.fixture
 def celery_live(celery_worker_process):
     """Send tasks through Redis to the worker process instead of running them eagerly."""
-    from award.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = False
     yield celery_worker_process
@@ -236,3 +236,21 @@ def client_for(client, user):
 @pytest.fixture
 def admin_client(client, admin_user):
     return client_for(client, admin_user)
+
+
+@pytest.fixture
+def desa_questionnaire(period):
+    from evaluasi.questionnaires import services as questionnaire_services
+    from evaluasi.questionnaires.defaults import default_workbook_path
+
+    questionnaire = questionnaire_services.questionnaire_import(
+        data=default_workbook_path("desa").read_bytes(), period=period
+    )
+    return questionnaire_services.questionnaire_publish(questionnaire=questionnaire)
+
+
+@pytest.fixture
+def submission(period, unit_a, desa_questionnaire):
+    from evaluasi.saq import services as saq_services
+
+    return saq_services.submission_start(period=period, unit=unit_a)

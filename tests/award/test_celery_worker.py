@@ -6,8 +6,10 @@ import time
 import pytest
 
 from award import services
-from award.celery import ping
-from award.models import Job, Unit
+from award.models import Unit
+from common import jobs
+from common.models import Job
+from config.celery import ping
 from tests.workbooks import units_xlsx
 
 pytestmark = [
@@ -47,7 +49,7 @@ def test_units_import_runs_on_the_worker_with_preview_then_apply(celery_live, ad
     assert job.result["created"] == 2
     assert Unit.objects.count() == 0
 
-    assert services.units_import_confirm(job=job)
+    assert jobs.job_confirm(job=job)
     job = wait_for(job, {Job.Status.SUCCEEDED, Job.Status.FAILED})
     assert job.status == Job.Status.SUCCEEDED, job.message
     assert Unit.objects.get(code="64.08.01.2001").parent.code == "64.08.01"

@@ -9,7 +9,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from award.models import DeadlineExtension, Job, OperatorMembership
+from award.models import DeadlineExtension, OperatorMembership
+from common.models import Job
 from tests.conftest import client_for
 
 ROLES = ["anon", "op_a", "op_b", "jury", "admin"]
@@ -208,23 +209,23 @@ MATRIX = {
         {},
         FILL_ONLY_REDIRECT,
     ),
-    "evaluasi:scoring": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
-    "evaluasi:period_ranking": (
+    "penilaian:scoring": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "penilaian:period_ranking": (
         "get",
         lambda w: {"year": w["period"].year},
         None,
         ADMIN_ONLY_POST_REDIRECT,
     ),
-    "evaluasi:scoring_run": ("get", lambda w: {"pk": w["run"].pk}, None, ADMIN_ONLY),
-    "evaluasi:scoring_finalise": (
+    "penilaian:scoring_run": ("get", lambda w: {"pk": w["run"].pk}, None, ADMIN_ONLY),
+    "penilaian:scoring_finalise": (
         "post",
         lambda w: {"pk": w["run"].pk},
         {},
         ADMIN_ONLY_POST_REDIRECT,
     ),
-    "evaluasi:ranking": ("get", lambda w: {"pk": w["run"].pk}, None, ADMIN_ONLY),
+    "penilaian:ranking": ("get", lambda w: {"pk": w["run"].pk}, None, ADMIN_ONLY),
     # The unit's own operator sees its explained result once published; nobody else does.
-    "evaluasi:score_explain": (
+    "penilaian:score_explain": (
         "get",
         lambda w: {"pk": w["run"].pk, "unit_pk": w["unit_a"].pk},
         None,
@@ -317,20 +318,21 @@ def test_every_route_has_an_entry():
 def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from evaluasi import services as saq
-    from evaluasi.defaults import default_workbook_path
-    from evaluasi.services import questionnaire_import
+    from evaluasi.questionnaires import services as questionnaire_services
+    from evaluasi.questionnaires.defaults import default_workbook_path
+    from evaluasi.questionnaires.services import questionnaire_import
+    from evaluasi.saq import services as saq_services
 
     q = questionnaire_import(data=default_workbook_path("desa").read_bytes(), period=period)
     aspect = q.aspects.first()
-    published = saq.questionnaire_publish(
+    published = questionnaire_services.questionnaire_publish(
         questionnaire=questionnaire_import(
             data=default_workbook_path("desa").read_bytes(), period=period
         )
     )
-    submission = saq.submission_start(period=period, unit=unit_a)
+    submission = saq_services.submission_start(period=period, unit=unit_a)
     s_indicator = published.indicators.get(code="1.1.1")
-    evidence = saq.evidence_add_file(
+    evidence = saq_services.evidence_add_file(
         submission=submission,
         indicator=s_indicator,
         upload=SimpleUploadedFile("sk.pdf", b"%PDF-1.4 sk"),
@@ -338,7 +340,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
     )
     from django.utils import timezone
 
-    from evaluasi.models import Score, ScoringRun
+    from penilaian.models import Score, ScoringRun
 
     run = ScoringRun.objects.create(
         period=period,

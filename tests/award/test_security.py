@@ -169,14 +169,14 @@ def test_lockout_page_says_minutes_and_an_admin_releases_it(client, settings, ad
 def test_django_admin_job_page_shows_a_private_file_without_a_link(client, admin_user):
     from django.core.files.base import ContentFile
 
-    from award.models import Job
+    from common.models import Job
 
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.save()
     job = Job(kind=Job.Kind.UNITS_IMPORT, file_name="unit.xlsx")
     job.file.save("jobs/unit.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     client.force_login(admin_user)
-    response = client.get(reverse("admin:award_job_change", args=[job.pk]))
+    response = client.get(reverse("admin:common_job_change", args=[job.pk]))
     assert response.status_code == 200
     assert "jobs/unit" in response.content.decode()
 
@@ -198,7 +198,7 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client, operator_a, se
 def test_a_body_without_a_length_is_cut_at_the_limit(settings, rf):
     from django.core.files.uploadhandler import StopUpload
 
-    from award.uploads import LimitedUploadHandler
+    from common.uploads import LimitedUploadHandler
 
     settings.REQUEST_MAX_BYTES = 4096
     request = rf.post("/")
@@ -212,7 +212,7 @@ def test_a_body_without_a_length_is_cut_at_the_limit(settings, rf):
 def test_malformed_settings_stop_the_start():
     for name, value in (("DEBUG", "Flase"), ("UPLOAD_MAX_MB", "10MB")):
         run = subprocess.run(
-            [sys.executable, "-c", "import award.settings"],
+            [sys.executable, "-c", "import config.settings"],
             env={**os.environ, name: value, "SECRET_KEY": "x"},
             capture_output=True,
             text=True,

@@ -8,8 +8,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from award import jobs, services
-from award.models import Job, Unit
+from award import services
+from award.models import Unit
+from common import jobs
+from common.models import Job
 from tests.factories import DesaFactory, KecamatanFactory
 from tests.workbooks import units_xlsx, xlsx
 
@@ -86,7 +88,7 @@ def test_every_problem_is_listed_with_its_cell_and_nothing_is_saved():
         "unit!A10: Kode kosong.",
     ]:
         assert expected in joined, f"missing: {expected}\n{joined}"
-    with pytest.raises(services.ImportRejected):
+    with pytest.raises(jobs.ImportRejected):
         services.units_import_apply(data=units_xlsx(rows))
     assert Unit.objects.count() == 0
 
@@ -279,6 +281,6 @@ def test_a_date_or_a_yes_no_value_is_not_a_code_or_a_name():
     assert any(e.startswith("unit!B3: Sel berisi nilai TRUE/FALSE") for e in errors), errors
     assert any(e.startswith("unit!A4: Sel berisi angka") for e in errors), errors
     assert len(errors) == 3
-    with pytest.raises(services.ImportRejected):
+    with pytest.raises(jobs.ImportRejected):
         services.units_import_apply(data=units_xlsx(rows))
     assert not Unit.objects.exists()

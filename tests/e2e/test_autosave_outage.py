@@ -14,9 +14,10 @@ import pytest
 from django.conf import settings
 
 from award.models import OPERATOR_GROUP, OperatorMembership
-from evaluasi import services
-from evaluasi.defaults import default_workbook_path
 from evaluasi.models import Answer, Submission
+from evaluasi.questionnaires import services as questionnaire_services
+from evaluasi.questionnaires.defaults import default_workbook_path
+from evaluasi.saq import services as saq_services
 from tests.conftest import process_env
 from tests.factories import DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
 
@@ -44,7 +45,7 @@ class AppServer:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "award.wsgi",
+                "config.wsgi",
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "-w",
@@ -94,10 +95,10 @@ def wait_until(check, timeout=30):
 
 def test_typing_during_an_outage_loses_nothing(browser, app_server):
     period = PeriodFactory(year=2026)
-    questionnaire = services.questionnaire_import(
+    questionnaire = questionnaire_services.questionnaire_import(
         data=default_workbook_path("desa").read_bytes(), period=period
     )
-    services.questionnaire_publish(questionnaire=questionnaire)
+    questionnaire_services.questionnaire_publish(questionnaire=questionnaire)
     kecamatan = KecamatanFactory(code="64.08.04")
     desa = DesaFactory(code="64.08.04.2002", name="Desa Swarga Bara", parent=kecamatan)
     operator = UserFactory(username="op.swarga", groups=[OPERATOR_GROUP])
@@ -176,7 +177,7 @@ def outage_scenario(context, app_server, desa, number):
     page.locator(f"#indikator-{number.pk} input[type=text]").fill("9")
     page.locator(f"#status-{number.pk}").get_by_text("Belum tersimpan").wait_for(timeout=15000)
     answer = Answer.objects.get(submission=submission, indicator=number)
-    services.answer_save(
+    saq_services.answer_save(
         submission=submission, indicator=number, raw="11", version=answer.version, user=None
     )
     app_server.start()

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from award.models import ADMIN_GROUP
-from evaluasi.defaults import default_workbook_path
 from evaluasi.models import Aspect, Indicator, Questionnaire
-from evaluasi.selectors import questionnaire_spec
+from evaluasi.questionnaires.defaults import default_workbook_path
+from evaluasi.questionnaires.selectors import questionnaire_spec
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, PeriodFactory, UserFactory
 

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from award.models import ADMIN_GROUP, OPERATOR_GROUP, OperatorMembership
-from evaluasi import services
-from evaluasi.defaults import default_workbook_path
 from evaluasi.models import Answer, Evidence, Submission
+from evaluasi.questionnaires import services as questionnaire_services
+from evaluasi.questionnaires.defaults import default_workbook_path
 from tests.e2e.conftest import login
 from tests.evaluasi.conftest import PDF, fill_everything
 from tests.factories import PASSWORD, DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
@@ -27,10 +27,10 @@ def test_operator_fills_resumes_submits_and_another_fills_by_workbook(
     browser, page, live_server, tmp_path
 ):
     period = PeriodFactory(year=2026)
-    questionnaire = services.questionnaire_import(
+    questionnaire = questionnaire_services.questionnaire_import(
         data=default_workbook_path("desa").read_bytes(), period=period
     )
-    services.questionnaire_publish(questionnaire=questionnaire)
+    questionnaire_services.questionnaire_publish(questionnaire=questionnaire)
     kecamatan = KecamatanFactory(code="64.08.04", name="Kecamatan Sangatta Utara")
     swarga = DesaFactory(code="64.08.04.2002", name="Desa Swarga Bara", parent=kecamatan)
     singa = DesaFactory(code="64.08.04.2003", name="Desa Singa Gembara", parent=kecamatan)

@@ -5,11 +5,12 @@ and the public page lists the rankings with badges."""
 
 import pytest
 
-from award.models import ADMIN_GROUP, Job
+from award.models import ADMIN_GROUP
+from common.models import Job
 from laporan.models import Certificate
 from tests.e2e.conftest import login
-from tests.evaluasi import golden
 from tests.factories import PASSWORD, UserFactory
+from tests.penilaian import golden
 
 pytestmark = [
     pytest.mark.e2e,

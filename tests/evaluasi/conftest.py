@@ -1,25 +1,10 @@
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evaluasi import services
-from evaluasi.defaults import default_workbook_path
+from evaluasi.saq import services as saq_services
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def desa_questionnaire(period):
-    questionnaire = services.questionnaire_import(
-        data=default_workbook_path("desa").read_bytes(), period=period
-    )
-    return services.questionnaire_publish(questionnaire=questionnaire)
-
-
-@pytest.fixture
-def submission(period, unit_a, desa_questionnaire):
-    return services.submission_start(period=period, unit=unit_a)
 
 
 def pdf(name="bukti.pdf"):
@@ -39,11 +24,11 @@ def fill_everything(submission, user):
             value = "https://ppid.desa.id"
         else:
             value = "Inovasi layanan informasi keliling"
-        services.answer_save(
+        saq_services.answer_save(
             submission=submission, indicator=indicator, raw=value, version=None, user=user
         )
         if indicator.evidence == "wajib":
-            services.evidence_add_file(
+            saq_services.evidence_add_file(
                 submission=submission, indicator=indicator, upload=pdf(), user=user
             )
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from award.models import Job
-from evaluasi import services
-from evaluasi.defaults import default_spec, default_workbook_path
+from common.models import Job
 from evaluasi.models import Indicator, Questionnaire
-from evaluasi.selectors import questionnaire_active, questionnaire_spec
-from evaluasi.workbook import questionnaire_parse
+from evaluasi.questionnaires import services as questionnaire_services
+from evaluasi.questionnaires.defaults import default_spec, default_workbook_path
+from evaluasi.questionnaires.selectors import questionnaire_active, questionnaire_spec
+from evaluasi.questionnaires.workbook import questionnaire_parse
 from tests.factories import PeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def future_period(db):
 
 @pytest.fixture
 def draft(future_period):
-    return services.questionnaire_import(
+    return questionnaire_services.questionnaire_import(
         data=default_workbook_path("desa").read_bytes(), period=future_period
     )
 
@@ -218,7 +218,7 @@ def test_publish_freeze_new_version(admin_client, draft, future_period):
     )
     assert "sehingga tidak dapat diubah. Buat versi baru." in response.content.decode()
     with pytest.raises(Exception, match="tidak dapat diubah"):
-        services.aspect_save(questionnaire=draft, aspect=aspect, weight=1)
+        questionnaire_services.aspect_save(questionnaire=draft, aspect=aspect, weight=1)
 
     response = admin_client.post(reverse("evaluasi:questionnaire_new_version", args=[draft.pk]))
     copy = Questionnaire.objects.get(version=2)
@@ -274,7 +274,7 @@ def test_preview_shows_steps_as_operators_see_them(admin_client, draft):
 
 
 def test_delete_only_drafts(admin_client, draft):
-    services.questionnaire_publish(questionnaire=draft)
+    questionnaire_services.questionnaire_publish(questionnaire=draft)
     response = admin_client.post(
         reverse("evaluasi:questionnaire_delete", args=[draft.pk]), follow=True
     )

@@ -8,9 +8,9 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 
-import award.net
-from evaluasi import services
+import common.net
 from evaluasi.models import Evidence
+from evaluasi.saq import services as saq_services
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_entry_refuses_internal_addresses_with_a_clear_message(submission, opera
         if url.startswith(("http://localhost:", "http://2130706433", "ftp:")):
             continue  # names: refused when checked (they resolve to loopback), below
         with pytest.raises(ValidationError, match="alamat halaman web publik"):
-            services.evidence_add_url(
+            saq_services.evidence_add_url(
                 submission=submission, indicator=indicator, url=url, user=operator_a
             )
     assert not Evidence.objects.exists()
@@ -96,7 +96,7 @@ def test_the_checker_never_connects_to_an_internal_address(submission, listener)
         evidence = Evidence.objects.create(
             submission=submission, indicator=indicator, kind="url", url=url
         )
-        assert services.evidence_link_check(evidence_id=evidence.pk, timeout=2) == "broken", url
+        assert saq_services.evidence_link_check(evidence_id=evidence.pk, timeout=2) == "broken", url
     assert listener.hits == 0, "the server's own network was never probed"
 
 
@@ -104,11 +104,11 @@ def test_a_redirect_to_an_internal_address_is_not_followed(submission, monkeypat
     inner = Listener(host="127.0.0.2")
     outer = Listener(redirect_to=f"http://127.0.0.2:{inner.port}/rahasia")
     # Pretend the first listener is a public web site; everything else keeps the real rules.
-    real_is_public = award.net.address_is_public
+    real_is_public = common.net.address_is_public
     monkeypatch.setattr(
-        award.net, "address_is_public", lambda a: a == "127.0.0.1" or real_is_public(a)
+        common.net, "address_is_public", lambda a: a == "127.0.0.1" or real_is_public(a)
     )
-    monkeypatch.setattr(award.net, "ALLOWED_PORTS", {"http": outer.port, "https": 443})
+    monkeypatch.setattr(common.net, "ALLOWED_PORTS", {"http": outer.port, "https": 443})
     indicator = submission.questionnaire.indicators.first()
     evidence = Evidence.objects.create(
         submission=submission,
@@ -117,21 +117,21 @@ def test_a_redirect_to_an_internal_address_is_not_followed(submission, monkeypat
         url=f"http://127.0.0.1:{outer.port}/",
     )
     try:
-        assert services.evidence_link_check(evidence_id=evidence.pk, timeout=2) == "broken"
+        assert saq_services.evidence_link_check(evidence_id=evidence.pk, timeout=2) == "broken"
         assert outer.hits == 1 and inner.hits == 0
         # A redirect that stays on the public site is followed.
         outer.redirect_to = "/halaman-lain"
         outer.hits = 0
         calls = []
-        original = award.net.resolve_public
+        original = common.net.resolve_public
         monkeypatch.setattr(
-            award.net,
+            common.net,
             "resolve_public",
             lambda host, port: calls.append(host) or original(host, port),
         )
-        assert award.net.link_reachable(f"http://127.0.0.1:{outer.port}/", timeout=2) is False
-        assert outer.hits == award.net.MAX_REDIRECTS + 1, "every hop checked, at most 3 followed"
-        assert len(calls) == award.net.MAX_REDIRECTS + 1
+        assert common.net.link_reachable(f"http://127.0.0.1:{outer.port}/", timeout=2) is False
+        assert outer.hits == common.net.MAX_REDIRECTS + 1, "every hop checked, at most 3 followed"
+        assert len(calls) == common.net.MAX_REDIRECTS + 1
     finally:
         inner.close()
         outer.close()
@@ -140,8 +140,8 @@ def test_a_redirect_to_an_internal_address_is_not_followed(submission, monkeypat
 def test_client_ip_takes_the_address_the_trusted_proxy_saw(rf, settings):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="127.0.0.1")
     settings.TRUSTED_PROXIES = 0
-    assert award.net.client_ip(request) == "127.0.0.1"
+    assert common.net.client_ip(request) == "127.0.0.1"
     settings.TRUSTED_PROXIES = 1
-    assert award.net.client_ip(request) == "203.0.113.9", "the forged left entry is ignored"
+    assert common.net.client_ip(request) == "203.0.113.9", "the forged left entry is ignored"
     settings.TRUSTED_PROXIES = 3
-    assert award.net.client_ip(request) == "127.0.0.1", "fewer entries than proxies"
+    assert common.net.client_ip(request) == "127.0.0.1", "fewer entries than proxies"

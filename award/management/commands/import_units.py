@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from award import services
+from common import jobs
 
 
 class Command(BaseCommand):
@@ -22,10 +23,10 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 plan = services.units_import_check(data=data)
                 if plan.problems.errors:
-                    raise services.ImportRejected(plan.problems)
+                    raise jobs.ImportRejected(plan.problems)
             else:
                 plan = services.units_import_apply(data=data)
-        except services.ImportRejected as rejected:
+        except jobs.ImportRejected as rejected:
             for problem in rejected.problems.errors:
                 self.stderr.write(str(problem))
             raise CommandError(

@@ -3,8 +3,8 @@ from django.utils.translation import gettext as _
 
 from award.models import Level, Period
 from evaluasi.models import Questionnaire
-from evaluasi.selectors import questionnaire_spec
-from evaluasi.workbook import questionnaire_workbook
+from evaluasi.questionnaires.selectors import questionnaire_spec
+from evaluasi.questionnaires.workbook import questionnaire_workbook
 
 
 class Command(BaseCommand):

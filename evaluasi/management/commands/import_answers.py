@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from evaluasi import services
+from evaluasi.questionnaires import services as questionnaire_services
+from evaluasi.saq import offline
 
 
 class Command(BaseCommand):
@@ -19,10 +20,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("File not found: %(path)s") % {"path": path})
         try:
-            plan = services.answers_import_apply(
+            plan = offline.answers_import_apply(
                 data=path.read_bytes(), user=None, submit=options["submit"]
             )
-        except services.QuestionnaireRejected as rejected:
+        except questionnaire_services.QuestionnaireRejected as rejected:
             for problem in rejected.problems.as_lists()["errors"]:
                 self.stderr.write(problem)
             raise CommandError(

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
-from evaluasi import services
+from evaluasi.questionnaires import services as questionnaire_services
 
 
 class Command(BaseCommand):
@@ -23,10 +23,10 @@ class Command(BaseCommand):
         if period is None:
             raise CommandError(_("No period for year %(year)s.") % {"year": options["period"]})
         try:
-            questionnaire = services.questionnaire_import(
+            questionnaire = questionnaire_services.questionnaire_import(
                 data=path.read_bytes(), period=period, file_name=path.name
             )
-        except services.QuestionnaireRejected as rejected:
+        except questionnaire_services.QuestionnaireRejected as rejected:
             for problem in rejected.problems.as_lists()["errors"]:
                 self.stderr.write(problem)
             raise CommandError(
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 % {"count": len(rejected.problems.errors)}
             ) from rejected
         if options["publish"]:
-            services.questionnaire_publish(questionnaire=questionnaire)
+            questionnaire_services.questionnaire_publish(questionnaire=questionnaire)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Questionnaire “%(title)s” imported as draft version %(version)s.")

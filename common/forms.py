@@ -1,0 +1,66 @@
+"""Form plumbing shared by every app: the Bootstrap renderer, widget styling, the workbook
+upload field. Forms hold no business rules."""
+
+from django import forms
+from django.conf import settings
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+
+class BootstrapRenderer(TemplatesSetting):
+    """Renders every form with the project's Bootstrap templates (``templates/components``)."""
+
+    form_template_name = "components/form.html"
+    field_template_name = "components/field.html"
+
+
+class StyledMixin:
+    """Adds Bootstrap classes to widgets and marks invalid ones after validation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if "class" in widget.attrs:
+                continue
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+class WorkbookUploadForm(StyledMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("“%(name)s” is not an .xlsx workbook.") % {"name": upload.name}
+            )
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "size": round(upload.size / 1048576, 1),
+                    "limit": settings.UPLOAD_MAX_BYTES // 1048576,
+                }
+            )
+        return upload

@@ -1,0 +1,44 @@
+"""The Celery application. Eager (tasks run in the caller) when no broker is configured."""
+
+import os
+
+from celery import Celery, signals
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("ppid")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="ppid.ping")
+def ping(value: int) -> dict:
+    """Health check used by tests and `make`-level smoke checks: proves a worker answers."""
+    return {"pong": value, "pid": os.getpid()}
+
+
+@signals.task_postrun.connect
+def _worker_seen(**kwargs):
+    """Record that a worker finished a task (``/sehat/`` reports workers seen recently)."""
+    import contextlib
+    import time
+
+    from django.core.cache import cache
+
+    # Health bookkeeping must never fail a task.
+    with contextlib.suppress(Exception):
+        cache.set("worker:last-seen", time.time(), timeout=24 * 3600)
+
+
+@signals.worker_process_init.connect
+def _limit_memory(**kwargs):
+    """Each prefork worker process gets an address-space limit (JOB_MEMORY_LIMIT_MB): a task
+    that tries to allocate more fails or kills only its own process; the worker replaces it
+    and the job ends failed (award.jobs)."""
+    import resource
+
+    from django.conf import settings
+
+    limit = settings.JOB_MEMORY_LIMIT_MB * 1024 * 1024
+    if limit > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

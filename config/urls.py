@@ -1,0 +1,30 @@
+"""Root URL configuration: each app's routes, the accounts, the health checks and Django admin.
+Every route has an entry in tests/award/test_permissions.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from award import views
+from award.urls import app_patterns, auth_patterns
+from common import views as common_views
+
+admin.site.site_header = _("PPID Award – data administration")
+admin.site.site_title = _("PPID Award")
+admin.site.index_title = _("Data administration")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("sehat/", common_views.health, name="health"),
+    path("sehat/web/", common_views.health_web, name="health_web"),
+    path("favicon.ico", common_views.FaviconView.as_view(), name="favicon"),
+    path("", include(app_patterns)),
+    path("", include("evaluasi.urls")),
+    path("", include("penilaian.urls")),
+    path("", include("laporan.urls")),
+    *auth_patterns,
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "common.errors.permission_denied"
+handler404 = "common.errors.page_not_found"

@@ -1,0 +1,326 @@
+"""Kutai Timur demo data: its 18 kecamatan, 139 desa under them, 40 OPD, a period, accounts.
+
+Loaded by ``manage.py demo_kutim`` (and ``make run``). Idempotent: running it again changes
+nothing that exists, so a demo that people have been clicking through keeps its state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from award import services
+from award.models import (
+    ADMIN_GROUP,
+    JURY_GROUP,
+    OPERATOR_GROUP,
+    Level,
+    OperatorMembership,
+    Period,
+    Unit,
+)
+
+from .data import ACCOUNTS, DEMO_PASSWORD, KECAMATAN, OPD
+
+
+def demo_units() -> list[dict]:
+    """Every demo unit as a row of the units workbook (kode, nama, tingkat, induk)."""
+    rows = []
+    for number, name, villages in KECAMATAN:
+        code = f"64.08.{number}"
+        rows.append({"code": code, "name": f"Kecamatan {name}", "level": "kecamatan", "parent": ""})
+        for index, village in enumerate(villages, start=1):
+            rows.append(
+                {
+                    "code": f"{code}.{2000 + index}",
+                    "name": f"Desa {village}",
+                    "level": "desa",
+                    "parent": code,
+                }
+            )
+    for code, name in OPD:
+        rows.append({"code": f"OPD.{code}", "name": name, "level": "opd", "parent": ""})
+    return rows
+
+
+@transaction.atomic
+def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
+    """Load the demo; returns what it created and the logins to print."""
+    now = now or timezone.now()
+    levels = {level.code: level for level in Level.objects.all()}
+    created_units = 0
+    units: dict[str, Unit] = {unit.code: unit for unit in Unit.objects.all()}
+    for row in demo_units():
+        if row["code"] in units:
+            continue
+        unit = Unit(
+            code=row["code"],
+            name=row["name"],
+            level=levels[row["level"]],
+            parent=units.get(row["parent"]) if row["parent"] else None,
+            website="https://ppid.kutaitimurkab.go.id/" if row["level"] == "opd" else "",
+        )
+        unit.full_clean()
+        unit.save()
+        units[unit.code] = unit
+        created_units += 1
+
+    year = timezone.localtime(now).year
+    period = Period.objects.filter(year=year).first()
+    if period is None:
+        start = timezone.localtime(now).replace(hour=8, minute=0, second=0, microsecond=0)
+        period = services.period_create(
+            year=year,
+            name=f"PPID Award Kabupaten Kutai Timur {year}",
+            **services.period_default_dates(
+                saq_open=start - dt.timedelta(days=14), saq_close=start + dt.timedelta(days=21)
+            ),
+        )
+
+    questionnaires = demo_questionnaires_load(period=period)
+
+    User = get_user_model()
+    logins = []
+    for username, full_name, role, codes in ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            first, _sep, last = full_name.partition(" ")
+            user = User.objects.create_user(
+                username=username,
+                email=f"{username}@demo.kutaitimurkab.go.id",
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+            )
+        services.user_get_or_invite(email=user.email, full_name=full_name, group=role)
+        if role == ADMIN_GROUP:
+            user.is_staff = True
+            user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        elif role == OPERATOR_GROUP:
+            for code in codes:
+                OperatorMembership.objects.get_or_create(user=user, unit=units[code])
+        elif role == JURY_GROUP:
+            period.juries.get_or_create(
+                user=user, defaults={"home_unit": units[codes[0]] if codes else None}
+            )
+        logins.append((username, DEMO_PASSWORD, full_name))
+    submissions = demo_submissions_load(period=period)
+    demo_jury_data_load(period=period)
+    demo_previous_year_load(current=period, now=now)
+    return {
+        "units_created": created_units,
+        "period": period,
+        "questionnaires": questionnaires,
+        "submissions": submissions,
+        "logins": logins,
+    }
+
+
+# Units left empty on purpose so that the demo operators can fill them themselves.
+UNFILLED = {"64.08.04", "64.08.04.2002", "OPD.DISKOMINFO", "64.08.09", "64.08.09.2001"}
+
+
+def demo_submissions_load(
+    *, period: Period, seed: int = 2026, started: float = 0.8, quality_range=(0.35, 0.98)
+) -> int:
+    """Realistic SAQ answers for most Kutai Timur units (deterministic): about 60% submitted,
+    20% in progress, the rest not started, mirroring the 2025 participation problem."""
+    import random
+
+    from evaluasi.models import Answer, Evidence, Submission, SubmissionEvent
+    from evaluasi.questionnaires.selectors import questionnaire_active
+    from evaluasi.saq.selectors import submission_score
+
+    if Submission.objects.filter(period=period).exists():
+        return 0
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    created = 0
+    for unit in Unit.objects.select_related("level").order_by("code"):
+        if unit.code in UNFILLED:
+            continue
+        roll = rng.random()
+        if roll > started:
+            continue  # not started
+        questionnaire = questionnaire_active(period=period, level=unit.level)
+        if questionnaire is None:
+            continue
+        submission = Submission.objects.create(
+            period=period, unit=unit, questionnaire=questionnaire
+        )
+        quality = rng.uniform(*quality_range)
+        answers = []
+        indicators = questionnaire.indicators.prefetch_related("options")
+        partial = roll > started - 0.2
+        for indicator in indicators:
+            if partial and rng.random() < 0.5:
+                continue
+            good = rng.random() < quality
+            if indicator.type == "ya_tidak":
+                value = "ya" if good else "tidak"
+            elif indicator.type == "pilihan":
+                options = sorted(indicator.options.all(), key=lambda o: -o.value)
+                value = options[0 if good else rng.randrange(len(options))].code
+            elif indicator.type == "angka":
+                share = rng.uniform(0.6, 1.0) if good else rng.uniform(0, 0.6)
+                low, high = indicator.min_value, indicator.max_value
+                number = low + (high - low) * Decimal(str(share))
+                value = format(round(number, 0 if high - low <= 10 else 1).normalize(), "f")
+            elif indicator.type == "url":
+                value = unit.website or "https://ppid.kutaitimurkab.go.id"
+            else:
+                value = "Layanan informasi keliling ke dusun setiap bulan."
+            answers.append(Answer(submission=submission, indicator=indicator, value=value))
+        Answer.objects.bulk_create(answers)
+        if not partial:
+            # Submitted units have their required evidence (as links, in the demo).
+            Evidence.objects.bulk_create(
+                Evidence(
+                    submission=submission,
+                    indicator=indicator,
+                    kind=Evidence.Kind.URL,
+                    url=f"https://ppid.kutaitimurkab.go.id/bukti/{unit.code}/{indicator.code}",
+                )
+                for indicator in indicators
+                if indicator.evidence == "wajib"
+            )
+            submission.status = Submission.Status.SUBMITTED
+            submission.submitted_at = period.saq_open + dt.timedelta(
+                days=rng.randint(1, 12), minutes=rng.randint(0, 600)
+            )
+            submission.saq_score = submission_score(submission=submission)
+            submission.save()
+            SubmissionEvent.objects.create(
+                submission=submission, kind=SubmissionEvent.Kind.SUBMITTED
+            )
+        created += 1
+    return created
+
+
+def demo_questionnaires_load(*, period: Period) -> int:
+    """Import and publish the shipped questionnaire of each level that has none yet."""
+    from evaluasi.models import Questionnaire
+    from evaluasi.questionnaires.defaults import LEVELS, default_workbook_path
+    from evaluasi.questionnaires.services import questionnaire_import, questionnaire_publish
+
+    created = 0
+    for level in LEVELS:
+        if Questionnaire.objects.filter(period=period, level__code=level).exists():
+            continue
+        path = default_workbook_path(level)
+        questionnaire = questionnaire_import(
+            data=path.read_bytes(), period=period, file_name=path.name
+        )
+        questionnaire_publish(questionnaire=questionnaire)
+        created += 1
+    return created
+
+
+CRITERIA = [
+    ("K1", "Penguasaan materi keterbukaan informasi", 30),
+    ("K2", "Inovasi layanan informasi", 25),
+    ("K3", "Komitmen pimpinan", 25),
+    ("K4", "Kemampuan menjawab pertanyaan juri", 20),
+]
+
+
+def demo_jury_data_load(*, period: Period) -> None:
+    """Presentation criteria, jury assignments, some verifications and presentation scores
+    for the best submitted units of each level, so a scoring run shows every stage."""
+    import random
+
+    from evaluasi.models import Submission
+    from penjurian.models import Assignment, PresentationCriterion
+    from penjurian.services import assignment_add, presentation_score_save, verification_save
+
+    if PresentationCriterion.objects.filter(period=period).exists():
+        return
+    rng = random.Random(14)  # noqa: S311 - demo data
+    criteria = [
+        PresentationCriterion.objects.create(
+            period=period, code=code, name=name, weight=weight, order=index
+        )
+        for index, (code, name, weight) in enumerate(CRITERIA)
+    ]
+    memberships = list(period.juries.select_related("user"))
+    for level in Level.objects.all():
+        best = (
+            Submission.objects.filter(period=period, status="submitted", unit__level=level)
+            .select_related("unit")
+            .order_by("-saq_score")[:6]
+        )
+        for submission in best:
+            for membership in memberships:
+                if membership.home_unit_id == submission.unit_id:
+                    continue  # a jury never assesses its own unit
+                assignment_add(period=period, jury=membership.user, unit=submission.unit)
+            assigned = Assignment.objects.filter(period=period, unit=submission.unit)
+            indicators = list(submission.questionnaire.indicators.filter(weight__gt=0)[:8])
+            for assignment in assigned:
+                for indicator in indicators:
+                    roll = rng.random()
+                    if roll < 0.75:
+                        verification_save(
+                            submission=submission,
+                            indicator=indicator,
+                            jury=assignment.jury,
+                            decision="accept",
+                        )
+                    elif roll < 0.9 and indicator.type == "ya_tidak":
+                        verification_save(
+                            submission=submission,
+                            indicator=indicator,
+                            jury=assignment.jury,
+                            decision="adjust",
+                            value="tidak",
+                            reason="Bukti yang diunggah belum memenuhi syarat.",
+                        )
+                    else:
+                        verification_save(
+                            submission=submission,
+                            indicator=indicator,
+                            jury=assignment.jury,
+                            decision="reject",
+                            reason="Bukti tidak dapat dibuka.",
+                        )
+                for criterion in criteria:
+                    presentation_score_save(
+                        criterion=criterion,
+                        unit=submission.unit,
+                        jury=assignment.jury,
+                        score=Decimal(rng.randint(60, 95)),
+                    )
+
+
+def demo_previous_year_load(*, current: Period, now: dt.datetime) -> Period | None:
+    """Last year's award, closed, with finalised and published results (SAQ only, lower
+    participation and scores), so that this year's rankings show year-over-year changes."""
+    from penilaian.models import ScoringRun
+    from penilaian.services import scoring_run_finalise, scoring_run_start
+
+    year = current.year - 1
+    if Period.objects.filter(year=year).exists():
+        return None
+    start = timezone.localtime(now).replace(hour=8, minute=0, second=0, microsecond=0)
+    period = services.period_create(
+        year=year,
+        name=f"PPID Award Kabupaten Kutai Timur {year}",
+        has_verification=False,
+        has_presentation=False,
+        **services.period_default_dates(
+            saq_open=start - dt.timedelta(days=365),
+            with_verification=False,
+            with_presentation=False,
+        ),
+    )
+    demo_questionnaires_load(period=period)
+    demo_submissions_load(period=period, seed=year, started=0.75, quality_range=(0.25, 0.9))
+    run = scoring_run_start(period=period, reason="Hasil penetapan tahun lalu", inline=True)
+    if run.status == ScoringRun.Status.SUCCEEDED:
+        admin = get_user_model().objects.filter(username="admin").first()
+        scoring_run_finalise(run=run, user=admin)
+    return period

@@ -1,0 +1,113 @@
+"""Forms of the SAQ: one form per aspect (wizard step), review, evidence, reopen."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import StyledMixin
+
+# --- the SAQ ------------------------------------------------------------------------------
+# The answer inputs sit outside the wizard's <form> (so that each question can hold its own
+# evidence upload forms without nesting forms) and join it through the form attribute.
+SAQ_FORM_ID = "saq-form"
+
+
+class AspectAnswersForm(StyledMixin, forms.Form):
+    """One wizard step: the answers of one aspect, each with the version it was read at.
+
+    A save over an answer that someone else changed meanwhile is refused with both values
+    shown; the version is moved forward so that saving again keeps the user's value.
+    """
+
+    def __init__(self, *args, aspect, submission, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.data.copy()
+        self.aspect = aspect
+        self.submission = submission
+        self.answers = answers
+        self.indicators = list(aspect.indicators.all())
+        for indicator in self.indicators:
+            self.fields[f"i{indicator.pk}"] = self._field(indicator)
+            self.fields[f"v{indicator.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput(attrs={"form": SAQ_FORM_ID}), required=False
+            )
+            answer = answers.get(indicator.pk)
+            self.initial.setdefault(f"i{indicator.pk}", answer.value if answer else "")
+            self.initial.setdefault(f"v{indicator.pk}", answer.version if answer else 0)
+        self.style_fields()
+
+    @staticmethod
+    def _field(indicator):
+        label = f"{indicator.code} {indicator.question}"
+        if indicator.type in ("ya_tidak", "pilihan"):
+            options = [(o.code, o.label) for o in indicator.options.all()]
+            if indicator.type == "ya_tidak" and not options:
+                options = [("ya", _("Yes")), ("tidak", _("No"))]
+            return forms.ChoiceField(
+                label=label,
+                choices=options,
+                required=False,
+                widget=forms.RadioSelect(attrs={"form": SAQ_FORM_ID}),
+            )
+        if indicator.type == "teks":
+            return forms.CharField(
+                label=label,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "form": SAQ_FORM_ID}),
+            )
+        attrs = {"inputmode": "decimal"} if indicator.type == "angka" else {}
+        if indicator.type == "url":
+            attrs = {"placeholder": "https://", "inputmode": "url"}
+        attrs["form"] = SAQ_FORM_ID
+        return forms.CharField(label=label, required=False, widget=forms.TextInput(attrs=attrs))
+
+    def rows(self):
+        """(indicator, answer field, version field) in order, for the template."""
+        for indicator in self.indicators:
+            yield indicator, self[f"i{indicator.pk}"], self[f"v{indicator.pk}"]
+
+    def clean(self):
+        from .services import answer_clean
+
+        cleaned = super().clean()
+        current = {
+            a.indicator_id: a for a in self.submission.answers.filter(indicator__in=self.indicators)
+        }
+        for indicator in self.indicators:
+            name = f"i{indicator.pk}"
+            try:
+                cleaned[name] = answer_clean(indicator=indicator, raw=cleaned.get(name))
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+                continue
+            stored = current.get(indicator.pk)
+            read_version = cleaned.get(f"v{indicator.pk}") or 0
+            if stored and stored.version != read_version and stored.value != cleaned[name]:
+                who = stored.updated_by.get_full_name() if stored.updated_by else "-"
+                self.add_error(
+                    name,
+                    _(
+                        "Someone else (%(who)s) changed this answer to “%(value)s” while you "
+                        "were editing. Save again to keep yours, or use theirs."
+                    )
+                    % {"who": who or stored.updated_by.username, "value": stored.value or "-"},
+                )
+                self.data[self.add_prefix(f"v{indicator.pk}")] = str(stored.version)
+                self.conflicts = {**getattr(self, "conflicts", {}), indicator.pk: stored}
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    """The last step: nothing to fill; submitting it submits the SAQ."""
+
+
+class EvidenceFileForm(StyledMixin, forms.Form):
+    file = forms.FileField(label=_("File (PDF, JPG, PNG, DOCX, XLSX)"))
+
+
+class EvidenceUrlForm(StyledMixin, forms.Form):
+    url = forms.CharField(label=_("Link"), max_length=1000)
+
+
+class ReopenForm(StyledMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=500)

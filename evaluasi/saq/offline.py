@@ -1,0 +1,211 @@
+"""Offline filling: an answers workbook downloaded, filled and uploaded (DESIGN.md §4
+"Answers"), checked with a preview and applied all or nothing."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from award.models import Period, Unit
+from common.jobs import ImportRejected, job_start
+from common.models import Job
+from common.workbooks import Problems, cell_text
+from evaluasi.models import (
+    Indicator,
+    Submission,
+)
+from evaluasi.questionnaires.rubric import (
+    AnswerError,
+    answer_normalise,
+)
+from evaluasi.questionnaires.selectors import (
+    indicator_spec,
+)
+from evaluasi.saq.services import (
+    answer_save,
+    evidence_add_url,
+    submission_check_editable,
+    submission_start,
+    submission_submit,
+)
+from evaluasi.saq.workbook import answers_parse
+
+logger = logging.getLogger(__name__)
+
+
+# --- offline filling: answers workbook ----------------------------------------------------
+@dataclass
+class AnswersPlan:
+    problems: Problems
+    submission: Submission | None = None
+    changes: list[dict] = field(default_factory=list)  # code, question, old, new
+    urls: list[tuple[Indicator, str]] = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # indicator -> normalised value
+
+    def summary(self) -> dict:
+        return {
+            "unit": self.submission.unit.name if self.submission else "",
+            "changes": self.changes,
+            "urls": [{"code": i.code, "url": url} for i, url in self.urls],
+            **self.problems.as_lists(),
+        }
+
+
+def answers_import_check(*, data: bytes, submission: Submission | None = None) -> AnswersPlan:
+    """Check an answers workbook; with ``submission`` it must be for that unit and period."""
+    parsed = answers_parse(data)
+    plan = AnswersPlan(problems=parsed.problems)
+    problems = parsed.problems
+    if problems.errors:
+        return plan
+    target = (
+        Submission.objects.filter(unit__code=parsed.unit_code, period__year=parsed.year)
+        .select_related("unit", "period")
+        .first()
+    )
+    if submission is not None and (
+        parsed.unit_code != submission.unit.code or parsed.year != submission.period.year
+    ):
+        problems.error(
+            "pengaturan",
+            "B2",
+            _(
+                "This workbook is for unit %(code)s, period %(year)s; you are filling "
+                "%(unit)s, period %(period)s. Download this unit's own workbook."
+            )
+            % {
+                "code": parsed.unit_code,
+                "year": parsed.year,
+                "unit": submission.unit.code,
+                "period": submission.period.year,
+            },
+        )
+        return plan
+    if target is None:
+        unit = Unit.objects.filter(code=parsed.unit_code).first()
+        period = Period.objects.filter(year=parsed.year).first()
+        if unit is None or period is None:
+            problems.error(
+                "pengaturan",
+                "B2",
+                _("Unit %(code)s or period %(year)s does not exist.")
+                % {"code": parsed.unit_code, "year": parsed.year},
+            )
+            return plan
+        try:
+            target = submission_start(period=period, unit=unit)
+        except ValidationError as error:
+            problems.error("pengaturan", "B3", error.messages[0])
+            return plan
+    plan.submission = target
+    try:
+        submission_check_editable(submission=target)
+    except ValidationError as error:
+        problems.error("pengaturan", "B3", error.messages[0])
+        return plan
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(questionnaire_id=target.questionnaire_id)
+        .prefetch_related("options")
+        .order_by("aspect__order", "order")
+    }
+    current = {a.indicator_id: a.value for a in target.answers.all()}
+    existing_urls = set(target.evidence.filter(kind="url").values_list("indicator_id", "url"))
+    url_validator = URLValidator(schemes=["http", "https"])
+    for item in parsed.rows:
+        row = item["row"]
+        indicator = indicators.get(item["code"])
+        if indicator is None:
+            problems.error(
+                row.sheet,
+                row.ref("indikator"),
+                _("Indicator '%(code)s' is not in this unit's questionnaire.")
+                % {"code": item["code"]},
+            )
+            continue
+        raw = item["value"] if indicator.type == "angka" else cell_text(item["value"])
+        try:
+            value = answer_normalise(indicator_spec(indicator=indicator), raw)
+        except AnswerError as error:
+            problems.error(row.sheet, row.ref("jawaban"), str(error))
+            continue
+        if item["url"]:
+            try:
+                url_validator(item["url"])
+            except ValidationError:
+                problems.error(
+                    row.sheet,
+                    row.ref("bukti_url"),
+                    _("“%(url)s” is not a valid web address; start it with https://.")
+                    % {"url": item["url"]},
+                )
+                continue
+            if (indicator.pk, item["url"]) not in existing_urls:
+                plan.urls.append((indicator, item["url"]))
+        old = current.get(indicator.pk, "")
+        if value != old:
+            plan.values[indicator] = value
+            plan.changes.append(
+                {
+                    "code": indicator.code,
+                    "question": indicator.question[:120],
+                    "old": old,
+                    "new": value,
+                }
+            )
+    return plan
+
+
+def answers_import_apply(
+    *, data: bytes, user, submission: Submission | None = None, submit: bool = False
+) -> AnswersPlan:
+    """Apply an answers workbook: all or nothing; optionally submit the SAQ afterwards."""
+    plan = answers_import_check(data=data, submission=submission)
+    if plan.problems.errors:
+        raise ImportRejected(plan.problems)
+    with transaction.atomic():
+        for indicator, value in plan.values.items():
+            answer_save(
+                submission=plan.submission, indicator=indicator, raw=value, version=None, user=user
+            )
+        for indicator, url in plan.urls:
+            evidence_add_url(submission=plan.submission, indicator=indicator, url=url, user=user)
+        if submit:
+            submission_submit(submission=plan.submission, user=user)
+    return plan
+
+
+def answers_import_start(*, data: bytes, file_name: str, submission: Submission, user) -> Job:
+    """Store the upload and queue its check (job kind registered in ``evaluasi.apps``)."""
+    return job_start(
+        kind=Job.Kind.ANSWERS_IMPORT,
+        created_by=user,
+        data=data,
+        file_name=file_name,
+        params={"submission": submission.pk},
+    )
+
+
+def answers_import_job_check(job, data: bytes, report):
+    report(30, _("Reading the workbook"))
+    submission = Submission.objects.get(pk=job.params["submission"])
+    plan = answers_import_check(data=data, submission=submission)
+    return plan.problems, plan.summary()
+
+
+def answers_import_job_apply(job, data: bytes, report):
+    submission = Submission.objects.get(pk=job.params["submission"])
+    try:
+        plan = answers_import_apply(data=data, user=job.created_by, submission=submission)
+    except ValidationError as error:
+        problems = Problems()
+        for message in error.messages:
+            problems.error("", "", message)
+        raise ImportRejected(problems) from error
+    message = _("%(count)s answers saved from the workbook.") % {"count": len(plan.changes)}
+    return message, job.result

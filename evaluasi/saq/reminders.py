@@ -1,0 +1,92 @@
+"""Reminder emails to operators whose SAQ is not submitted (manual, and daily by beat)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from award.models import Period, Unit
+from award.selectors import period_saq_deadline, period_saq_deadlines
+from evaluasi.models import (
+    ReminderLog,
+    Submission,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- participation and reminders ----------------------------------------------------------
+def reminders_send(*, period: Period, units, kind: str = "manual", days_before=None) -> int:
+    """Email the operators of each unit that has not submitted; returns emails sent."""
+    from django.core.mail import send_mass_mail
+
+    submitted = set(
+        Submission.objects.filter(period=period, status=Submission.Status.SUBMITTED).values_list(
+            "unit_id", flat=True
+        )
+    )
+    messages_out = []
+    for unit in units:
+        if unit.pk in submitted:
+            continue
+        recipients = sorted(
+            {m.user.email for m in unit.operator_memberships.select_related("user") if m.user.email}
+            | ({unit.operator_email} if unit.operator_email else set())
+        )
+        if not recipients:
+            continue
+        deadline = timezone.localtime(period_saq_deadline(period=period, unit=unit))
+        body = "\n".join(
+            [
+                _("Hello PPID operator of %(unit)s,") % {"unit": unit.name},
+                "",
+                _("Your self-assessment (SAQ) for %(period)s has not been submitted yet.")
+                % {"period": period.name},
+                _("The deadline is %(date)s WITA.") % {"date": deadline.strftime("%d-%m-%Y %H:%M")},
+                "",
+                _("Sign in at %(url)s to complete it.") % {"url": settings.SITE_URL + "/masuk/"},
+            ]
+        )
+        messages_out.append(
+            (_("Reminder: PPID Award SAQ %(year)s") % {"year": period.year}, body, None, recipients)
+        )
+        ReminderLog.objects.create(
+            period=period,
+            unit=unit,
+            kind=kind,
+            days_before=days_before,
+            recipients=len(recipients),
+        )
+    if messages_out:
+        send_mass_mail(messages_out, fail_silently=False)
+    return len(messages_out)
+
+
+def reminders_due(*, moment=None) -> int:
+    """Celery beat, daily: remind units N days before their deadline (period.reminder_days),
+    once per unit and N (a second run the same day, or a restarted beat, sends nothing)."""
+    moment = moment or timezone.now()
+    today = timezone.localtime(moment).date()
+    sent = 0
+    for period in Period.objects.all():
+        days = period.reminder_day_list()
+        if not days or period.stage_at(moment) not in ("saq",):
+            continue
+        deadlines = period_saq_deadlines(period=period)
+        already = set(
+            ReminderLog.objects.filter(period=period, kind="auto").values_list(
+                "unit_id", "days_before"
+            )
+        )
+        due: dict[int, list[Unit]] = {}
+        for unit in Unit.objects.filter(active=True):
+            deadline = timezone.localtime(deadlines.get(unit.pk, period.saq_close)).date()
+            left = (deadline - today).days
+            if left in days and (unit.pk, left) not in already:
+                due.setdefault(left, []).append(unit)
+        for left, units in due.items():
+            sent += reminders_send(period=period, units=units, kind="auto", days_before=left)
+    return sent

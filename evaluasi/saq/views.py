@@ -1,0 +1,473 @@
+"""The SAQ screens for PPID operators: wizard, autosave, evidence, summary, offline workbook."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from formtools.wizard.views import NamedUrlSessionWizardView
+
+from award.models import Period, Unit
+from award.selectors import period_saq_deadline
+from common.forms import WorkbookUploadForm
+from common.models import Job
+from common.views import JobConfirmView, JobView
+from common.xlsx import xlsx_response
+from evaluasi.models import Evidence, Indicator, Submission
+from evaluasi.questionnaires import selectors as questionnaire_selectors
+from evaluasi.saq import offline
+from evaluasi.saq import selectors as saq_selectors
+from evaluasi.saq import services as saq_services
+
+from .forms import AspectAnswersForm, EvidenceFileForm, EvidenceUrlForm, ReopenForm, ReviewForm
+from .workbook import answers_workbook
+
+REVIEW = "tinjau"
+
+
+def submission_for(request, pk, perm="evaluasi.view_submission") -> Submission:
+    submission = get_object_or_404(
+        Submission.objects.select_related("period", "unit__level", "questionnaire__period"),
+        pk=pk,
+    )
+    if not request.user.has_perm(perm, submission):
+        raise PermissionDenied
+    return submission
+
+
+def editable_or_message(request, submission) -> bool:
+    try:
+        saq_services.submission_check_editable(submission=submission)
+    except ValidationError as error:
+        messages.warning(request, error.messages[0])
+        return False
+    return True
+
+
+class SaqStartView(LoginRequiredMixin, View):
+    """``/saq/<period>/<unit>/``: open (or create) the unit's SAQ at its first incomplete step."""
+
+    def get(self, request, year, unit_pk):
+        period = get_object_or_404(Period, year=year)
+        unit = get_object_or_404(Unit, pk=unit_pk)
+        if not request.user.has_perm("award.view_unit", unit) or not (
+            unit.operator_memberships.filter(user=request.user).exists()
+        ):
+            raise PermissionDenied
+        try:
+            submission = saq_services.submission_start(period=period, unit=unit)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("award:dashboard")
+        if not editable_or_message(request, submission):
+            return redirect("evaluasi:saq_summary", pk=submission.pk)
+        return redirect(first_incomplete_step_url(submission))
+
+
+def first_incomplete_step_url(submission) -> str:
+    missing = saq_selectors.submission_missing(submission=submission)
+    if missing:
+        item = missing[0]
+        return reverse("evaluasi:saq_step", args=[submission.pk, item.step])
+    return reverse("evaluasi:saq_step", args=[submission.pk, REVIEW])
+
+
+class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
+    """One step per aspect, then a review step whose "submit" submits the SAQ.
+
+    Answers are saved to the database on every step (and autosaved on change), so the
+    wizard's own session storage is never the only copy.
+    """
+
+    template_name = "evaluasi/saq_step.html"
+    storage_name = "evaluasi.saq.wizard_storage.QuietSessionStorage"
+    url_name = "evaluasi:saq_step"
+    done_step_name = "selesai"
+    form_list = [("placeholder", ReviewForm)]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.submission = submission_for(request, kwargs["pk"], perm="evaluasi.fill_submission")
+        if not editable_or_message(request, self.submission):
+            return redirect("evaluasi:saq_summary", pk=self.submission.pk)
+        self.questionnaire = questionnaire_selectors.questionnaire_for_saq(
+            questionnaire=self.submission.questionnaire
+        )
+        self.aspects = OrderedDict(
+            (saq_selectors.step_name(aspect), aspect) for aspect in self.questionnaire.aspects.all()
+        )
+        self.form_list = OrderedDict((step, AspectAnswersForm) for step in self.aspects)
+        self.form_list[REVIEW] = ReviewForm
+        self.answers = saq_selectors.submission_answers(submission=self.submission)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"saq_{kwargs['pk']}"
+
+    def get_step_url(self, step):
+        return reverse(self.url_name, args=[self.submission.pk, step])
+
+    def get(self, *args, **kwargs):
+        step = kwargs.get("step")
+        if step == self.done_step_name:
+            # Submitting is a POST on the review step; a GET here never submits.
+            return redirect(self.get_step_url(REVIEW))
+        if step not in self.form_list:
+            raise Http404
+        return super().get(*args, **kwargs)
+
+    def get_form(self, step=None, data=None, files=None):
+        # The database, not the session, holds the answers: never rebind stale session data.
+        if self.request.method != "POST":
+            data = files = None
+        return super().get_form(step=step, data=data, files=files)
+
+    def get_form_kwargs(self, step=None):
+        if step in self.aspects:
+            return {
+                "aspect": self.aspects[step],
+                "submission": self.submission,
+                "answers": self.answers,
+            }
+        return {}
+
+    def save_step(self, form) -> None:
+        if not isinstance(form, AspectAnswersForm):
+            return
+        for indicator in form.indicators:
+            saq_services.answer_save(
+                submission=self.submission,
+                indicator=indicator,
+                raw=form.cleaned_data.get(f"i{indicator.pk}"),
+                version=None,  # conflicts were already settled by the form
+                user=self.request.user,
+            )
+
+    def post(self, *args, **kwargs):
+        if self.request.POST.get("wizard_goto_step"):
+            form = self.get_form(data=self.request.POST, files=self.request.FILES)
+            if not form.is_valid():
+                messages.error(self.request, _("Please correct the marked answers."))
+                return self.render(form)
+            self.save_step(form)
+            self.storage.current_step = self.request.POST["wizard_goto_step"]
+            return redirect(self.get_step_url(self.storage.current_step))
+        if self.steps.current != REVIEW:
+            form = self.get_form(data=self.request.POST, files=self.request.FILES)
+            if not form.is_valid():
+                messages.error(self.request, _("Please correct the marked answers."))
+                return self.render(form)
+        return super().post(*args, **kwargs)
+
+    def process_step(self, form):
+        self.save_step(form)
+        messages.success(self.request, _("Answers saved."))
+        return super().process_step(form)
+
+    def render_done(self, form, **kwargs):
+        try:
+            saq_services.submission_submit(submission=self.submission, user=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, error.messages[0])
+            return redirect(self.get_step_url(REVIEW))
+        self.storage.reset()
+        messages.success(self.request, _("Your SAQ has been submitted. Thank you!"))
+        return redirect("evaluasi:saq_summary", pk=self.submission.pk)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        step = self.steps.current
+        evidence = saq_selectors.submission_evidence(submission=self.submission)
+        context.update(
+            submission=self.submission,
+            questionnaire=self.questionnaire,
+            step_aspects=[(name, aspect) for name, aspect in self.aspects.items()],
+            aspect=self.aspects.get(step),
+            is_review=step == REVIEW,
+            evidence=evidence,
+            deadline=period_saq_deadline(period=self.submission.period, unit=self.submission.unit),
+            progress=saq_selectors.submission_progress(
+                submission=self.submission,
+                questionnaire=self.submission.questionnaire,
+                answers=self.answers,
+                evidence=evidence,
+            ),
+            file_form=EvidenceFileForm(),
+            url_form=EvidenceUrlForm(),
+            conflicts=getattr(form, "conflicts", {}),
+        )
+        if step == REVIEW:
+            context["missing"] = saq_selectors.submission_missing(submission=self.submission)
+        elif isinstance(form, AspectAnswersForm):
+            context["rows"] = [
+                {
+                    "indicator": indicator,
+                    "field": field,
+                    "version": version,
+                    "evidence": evidence.get(indicator.pk, []),
+                    "conflict": context["conflicts"].get(indicator.pk),
+                }
+                for indicator, field, version in form.rows()
+            ]
+        return context
+
+
+class AutosaveView(LoginRequiredMixin, View):
+    """Save one answer as it changes (htmx). Answers the status line, and on a conflict the
+    stored value beside the user's, never overwriting it silently."""
+
+    def post(self, request, pk, indicator_pk):
+        submission = submission_for(request, pk, perm="evaluasi.fill_submission")
+        indicator = questionnaire_selectors.questionnaire_indicator(
+            questionnaire=submission.questionnaire, pk=indicator_pk
+        )
+        if indicator is None:
+            raise Http404
+        prefix = request.POST.get("prefix", "")
+        raw = request.POST.get(f"{prefix}i{indicator.pk}", "")
+        version = request.POST.get(f"{prefix}v{indicator.pk}") or 0
+        context = {"indicator": indicator, "submission": submission, "prefix": prefix}
+        try:
+            result = saq_services.answer_save(
+                submission=submission,
+                indicator=indicator,
+                raw=raw,
+                version=int(version),
+                user=request.user,
+            )
+        except (ValidationError, ValueError) as error:
+            messages_list = getattr(error, "messages", [str(error)])
+            context["error"] = messages_list[0]
+            return render(request, "evaluasi/_autosave.html", context, status=422)
+        if result.conflict is not None:
+            context.update(conflict=result.conflict, mine=raw)
+            return render(request, "evaluasi/_autosave.html", context, status=409)
+        context.update(answer=result.answer, saved_at=timezone.localtime())
+        return render(request, "evaluasi/_autosave.html", context)
+
+
+class EvidenceAddView(LoginRequiredMixin, View):
+    def post(self, request, pk, indicator_pk):
+        submission = submission_for(request, pk, perm="evaluasi.fill_submission")
+        indicator = get_object_or_404(
+            Indicator, pk=indicator_pk, questionnaire_id=submission.questionnaire_id
+        )
+        error = None
+        try:
+            if request.FILES.get("file"):
+                saq_services.evidence_add_file(
+                    submission=submission,
+                    indicator=indicator,
+                    upload=request.FILES["file"],
+                    user=request.user,
+                )
+            elif request.POST.get("url"):
+                saq_services.evidence_add_url(
+                    submission=submission,
+                    indicator=indicator,
+                    url=request.POST["url"],
+                    user=request.user,
+                )
+            else:
+                error = _("Choose a file or type a link first.")
+        except ValidationError as problem:
+            error = problem.messages[0]
+        return evidence_response(request, submission, indicator, error)
+
+
+class EvidenceDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        evidence = get_object_or_404(Evidence.objects.select_related("indicator"), pk=pk)
+        submission = submission_for(request, evidence.submission_id, "evaluasi.fill_submission")
+        error = None
+        try:
+            saq_services.evidence_delete(evidence=evidence)
+        except ValidationError as problem:
+            error = problem.messages[0]
+        return evidence_response(request, submission, evidence.indicator, error)
+
+
+def evidence_response(request, submission, indicator, error):
+    if request.htmx:
+        items = submission.evidence.filter(indicator=indicator)
+        return render(
+            request,
+            "evaluasi/_evidence.html",
+            {
+                "submission": submission,
+                "indicator": indicator,
+                "items": items,
+                "error": error,
+                "editable": True,
+                "expanded": True,
+            },
+            status=422 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Evidence updated."))
+    step = saq_selectors.step_name(indicator.aspect)
+    return redirect(reverse("evaluasi:saq_step", args=[submission.pk, step]))
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """Evidence files are only ever served here, after the permission check."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(Evidence, pk=pk, kind=Evidence.Kind.FILE)
+        submission_for(request, evidence.submission_id)
+        if not evidence.file:
+            raise Http404
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type or "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class SaqSummaryView(LoginRequiredMixin, View):
+    """A read-only view of the SAQ: for the operator after submission or the deadline, and
+    for the admin (who may reopen it)."""
+
+    def get(self, request, pk, reopen_form=None):
+        submission = submission_for(request, pk)
+        questionnaire = questionnaire_selectors.questionnaire_with_content(
+            pk=submission.questionnaire_id
+        )
+        answers = saq_selectors.submission_answers(submission=submission)
+        evidence = saq_selectors.submission_evidence(submission=submission)
+        aspects = []
+        for aspect in questionnaire.aspects.all():
+            rows = [
+                {
+                    "indicator": indicator,
+                    "answer": answers.get(indicator.pk),
+                    "evidence": evidence.get(indicator.pk, []),
+                }
+                for indicator in aspect.indicators.all()
+            ]
+            aspects.append({"aspect": aspect, "rows": rows})
+        is_admin = request.user.has_perm("award.manage")
+        editable = True
+        try:
+            saq_services.submission_check_editable(submission=submission)
+        except ValidationError as error:
+            editable = False
+            lock_reason = error.messages[0]
+        else:
+            lock_reason = ""
+        context = {
+            "submission": submission,
+            "aspects": aspects,
+            "progress": saq_selectors.submission_progress(submission=submission),
+            "score_visible": is_admin
+            or saq_selectors.submission_score_visible(submission=submission),
+            "score": submission.saq_score
+            if submission.is_submitted
+            else saq_selectors.submission_score(submission=submission),
+            "is_admin": is_admin,
+            "can_fill": request.user.has_perm("evaluasi.fill_submission", submission) and editable,
+            "lock_reason": lock_reason,
+            "reopen_form": reopen_form or ReopenForm(),
+            "events": submission.events.select_related("user"),
+        }
+        return render(request, "evaluasi/saq_summary.html", context)
+
+
+class SaqReopenView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        if not request.user.has_perm("award.manage"):
+            raise PermissionDenied
+        submission = submission_for(request, pk)
+        form = ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                saq_services.submission_reopen(
+                    submission=submission, reason=form.cleaned_data["reason"], user=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, _("The SAQ is open again for the unit's operators."))
+                return redirect("evaluasi:saq_summary", pk=pk)
+        return SaqSummaryView().get(request, pk, reopen_form=form)
+
+
+# --- offline filling ----------------------------------------------------------------------
+class AnswersWorkbookView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        submission = submission_for(request, pk)
+        workbook = answers_workbook(
+            submission=submission,
+            questionnaire=questionnaire_selectors.questionnaire_with_content(
+                pk=submission.questionnaire_id
+            ),
+            answers=saq_selectors.submission_answers(submission=submission),
+        )
+        name = f"jawaban-{submission.unit.code}-{submission.period.year}.xlsx"
+        return xlsx_response(workbook, name)
+
+
+class AnswersImportView(LoginRequiredMixin, View):
+    template_name = "evaluasi/answers_import.html"
+
+    def get(self, request, pk):
+        submission = submission_for(request, pk, perm="evaluasi.fill_submission")
+        return render(
+            request, self.template_name, {"submission": submission, "form": WorkbookUploadForm()}
+        )
+
+    def post(self, request, pk):
+        submission = submission_for(request, pk, perm="evaluasi.fill_submission")
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"submission": submission, "form": form})
+        upload = form.cleaned_data["file"]
+        job = offline.answers_import_start(
+            data=upload.read(), file_name=upload.name, submission=submission, user=request.user
+        )
+        return redirect("evaluasi:answers_import_job", pk=job.pk)
+
+
+class OwnJobMixin:
+    """Operators see and confirm only the answer imports of their own units."""
+
+    def get_job(self, pk):
+        job = get_object_or_404(Job, pk=pk, kind=self.kind)
+        submission_for(self.request, job.params.get("submission"), "evaluasi.fill_submission")
+        return job
+
+    def has_permission(self):
+        return self.request.user.is_authenticated
+
+
+class AnswersImportJobView(OwnJobMixin, JobView):
+    kind = Job.Kind.ANSWERS_IMPORT
+    template_name = "evaluasi/answers_import_job.html"
+    url_name = "evaluasi:answers_import_job"
+
+    def extra_context(self, job):
+        return {"submission": Submission.objects.get(pk=job.params["submission"])}
+
+
+class AnswersImportConfirmView(OwnJobMixin, JobConfirmView):
+    kind = Job.Kind.ANSWERS_IMPORT
+    url_name = "evaluasi:answers_import_job"
+
+    def post(self, request, pk):
+        self.get_job(pk)
+        return super().post(request, pk)

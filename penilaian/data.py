@@ -1,0 +1,229 @@
+"""The data side of a scoring run: the per-answer score as one SQL expression, the chunk's
+WHERE clause, and the loaders that turn the period's rows into DataFrames (through
+``COPY … TO STDOUT`` on PostgreSQL). Nothing here computes beyond one answer's score."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from django.db import connection
+
+SCORED_TYPES = ("ya_tidak", "pilihan", "angka")
+
+
+# --- the per-answer score in SQL ----------------------------------------------------------
+def _number_sql(value: str) -> str:
+    """``value`` as a float; NULL (PostgreSQL) or 0 (SQLite) when it is not a number."""
+    if connection.vendor == "postgresql":
+        return (
+            f"CASE WHEN {value} ~ '^-?[0-9]+(\\.[0-9]+)?$' "
+            f"THEN CAST({value} AS DOUBLE PRECISION) END"
+        )
+    return f"CAST({value} AS REAL)"
+
+
+def score_sql(value: str = "a.value", option: str = "o") -> str:
+    """The 0–100 score of the answer ``value`` for indicator ``i`` (DESIGN.md §3), with
+    ``option`` the option row joined on that value (see ``option_join``). Float arithmetic
+    (see ``rules.round_half_up`` for why that is exact enough); NULL counts as 0."""
+    share = (
+        f"(({_number_sql(value)}) - CAST(i.min_value AS DOUBLE PRECISION))"
+        " / CAST(i.max_value - i.min_value AS DOUBLE PRECISION)"
+    )
+    low, high = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    return (
+        "CASE"
+        f" WHEN i.type = 'angka' THEN 100 * {high}({low}({share}, 0), 1)"
+        f" WHEN {option}.id IS NOT NULL THEN CAST({option}.value AS DOUBLE PRECISION)"
+        f" WHEN i.type = 'ya_tidak' AND {value} = 'ya' THEN 100"
+        " ELSE 0 END"
+    )
+
+
+def option_join(value: str = "a.value", option: str = "o") -> str:
+    return (
+        f" LEFT JOIN evaluasi_option {option} ON {option}.indicator_id = i.id"
+        f" AND {option}.code = {value} AND i.type IN ('ya_tidak', 'pilihan')"
+    )
+
+
+SCORED_SQL = "i.weight > 0 AND i.type IN ('ya_tidak', 'pilihan', 'angka')"
+
+ANSWERS_FROM = (
+    " FROM evaluasi_answer a"
+    " JOIN evaluasi_submission s ON s.id = a.submission_id"
+    " JOIN award_unit u ON u.id = s.unit_id"
+    " JOIN evaluasi_indicator i ON i.id = a.indicator_id" + option_join()
+)
+
+
+SUBMITTED_WHERE = "s.period_id = %s AND s.status = 'submitted'"
+
+
+def _chunk_where(spec: dict) -> tuple[str, list]:
+    where = f"{SUBMITTED_WHERE} AND u.level_id = %s"
+    params: list = [spec["period"], spec["level"]]
+    if spec.get("parents"):
+        where += f" AND u.parent_id IN ({', '.join(['%s'] * len(spec['parents']))})"
+        params += spec["parents"]
+    else:
+        where += " AND u.parent_id IS NULL AND u.id BETWEEN %s AND %s"
+        params += spec["units"]
+    return where, params
+
+
+# --- loading the rest of the inputs (small tables) -----------------------------------------
+def _frame(sql: str, params: list, columns: list[str], text=()) -> pd.DataFrame:
+    """A query's rows as a DataFrame of strings and numbers; through ``COPY ... TO STDOUT``
+    on PostgreSQL (several times faster than fetching Python tuples for big tables)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for block in copy:
+                    buffer.write(block)
+            buffer.seek(0)
+            if not buffer.getbuffer().nbytes:
+                return pd.DataFrame({name: [] for name in columns})
+            return pd.read_csv(
+                buffer,
+                names=columns,
+                header=None,
+                keep_default_na=False,
+                na_values=[""],
+                dtype=dict.fromkeys(text, str),
+            )
+        cursor.execute(sql, params)
+        return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+
+def _epoch_microseconds_sql(column: str) -> str:
+    """``column`` (a timestamp) as whole microseconds since 1970 (an integer, never text)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
+    # SQLite keeps Django's "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds from strftime, the
+    # six fraction digits (or "000000") from their fixed place; julianday() would lose them.
+    return (
+        f"CAST(strftime('%%s', {column}) AS INTEGER) * 1000000"
+        f" + CAST(substr({column} || '.000000', 21, 6) AS INTEGER)"
+    )
+
+
+def load_submissions(period_id: int) -> pd.DataFrame:
+    """The period's submitted SAQs. Submission times travel as integers (microseconds since
+    1970) and become ``datetime64`` without any parsing of text: PostgreSQL prints a whole
+    second without a fraction, and a text column mixing both broke format inference."""
+    frame = _frame(
+        "SELECT s.id, s.unit_id, u.level_id, u.code, s.questionnaire_id,"
+        f" {_epoch_microseconds_sql('s.submitted_at')}"
+        " FROM evaluasi_submission s JOIN award_unit u ON u.id = s.unit_id"
+        " WHERE s.period_id = %s AND s.status = 'submitted' ORDER BY s.id",
+        [period_id],
+        ["submission", "unit", "level", "code", "questionnaire", "submitted_at"],
+        text=["code"],
+    )
+    micros = pd.to_numeric(frame["submitted_at"], errors="coerce").astype("Int64")
+    frame["submitted_at"] = pd.to_datetime(micros, unit="us", utc=True)
+    return frame
+
+
+def load_rubric(questionnaire_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Aspects (with Σ bᵢ of their scored indicators), indicators and options."""
+    if not questionnaire_ids:
+        questionnaire_ids = [0]
+    marks = ", ".join(["%s"] * len(questionnaire_ids))
+    indicators = _frame(
+        "SELECT id, questionnaire_id, aspect_id, code, type, weight, min_value, max_value"
+        f" FROM evaluasi_indicator WHERE questionnaire_id IN ({marks}) ORDER BY id",
+        questionnaire_ids,
+        ["indicator", "questionnaire", "aspect", "code", "type", "weight", "min", "max"],
+        text=["code", "type"],
+    )
+    for column in ("weight", "min", "max"):
+        indicators[column] = pd.to_numeric(indicators[column], errors="coerce").astype("float64")
+    aspects = _frame(
+        'SELECT id, questionnaire_id, code, weight, "order" FROM evaluasi_aspect'
+        f' WHERE questionnaire_id IN ({marks}) ORDER BY questionnaire_id, "order", id',
+        questionnaire_ids,
+        ["aspect", "questionnaire", "aspect_code", "aspect_weight", "order"],
+        text=["aspect_code"],
+    )
+    aspects["aspect_weight"] = aspects["aspect_weight"].astype("float64")
+    scored = indicators[(indicators["weight"] > 0) & indicators["type"].isin(SCORED_TYPES)]
+    denominators = scored.groupby("aspect")["weight"].sum().rename("denominator")
+    aspects = aspects.merge(denominators, left_on="aspect", right_index=True, how="left")
+    aspects["denominator"] = aspects["denominator"].fillna(0.0)
+    options = _frame(
+        "SELECT o.indicator_id, o.code, o.value FROM evaluasi_option o"
+        " JOIN evaluasi_indicator i ON i.id = o.indicator_id"
+        f" WHERE i.questionnaire_id IN ({marks}) ORDER BY o.id",
+        questionnaire_ids,
+        ["indicator", "value", "option_value"],
+        text=["value"],
+    )
+    options["option_value"] = options["option_value"].astype("float64")
+    return aspects, indicators, options
+
+
+def load_verifications(where: str, params: list) -> pd.DataFrame:
+    """The verifications of the submissions matching ``where`` (over ``s`` and ``u``), scored
+    in SQL: the score of the operator's own answer (``self_score``) and of the jury's value
+    (``jury_score``: the own score when accepted, the adjusted answer's score, 0 when
+    rejected). Both are NaN for indicators that are not scored."""
+    self_score = f"COALESCE({score_sql('a.value', 'o')}, 0)"
+    adjusted = f"COALESCE({score_sql('v.value', 'ov')}, 0)"
+    frame = _frame(
+        "SELECT v.submission_id, v.indicator_id, v.jury_id, v.decision, v.value,"
+        f" CASE WHEN {SCORED_SQL} THEN {self_score} END,"
+        f" CASE WHEN NOT ({SCORED_SQL}) THEN NULL WHEN v.decision = 'accept' THEN {self_score}"
+        f" WHEN v.decision = 'adjust' THEN {adjusted} ELSE 0 END"
+        " FROM evaluasi_verification v"
+        " JOIN evaluasi_submission s ON s.id = v.submission_id"
+        " JOIN award_unit u ON u.id = s.unit_id"
+        " JOIN evaluasi_indicator i ON i.id = v.indicator_id"
+        " LEFT JOIN evaluasi_answer a"
+        "   ON a.submission_id = v.submission_id AND a.indicator_id = v.indicator_id"
+        + option_join("a.value", "o")
+        + option_join("v.value", "ov")
+        + f" WHERE {where}"
+        " ORDER BY v.submission_id, v.indicator_id, v.jury_id",
+        params,
+        ["submission", "indicator", "jury", "decision", "adjusted", "self_score", "jury_score"],
+        text=["decision", "adjusted"],
+    )
+    for column in ("self_score", "jury_score"):
+        frame[column] = frame[column].astype("float64")
+    frame["adjusted"] = frame["adjusted"].fillna("").astype(str)
+    return frame
+
+
+def answers_scored(submission_id: int) -> pd.DataFrame:
+    """Every indicator of one submission's questionnaire with the answer and its score
+    (the same SQL expression as the bulk sums), for the explanation page."""
+    return _frame(
+        "SELECT i.id, i.aspect_id, COALESCE(a.value, ''),"
+        f" CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql()}, 0) END"
+        " FROM evaluasi_indicator i"
+        " JOIN evaluasi_submission s ON s.questionnaire_id = i.questionnaire_id"
+        " LEFT JOIN evaluasi_answer a ON a.submission_id = s.id AND a.indicator_id = i.id"
+        + option_join()
+        + " WHERE s.id = %s ORDER BY i.id",
+        [submission_id],
+        ["indicator", "aspect", "value", "self_score"],
+        text=["value"],
+    ).assign(value=lambda f: f["value"].fillna("").astype(str))
+
+
+def load_presentation(period_id: int) -> pd.DataFrame:
+    frame = _frame(
+        "SELECT p.unit_id, p.jury_id, c.id, c.weight, p.score"
+        " FROM evaluasi_presentationscore p"
+        " JOIN evaluasi_presentationcriterion c ON c.id = p.criterion_id"
+        " WHERE c.period_id = %s ORDER BY p.unit_id, p.jury_id, c.id",
+        [period_id],
+        ["unit", "jury", "criterion", "weight", "score"],
+    )
+    frame["weight"] = frame["weight"].astype("float64")
+    frame["score"] = frame["score"].astype("float64")
+    return frame

@@ -1,0 +1,233 @@
+"""Reads of scoring results: runs, rankings, the explanation of one unit's score."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from award.models import Period, Unit
+from evaluasi.models import Indicator, Submission
+from evaluasi.questionnaires.selectors import questionnaire_with_content
+from penilaian.models import Score, ScoringRun
+from penilaian.rules import QUALIFICATIONS
+from penjurian.models import Verification
+
+
+def scoring_runs(*, period: Period) -> QuerySet[ScoringRun]:
+    return ScoringRun.objects.filter(period=period).select_related(
+        "started_by", "finalised_by", "superseded_by"
+    )
+
+
+def scoring_run_current(*, period: Period) -> ScoringRun | None:
+    """The admin's working results: the latest successful run."""
+    return ScoringRun.objects.filter(period=period, is_current=True).first()
+
+
+def scoring_run_published(*, period: Period) -> ScoringRun | None:
+    """What operators and the public see: the finalised run not superseded by a correction."""
+    return ScoringRun.objects.filter(
+        period=period, finalised_at__isnull=False, superseded_by__isnull=True
+    ).first()
+
+
+def ranking_tables(*, run: ScoringRun, improved: int = 5) -> list[dict]:
+    """Per level (in level order): the ranked scores and the most improved units."""
+    scores = list(
+        Score.objects.filter(run=run)
+        .select_related("unit", "unit__parent", "level")
+        .order_by("level__order", "level__code", "rank")
+    )
+    tables: dict[int, dict] = {}
+    for score in scores:
+        table = tables.setdefault(score.level_id, {"level": score.level, "scores": []})
+        table["scores"].append(score)
+    for table in tables.values():
+        changed = [s for s in table["scores"] if s.change is not None]
+        changed.sort(key=lambda s: (-s.change, s.unit.code))
+        table["improved"] = [s for s in changed if s.change > 0][:improved]
+        counts = Counter(s.qualification for s in table["scores"])
+        table["counts"] = [(label, counts[label]) for label in QUALIFICATIONS if counts[label]]
+    return list(tables.values())
+
+
+@dataclass
+class ExplainedIndicator:
+    indicator: Indicator
+    answer: str
+    self_score: float | None
+    verified_score: float | None
+    juries: list[dict]
+
+
+def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
+    """How a unit's scores in ``run`` come about, recomputed with the engine's own functions
+    (``evaluasi.scoring``). ``agrees`` says whether the recomputation from today's data gives
+    the stored numbers (it does not when answers or reviews changed after the run)."""
+    import pandas as pd
+
+    from . import data, rules, scoring
+    from .rules import round_half_up
+
+    period = run.period
+    score = Score.objects.filter(run=run, unit=unit).first()
+    submission = (
+        Submission.objects.filter(period=period, unit=unit).select_related("questionnaire").first()
+    )
+    result: dict = {"run": run, "unit": unit, "score": score, "submission": submission}
+    if score is None or submission is None:
+        return result
+    questionnaire = questionnaire_with_content(pk=submission.questionnaire_id)
+    aspects, indicators, _options = data.load_rubric([questionnaire.pk])
+    settings_ = scoring.PeriodSettings.of(period)
+    rows = data.answers_scored(submission.pk).merge(
+        indicators[["indicator", "weight"]], on="indicator"
+    )
+    rows["submission"] = submission.pk
+    answered = rows[(rows["value"] != "") & rows["self_score"].notna()]
+    sums = (
+        answered.assign(weighted=answered["weight"] * answered["self_score"])
+        .groupby(["submission", "aspect"], as_index=False)["weighted"]
+        .sum()
+    )
+    verifications = data.load_verifications("s.id = %s", [submission.pk])
+    verified, deltas, _counts = scoring.verification_deltas(
+        verifications, indicators, settings_=settings_
+    )
+    one = pd.DataFrame({"submission": [submission.pk], "questionnaire": [questionnaire.pk]})
+    grid = scoring.aspect_table(one, aspects, sums, deltas)
+    totals = scoring.questionnaire_scores(grid)
+    saq = float(totals["saq"].iloc[0]) if len(totals) else 0.0
+    base = float(totals["verified"].iloc[0]) if len(totals) else 0.0
+    if not period.has_verification:
+        base = saq
+
+    per_jury, combined = rules.presentation_values(
+        data.load_presentation(period.pk),
+        normalisation=settings_.normalisation,
+        method=settings_.aggregation,
+    )
+    presentation = float(combined[unit.pk]) if unit.pk in combined.index else None
+    if not score.finalist:
+        presentation = None
+    frame = pd.DataFrame(
+        {"finalist": [score.finalist], "verified": [base], "presentation": [presentation]}
+    )
+    frame["presentation"] = frame["presentation"].astype("float64")
+    final = float(rules.final_scores(frame, settings_).iloc[0])
+
+    users = {
+        user.pk: user
+        for user in get_user_model().objects.filter(pk__in=verifications["jury"].unique().tolist())
+    }
+    users.update(
+        {
+            user.pk: user
+            for user in get_user_model().objects.filter(
+                pk__in=per_jury["jury"].unique().tolist() if len(per_jury) else []
+            )
+        }
+    )
+    verified_by_indicator = verified.set_index("indicator")["verified_score"].to_dict()
+    juries_by_indicator: dict[int, list[dict]] = {}
+    for row in verifications.itertuples():
+        juries_by_indicator.setdefault(row.indicator, []).append(
+            {
+                "jury": users.get(row.jury),
+                "decision": row.decision,
+                "value": row.adjusted,
+                "score": None if pd.isna(row.jury_score) else row.jury_score,
+            }
+        )
+    reasons = {
+        (v.indicator_id, v.jury_id): v.reason
+        for v in Verification.objects.filter(submission=submission)
+    }
+    for indicator_id, entries in juries_by_indicator.items():
+        for entry in entries:
+            entry["reason"] = reasons.get((indicator_id, entry["jury"].pk if entry["jury"] else 0))
+    scores_by_indicator = rows.set_index("indicator")
+    grid_by_aspect = grid.set_index("aspect")
+    explained_aspects = []
+    for aspect in questionnaire.aspects.all():
+        line = grid_by_aspect.loc[aspect.pk]
+        items = []
+        for indicator in aspect.indicators.all():
+            row = scores_by_indicator.loc[indicator.pk]
+            self_score = None if pd.isna(row["self_score"]) else float(row["self_score"])
+            verified_score = verified_by_indicator.get(indicator.pk)
+            if verified_score is not None and pd.isna(verified_score):
+                verified_score = None
+            items.append(
+                ExplainedIndicator(
+                    indicator=indicator,
+                    answer=row["value"],
+                    self_score=self_score,
+                    verified_score=verified_score
+                    if period.has_verification and verified_score is not None
+                    else self_score,
+                    juries=juries_by_indicator.get(indicator.pk, []),
+                )
+            )
+        explained_aspects.append(
+            {
+                "aspect": aspect,
+                "denominator": float(line["denominator"]),
+                "weighted": float(line["weighted"]),
+                "weighted_verified": float(line["weighted"] + line["delta"]),
+                "saq": None if pd.isna(line["saq"]) else float(line["saq"]),
+                "verified": None if pd.isna(line["verified"]) else float(line["verified"]),
+                "indicators": items,
+            }
+        )
+    unit_juries = per_jury[per_jury["unit"] == unit.pk] if len(per_jury) else per_jury
+    presentation_rows = [
+        {"jury": users.get(row.jury), "raw": row.raw, "normalised": row.normalised}
+        for row in unit_juries.itertuples()
+    ]
+
+    def rounded(value):
+        if value is None:
+            return None
+        return Decimal(f"{round_half_up([value])[0]:.2f}")
+
+    recomputed = {
+        "saq": rounded(saq),
+        "verified": rounded(base) if period.has_verification else None,
+        "presentation": rounded(presentation),
+        "final": rounded(final),
+    }
+    result.update(
+        {
+            "aspects": explained_aspects,
+            "aspect_weight_total": sum(
+                a["aspect"].weight for a in explained_aspects if a["saq"] is not None
+            ),
+            "presentation_rows": presentation_rows,
+            "settings": settings_,
+            "exact": {"saq": saq, "verified": base, "presentation": presentation, "final": final},
+            "recomputed": recomputed,
+            "agrees": all(
+                recomputed[key] == getattr(score, key)
+                for key in ("saq", "verified", "presentation", "final")
+            ),
+        }
+    )
+    return result
+
+
+def units_with_published_result(*, period: Period, units: list[Unit]) -> list[Unit]:
+    """Each unit with ``result``: its Score in the period's published run, or None."""
+    published = scoring_run_published(period=period)
+    results = (
+        {s.unit_id: s for s in Score.objects.filter(run=published, unit__in=units)}
+        if published
+        else {}
+    )
+    for unit in units:
+        unit.result = results.get(unit.pk)
+    return units

@@ -1,0 +1,478 @@
+"""Scoring runs: their life cycle (start, plan, chunks, finish, fail, stale), the write of
+stored results and penetapan."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from award.models import Period
+from common.jobs import (
+    lost_reason,
+    queue_down_message,
+    task_enqueue,
+)
+from evaluasi.questionnaires.selectors import (
+    period_previous,
+)
+from penilaian.models import Score, ScoringChunk, ScoringRun
+
+logger = logging.getLogger(__name__)
+
+
+class ScoringRefused(Exception):
+    """A run cannot start or be finalised; the message says why, in Indonesian. ``field``
+    names the form field at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+_INLINE = contextvars.ContextVar("scoring_inline", default=False)
+
+
+def _queue(stage: str, pk: int) -> None:
+    """Queue the next stage of a run as a Celery task once the current transaction commits,
+    or, for an inline run (demo, small periods), run it right here."""
+    service, task = {
+        "plan": (lambda: scoring_run_plan(run_id=pk), "penilaian.scoring_plan"),
+        "chunk": (lambda: scoring_chunk_run(chunk_id=pk), "penilaian.scoring_chunk"),
+        "finish": (lambda: scoring_run_finish(run_id=pk), "penilaian.scoring_finish"),
+    }[stage]
+    if _INLINE.get():
+        service()
+        return
+    run_id = pk if stage != "chunk" else None
+    task_id = None
+    if stage == "plan":
+        task_id = uuid.uuid4().hex
+        ScoringRun.objects.filter(pk=pk).update(task_id=task_id)
+
+    def queue_down():
+        if run_id is not None:
+            scoring_run_fail(run_id=run_id, message=queue_down_message())
+        else:
+            for chunk_run in ScoringChunk.objects.filter(pk=pk).values_list("run_id", flat=True):
+                scoring_run_fail(run_id=chunk_run, message=queue_down_message())
+
+    task_enqueue(task, pk, task_id=task_id, on_error=queue_down)
+
+
+def _run_update(run_id: int, **fields) -> None:
+    """Update a run's row in its own short transaction (progress is visible to every process)."""
+    ScoringRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), **fields)
+
+
+def scoring_runs_fail_stale(*, period: Period | None = None, moment=None) -> int:
+    """Mark failed the runs (of ``period``, or of every period) that can no longer finish:
+    their worker stopped reporting for SCORING_STALE_MINUTES (killed, lost), or the broker
+    lost the message of a run still queued (``award.jobs.lost_reason``)."""
+    moment = moment or timezone.now()
+    limit = moment - timezone.timedelta(minutes=settings.SCORING_STALE_MINUTES)
+    active = ScoringRun.objects.filter(status__in=ScoringRun.ACTIVE)
+    if period is not None:
+        active = active.filter(period=period)
+    count = active.filter(heartbeat_at__lt=limit).update(
+        status=ScoringRun.Status.FAILED,
+        finished_at=moment,
+        message=_("The run stopped without finishing (its worker was stopped or lost)."),
+    )
+    for run in active.filter(status=ScoringRun.Status.QUEUED).exclude(task_id=""):
+        reason = lost_reason(
+            task_id=run.task_id, queued_at=run.created_at, started_at=None, moment=moment
+        )
+        if reason:
+            count += ScoringRun.objects.filter(pk=run.pk, status=ScoringRun.Status.QUEUED).update(
+                status=ScoringRun.Status.FAILED, finished_at=moment, message=reason
+            )
+    return count
+
+
+def scoring_run_start(
+    *, period: Period, user=None, reason: str = "", inline: bool = False
+) -> ScoringRun:
+    """Queue a scoring run of the whole period (``inline``: compute it now, in this process).
+    One run per period at a time; after a finalisation a new run is a correction and needs a
+    reason."""
+    reason = (reason or "").strip()
+    scoring_runs_fail_stale(period=period)
+    if ScoringRun.objects.filter(period=period, finalised_at__isnull=False).exists() and not reason:
+        raise ScoringRefused(
+            _("The results of this period are finalised: state the reason for the correction."),
+            field="reason",
+        )
+    with transaction.atomic():
+        Period.objects.select_for_update().filter(pk=period.pk).first()
+        if ScoringRun.objects.filter(period=period, status__in=ScoringRun.ACTIVE).exists():
+            raise ScoringRefused(_("A scoring run of this period is already in progress."))
+        number = (ScoringRun.objects.filter(period=period).aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                run = ScoringRun.objects.create(
+                    period=period,
+                    number=number,
+                    started_by=user if user and user.is_authenticated else None,
+                    reason=reason[:500],
+                    heartbeat_at=timezone.now(),
+                )
+        except IntegrityError:
+            raise ScoringRefused(
+                _("A scoring run of this period is already in progress.")
+            ) from None
+        if not inline:
+            _queue("plan", run.pk)
+    if inline:
+        token = _INLINE.set(True)
+        try:
+            scoring_run_plan(run_id=run.pk)
+        finally:
+            _INLINE.reset(token)
+        run.refresh_from_db()
+    return run
+
+
+def scoring_run_fail(*, run_id: int, message: str) -> None:
+    ScoringRun.objects.filter(pk=run_id, status__in=ScoringRun.ACTIVE).update(
+        status=ScoringRun.Status.FAILED, finished_at=timezone.now(), message=message[:1000]
+    )
+
+
+def _run_guard(run_id: int, work):
+    """Run ``work`` for an active run; any error fails the run with a readable message."""
+    run = ScoringRun.objects.select_related("period").filter(pk=run_id).first()
+    if run is None or not run.is_active:
+        return None
+    try:
+        return work(run)
+    except Exception:
+        # The detail (often a library's English message) goes to the log; the admin reads
+        # what happened and what to do, in Indonesian.
+        logger.exception("scoring run %s failed", run_id)
+        scoring_run_fail(
+            run_id=run_id,
+            message=_(
+                "The scoring run stopped because of an internal error; the previous results "
+                "are unchanged. Start the run again; if it fails again, give the system "
+                "administrator the reference %(reference)s (the details are in the server log)."
+            )
+            % {"reference": f"scoring-run-{run_id}"},
+        )
+        return None
+
+
+def scoring_run_plan(*, run_id: int) -> None:
+    """Stage 1: split the period into chunks and queue one task per chunk."""
+    from . import scoring
+
+    def plan(run):
+        if run.status != ScoringRun.Status.QUEUED:  # delivered again after it was planned
+            return
+        now = timezone.now()
+        specs = scoring.chunks_plan(period_id=run.period_id, size=settings.SCORING_CHUNK_UNITS)
+        with transaction.atomic():
+            chunks = ScoringChunk.objects.bulk_create(
+                [
+                    ScoringChunk(run=run, index=index, spec=spec, size=spec["size"])
+                    for index, spec in enumerate(specs)
+                ]
+            )
+            _run_update(
+                run.pk,
+                status=ScoringRun.Status.RUNNING,
+                started_at=now,
+                progress=5,
+                chunks_total=len(chunks),
+                message=_("Computing %(count)s parts.") % {"count": len(chunks)},
+            )
+            if not chunks:
+                _queue("finish", run.pk)
+            for chunk in chunks:
+                _queue("chunk", chunk.pk)
+
+    _run_guard(run_id, plan)
+
+
+def scoring_chunk_run(*, chunk_id: int) -> None:
+    """Stage 2: one chunk's sums; the last chunk to finish queues the final stage."""
+    from . import scoring
+
+    chunk = ScoringChunk.objects.filter(pk=chunk_id).only("run_id", "spec", "done").first()
+    if chunk is None or chunk.done:
+        return
+
+    def compute(run):
+        began = time.perf_counter()
+        parts = scoring.chunk_compute(chunk.spec, scoring.PeriodSettings.of(run.period))
+        data = scoring.chunk_pack(parts)
+        with transaction.atomic():
+            locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+            fresh = ScoringChunk.objects.select_for_update().get(pk=chunk_id)
+            if fresh.done or not locked.is_active:
+                return
+            fresh.done = True
+            fresh.result = data
+            fresh.finished_at = timezone.now()
+            fresh.seconds = time.perf_counter() - began
+            fresh.save(update_fields=["done", "result", "finished_at", "seconds"])
+            done = locked.chunks_done + 1
+            _run_update(
+                run.pk,
+                chunks_done=done,
+                progress=5 + int(80 * done / max(locked.chunks_total, 1)),
+                message=_("Computed %(done)s of %(total)s parts.")
+                % {"done": done, "total": locked.chunks_total},
+            )
+            if done >= locked.chunks_total:
+                _queue("finish", run.pk)
+
+    _run_guard(chunk.run_id, compute)
+
+
+def scoring_run_finish(*, run_id: int) -> None:
+    """Stage 3: the whole period's scores, written and made current in one transaction."""
+    from . import scoring
+
+    def finish(run):
+        _run_update(run.pk, progress=88, message=_("Combining juries and ranking."))
+        began = time.perf_counter()
+        result = scoring_compute(run=run)
+        computed = time.perf_counter()
+        _run_update(run.pk, progress=94, message=_("Saving the results."))
+        with transaction.atomic():
+            locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+            if not locked.is_active:
+                return
+            if connection.vendor == "postgresql":
+                # Still all or nothing; only the wait for the WAL flush at commit is skipped
+                # (a crash in that instant loses a run that can be started again).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            scores_write(run=locked, units=result.units)
+            chunk_seconds = list(
+                ScoringChunk.objects.filter(run_id=run.pk).values_list("seconds", flat=True)
+            )
+            result.stats["seconds"] = {
+                "chunks_total": round(sum(chunk_seconds), 3),
+                "chunk_max": round(max(chunk_seconds, default=0), 3),
+                "compute": round(computed - began, 3),
+                "write": round(time.perf_counter() - computed, 3),
+            }
+            if settings.SCORING_FAULT_DELAY:
+                time.sleep(settings.SCORING_FAULT_DELAY)
+            ScoringRun.objects.filter(period_id=run.period_id, is_current=True).update(
+                is_current=False
+            )
+            _run_update(
+                run.pk,
+                status=ScoringRun.Status.SUCCEEDED,
+                progress=100,
+                finished_at=timezone.now(),
+                message="",
+                is_current=True,
+                input_hash=result.input_hash,
+                code_version=scoring.code_version(),
+                stats=result.stats,
+            )
+            ScoringChunk.objects.filter(run_id=run.pk).update(result=None)
+
+    _run_guard(run_id, finish)
+
+
+@dataclass
+class ScoringResult:
+    units: object
+    input_hash: str
+    stats: dict
+
+
+def scoring_compute(*, run: ScoringRun) -> ScoringResult:
+    """Load a run's inputs (the chunks' results plus the small tables), compute every score."""
+    import pandas as pd
+
+    from . import data, scoring
+
+    period = run.period
+    chunks = [
+        scoring.chunk_unpack(data)
+        for data in ScoringChunk.objects.filter(run=run)
+        .order_by("index")
+        .values_list("result", flat=True)
+        if data is not None
+    ]
+    empty = {
+        "units": ["submission", "saq", "verified", "verified_count", "aspects"],
+        "digests": ["submission", "digest"],
+        "checks": ["submission", "check"],
+    }
+    parts = {
+        name: pd.concat(
+            [chunk[name] for chunk in chunks if name in chunk]
+            or [pd.DataFrame({column: pd.Series(dtype="int64") for column in columns})],
+            ignore_index=True,
+        )
+        for name, columns in empty.items()
+    }
+    submissions = data.load_submissions(period.pk)
+    aspects, indicators, options = data.load_rubric(
+        sorted(int(q) for q in submissions["questionnaire"].unique())
+    )
+    presentation = data.load_presentation(period.pk)
+    previous = scores_previous(period=period)
+    settings_ = scoring.PeriodSettings.of(period)
+    units = scoring.period_compute(
+        settings_=settings_,
+        submissions=submissions,
+        totals=parts["units"],
+        presentation=presentation,
+        previous=previous,
+    )
+    from dataclasses import asdict
+
+    input_hash = scoring.inputs_hash(
+        parts={
+            "settings": asdict(settings_),
+            "aspects": aspects[["aspect", "questionnaire", "aspect_code", "aspect_weight"]],
+            "indicators": indicators[
+                ["indicator", "aspect", "code", "type", "weight", "min", "max"]
+            ],
+            "options": options,
+            "submissions": submissions[
+                ["submission", "unit", "level", "code", "questionnaire", "submitted_at"]
+            ],
+            "answers": parts["digests"].sort_values("submission", kind="stable"),
+            "verifications": parts["checks"].sort_values("submission", kind="stable"),
+            "presentation": presentation,
+            "previous": previous.sort_values("unit", kind="stable"),
+        }
+    )
+    by_level = units.groupby("level")
+    stats = {
+        "units": len(units),
+        "finalists": int(units["finalist"].sum()),
+        "verified_units": int((units["verified_count"] > 0).sum()),
+        "pending_presentations": int(units["presentation_pending"].sum()),
+        "levels": {str(level): int(len(frame)) for level, frame in by_level},
+    }
+    return ScoringResult(units=units, input_hash=input_hash, stats=stats)
+
+
+def scores_previous(*, period: Period):
+    """The published final scores of the previous period, per unit (for year over year)."""
+    import pandas as pd
+
+    previous = period_previous(period=period)
+    run = (
+        ScoringRun.objects.filter(
+            period=previous, finalised_at__isnull=False, superseded_by__isnull=True
+        ).first()
+        if previous
+        else None
+    )
+    rows = list(Score.objects.filter(run=run).values_list("unit_id", "final")) if run else []
+    frame = pd.DataFrame(rows, columns=["unit", "previous_final"])
+    frame["unit"] = frame["unit"].astype("int64")
+    frame["previous_final"] = frame["previous_final"].astype("float64")
+    return frame
+
+
+SCORE_COLUMNS = [
+    "run_id",
+    "unit_id",
+    "level_id",
+    "submitted_at",
+    "saq",
+    "verified",
+    "presentation",
+    "presentation_pending",
+    "final",
+    "qualification",
+    "rank",
+    "finalist",
+    "verified_count",
+    "aspects",
+    "previous_final",
+    "change",
+]
+
+
+def scores_write(*, run: ScoringRun, units) -> int:
+    """Write a run's Score rows in one go (COPY on PostgreSQL)."""
+    import io
+
+    import pandas as pd
+
+    from .scoring import money
+
+    count = len(units)
+    out = pd.DataFrame(
+        {
+            "run_id": [run.pk] * count,
+            "unit_id": units["unit"].astype("int64").to_numpy(),
+            "level_id": units["level"].astype("int64").to_numpy(),
+            "submitted_at": units["submitted_at"].reset_index(drop=True),
+            "saq": money(units["saq"]),
+            "verified": money(units["verified"]) if run.period.has_verification else [None] * count,
+            "presentation": money(units["presentation"]),
+            "presentation_pending": units["presentation_pending"].astype(bool).to_numpy(),
+            "final": money(units["final"]),
+            "qualification": units["qualification"].astype(str).to_numpy(),
+            "rank": units["rank"].astype("int64").to_numpy(),
+            "finalist": units["finalist"].astype(bool).to_numpy(),
+            "verified_count": units["verified_count"].astype("int64").to_numpy(),
+            "aspects": units["aspects"].to_numpy(),
+            "previous_final": money(units["previous_final"]),
+            "change": money(units["change"]),
+        },
+        columns=SCORE_COLUMNS,
+    )
+    table = Score._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            out.to_csv(buffer, index=False, header=False, na_rep="")
+            with cursor.cursor.copy(
+                f"COPY {table} ({', '.join(SCORE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(buffer.getvalue())
+        else:
+            out["submitted_at"] = [
+                None if pd.isna(ts) else pd.Timestamp(ts).isoformat() for ts in out["submitted_at"]
+            ]
+            rows = list(out.astype(object).where(out.notna(), None).itertuples(index=False))
+            marks = ", ".join(["%s"] * len(SCORE_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(SCORE_COLUMNS)}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+    return count
+
+
+def scoring_run_finalise(*, run: ScoringRun, user) -> ScoringRun:
+    """Penetapan: freeze and publish a successful current run; it supersedes the previously
+    published run of the period. Finalised results never change."""
+    with transaction.atomic():
+        locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+        if locked.is_finalised:
+            raise ScoringRefused(_("This run is already finalised."))
+        if locked.status != ScoringRun.Status.SUCCEEDED or not locked.is_current:
+            raise ScoringRefused(
+                _("Only the latest successful run can be finalised; run the scoring again.")
+            )
+        now = timezone.now()
+        ScoringRun.objects.filter(
+            period_id=locked.period_id, finalised_at__isnull=False, superseded_by__isnull=True
+        ).update(superseded_by=locked)
+        locked.finalised_at = now
+        locked.finalised_by = user
+        locked.save(update_fields=["finalised_at", "finalised_by"])
+    return locked

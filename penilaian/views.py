@@ -1,0 +1,140 @@
+"""Scoring screens: runs with live progress, finalisation, rankings and the explanation page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from award.models import Period, Unit
+from award.views import AdminRequired
+from penilaian import selectors as scoring_selectors
+from penilaian import services as scoring_services
+
+from .forms import ScoringStartForm
+from .models import Score, ScoringRun
+
+
+def _run(pk) -> ScoringRun:
+    return get_object_or_404(ScoringRun.objects.select_related("period", "started_by"), pk=pk)
+
+
+class ScoringView(AdminRequired, View):
+    """The period's runs, the button that starts one, and where its results are."""
+
+    template_name = "penilaian/scoring.html"
+
+    def context(self, period, form=None):
+        scoring_services.scoring_runs_fail_stale(period=period)
+        return {
+            "period": period,
+            "runs": scoring_selectors.scoring_runs(period=period),
+            "current": scoring_selectors.scoring_run_current(period=period),
+            "published": scoring_selectors.scoring_run_published(period=period),
+            "form": form or ScoringStartForm(),
+        }
+
+    def get(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        return render(request, self.template_name, self.context(period))
+
+    def post(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        form = ScoringStartForm(request.POST)
+        if form.is_valid():
+            try:
+                run = scoring_services.scoring_run_start(
+                    period=period, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except scoring_services.ScoringRefused as refusal:
+                form.add_error(refusal.field, str(refusal))
+            else:
+                return redirect("penilaian:scoring_run", pk=run.pk)
+        return render(request, self.template_name, self.context(period, form), status=422)
+
+
+class ScoringRunView(AdminRequired, View):
+    """A run: live progress while it works (htmx polling), then its summary."""
+
+    def get(self, request, pk):
+        run = _run(pk)
+        if run.is_active:
+            scoring_services.scoring_runs_fail_stale(period=run.period)
+            run.refresh_from_db()
+        context = {
+            "run": run,
+            "period": run.period,
+            "poll_url": reverse("penilaian:scoring_run", args=[run.pk]),
+        }
+        if request.htmx:
+            response = render(request, "penilaian/_run_status.html", context)
+            if not run.is_active:
+                response["HX-Refresh"] = "true"
+            return response
+        return render(request, "penilaian/scoring_run.html", context)
+
+
+class ScoringFinaliseView(AdminRequired, View):
+    def post(self, request, pk):
+        run = _run(pk)
+        try:
+            scoring_services.scoring_run_finalise(run=run, user=request.user)
+        except scoring_services.ScoringRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("Run %(number)s is finalised and published.") % {"number": run.number},
+            )
+        return redirect("penilaian:scoring_run", pk=run.pk)
+
+
+class RankingView(AdminRequired, View):
+    def get(self, request, pk):
+        run = _run(pk)
+        return render(
+            request,
+            "penilaian/ranking.html",
+            {
+                "run": run,
+                "period": run.period,
+                "tables": scoring_selectors.ranking_tables(run=run),
+                "published": scoring_selectors.scoring_run_published(period=run.period),
+            },
+        )
+
+
+class PeriodRankingView(AdminRequired, View):
+    """The rankings of the period's current results."""
+
+    def get(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        run = scoring_selectors.scoring_run_current(period=period)
+        if run is None:
+            messages.info(request, _("There are no results yet: start a scoring run."))
+            return redirect("penilaian:scoring", year=year)
+        return redirect("penilaian:ranking", pk=run.pk)
+
+
+class ScoreExplainView(LoginRequiredMixin, View):
+    """How a unit's result was computed: admin always, the unit's operator after publication."""
+
+    def get(self, request, pk, unit_pk):
+        run = _run(pk)
+        unit = get_object_or_404(Unit.objects.select_related("level", "parent"), pk=unit_pk)
+        score = Score.objects.filter(run=run, unit=unit).select_related("run").first()
+        if score is None:
+            if not request.user.has_perm("award.manage"):
+                raise PermissionDenied
+            messages.info(request, _("This unit has no result in this run: it did not submit."))
+            return redirect("penilaian:ranking", pk=run.pk)
+        if not request.user.has_perm("evaluasi.view_score", score):
+            raise PermissionDenied
+        context = scoring_selectors.scoring_explain(run=run, unit=unit)
+        context["period"] = run.period
+        context["is_admin"] = request.user.has_perm("award.manage")
+        return render(request, "penilaian/explain.html", context)

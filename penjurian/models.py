@@ -1,0 +1,210 @@
+"""Jury data: assignments, verifications, presentation criteria and scores. The tables keep
+the names they had in evaluasi."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from award.models import Period
+from evaluasi.models import Indicator, Submission
+
+
+# --- juries: assignments, verification, presentation (data for the scoring engine) ---------
+class Assignment(models.Model):
+    """A jury is assigned to assess a unit in a period (never its own unit)."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    jury = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("jury"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    unit = models.ForeignKey(
+        "award.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "evaluasi_assignment"  # kept from before the move
+        verbose_name = _("jury assignment")
+        verbose_name_plural = _("jury assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "jury", "unit"], name="unique_assignment_per_jury_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jury} → {self.unit}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not (self.period_id and self.jury_id and self.unit_id):
+            return
+        membership = self.period.juries.filter(user_id=self.jury_id).first()
+        if membership is None:
+            raise ValidationError(
+                {"jury": _("This user is not a jury of the period; add them to its juries first.")}
+            )
+        if membership.home_unit_id == self.unit_id:
+            raise ValidationError({"unit": _("A jury never assesses its own unit.")})
+
+
+class Verification(models.Model):
+    """A jury's verdict on one indicator of a submission (DESIGN.md §3 "Verified score")."""
+
+    class Decision(models.TextChoices):
+        ACCEPT = "accept", _("Accept")
+        ADJUST = "adjust", _("Adjust")
+        REJECT = "reject", _("Reject")
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="verifications"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
+    jury = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("jury"),
+        on_delete=models.CASCADE,
+        related_name="verifications",
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    value = models.TextField(_("adjusted answer"), blank=True)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "evaluasi_verification"  # kept from before the move
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "indicator", "jury"], name="unique_verification"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.get_decision_display()}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from evaluasi.questionnaires.rubric import AnswerError, answer_normalise
+
+        errors = {}
+        if self.submission_id and self.jury_id:
+            submission = self.submission
+            if not Assignment.objects.filter(
+                period_id=submission.period_id, unit_id=submission.unit_id, jury_id=self.jury_id
+            ).exists():
+                errors["jury"] = _("This jury is not assigned to the unit.")
+            if self.indicator_id and self.indicator.questionnaire_id != submission.questionnaire_id:
+                errors["indicator"] = _("This indicator is not part of the unit's questionnaire.")
+        if (
+            self.decision in (self.Decision.ADJUST, self.Decision.REJECT)
+            and not self.reason.strip()
+        ):
+            errors["reason"] = _("Give the reason for adjusting or rejecting.")
+        if self.decision == self.Decision.ADJUST and self.indicator_id:
+            from evaluasi.questionnaires.selectors import indicator_spec
+
+            try:
+                self.value = answer_normalise(indicator_spec(indicator=self.indicator), self.value)
+            except AnswerError as error:
+                errors["value"] = str(error)
+            else:
+                if self.value == "":
+                    errors["value"] = _("Give the adjusted answer.")
+        elif self.decision != self.Decision.ADJUST:
+            self.value = ""
+        if errors:
+            raise ValidationError(errors)
+
+
+class PresentationCriterion(models.Model):
+    """One weighted criterion of the presentation rubric of a period."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=255)
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        db_table = "evaluasi_presentationcriterion"  # kept from before the move
+        ordering = ["order", "id"]
+        verbose_name = _("presentation criterion")
+        verbose_name_plural = _("presentation criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "code"], name="unique_criterion_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class PresentationScore(models.Model):
+    """A jury's 0–100 score of one unit on one presentation criterion."""
+
+    criterion = models.ForeignKey(
+        PresentationCriterion,
+        verbose_name=_("criterion"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+    )
+    unit = models.ForeignKey(
+        "award.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="presentation_scores",
+    )
+    jury = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("jury"),
+        on_delete=models.CASCADE,
+        related_name="presentation_scores",
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "evaluasi_presentationscore"  # kept from before the move
+        verbose_name = _("presentation score")
+        verbose_name_plural = _("presentation scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "unit", "jury"], name="unique_presentation_score"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.criterion.code}: {self.score}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.criterion_id and self.unit_id and self.jury_id:
+            assigned = Assignment.objects.filter(
+                period_id=self.criterion.period_id, unit_id=self.unit_id, jury_id=self.jury_id
+            ).exists()
+            if not assigned:
+                raise ValidationError({"jury": _("This jury is not assigned to the unit.")})

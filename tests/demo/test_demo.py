@@ -1,0 +1,90 @@
+"""The Kutai Timur demo: real kecamatan, desa under them, OPD, a period, demo accounts."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from award.models import Period, Unit
+from demo.data import DEMO_PASSWORD, KECAMATAN
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_kutai_timur_and_is_idempotent(capsys):
+    call_command("demo_kutim")
+    first = capsys.readouterr().out
+    counts = {
+        code: Unit.objects.filter(level__code=code).count() for code in ["kecamatan", "desa", "opd"]
+    }
+    assert counts == {"kecamatan": 18, "desa": 139, "opd": 40}
+    assert {name for _n, name, _d in KECAMATAN} >= {"Sangatta Utara", "Bengalon", "Busang"}
+    for desa in Unit.objects.filter(level__code="desa").select_related("parent__level"):
+        assert desa.parent.level.code == "kecamatan"
+    assert "admin" in first and DEMO_PASSWORD in first
+    call_command("demo_kutim")
+    assert Unit.objects.count() == 197
+    assert Period.objects.count() == 2, "this year and last year's closed award"
+    from penilaian.models import Score
+    from penilaian.selectors import scoring_run_published
+
+    last_year = Period.objects.order_by("year").first()
+    published = scoring_run_published(period=last_year)
+    assert published is not None and Score.objects.filter(run=published).count() > 40
+    assert "0 baru" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("username", "section"),
+    [
+        ("admin", "Administrator"),
+        ("op.swargabara", "Desa Swarga Bara"),
+        ("op.bengalon", "Desa Sepaso"),
+        ("juri1", "Juri"),
+    ],
+)
+def test_each_demo_login_reaches_its_dashboard(client, username, section):
+    call_command("demo_kutim")
+    response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+    assert response["Location"] == reverse("award:dashboard")
+    body = client.get(response["Location"]).content.decode()
+    assert section in body
+
+
+def test_demo_saq_data_and_pages_render(client):
+    """The demo fills most units' SAQs (some submitted by the loader, with no user)."""
+    from evaluasi.models import Submission
+
+    call_command("demo_kutim")
+    submitted = Submission.objects.filter(status="submitted")
+    assert submitted.count() > 50
+    assert Submission.objects.filter(status="draft").exists()
+    assert not Submission.objects.filter(unit__code="64.08.04.2002").exists()
+    assert all(0 <= s.saq_score <= 100 for s in submitted)
+    client.post(reverse("login"), {"username": "admin", "password": DEMO_PASSWORD})
+    for url in [
+        reverse("evaluasi:participation", args=[submitted.first().period.year]),
+        reverse("evaluasi:saq_summary", args=[submitted.first().pk]),
+        reverse("award:dashboard"),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_demo_submitted_units_are_complete():
+    from evaluasi.models import Submission
+    from evaluasi.saq.selectors import submission_missing
+
+    call_command("demo_kutim")
+    for submission in Submission.objects.filter(status="submitted")[:10]:
+        assert submission_missing(submission=submission) == []
+
+
+def test_demo_jury_data_respects_the_rules():
+    from penjurian.models import Assignment, PresentationScore, Verification
+
+    call_command("demo_kutim")
+    assert Assignment.objects.exists() and Verification.objects.exists()
+    assert PresentationScore.objects.exists()
+    for assignment in Assignment.objects.select_related("period"):
+        home = assignment.period.juries.get(user=assignment.jury).home_unit_id
+        assert assignment.unit_id != home
+    assert not Verification.objects.filter(decision="reject", reason="").exists()

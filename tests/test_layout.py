@@ -1,0 +1,86 @@
+"""The layout rules of DESIGN.md §2, checked on the source: apps import one way (laporan →
+penilaian → penjurian → evaluasi → award → common; config and demo above all), no import
+cycle between modules, no module over 600 lines (migrations and shipped data aside)."""
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+LAYERS = ["common", "award", "evaluasi", "penjurian", "penilaian", "laporan", "demo", "config"]
+SHIPPED_DATA = {"evaluasi/questionnaires/defaults.py", "demo/data.py"}
+
+
+def modules():
+    for app in LAYERS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            yield name.removesuffix(".__init__"), path
+
+
+def imports_of(name: str, path: Path) -> set[str]:
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    return {item for item in found if item.split(".")[0] in LAYERS}
+
+
+def graph():
+    known = dict(modules())
+    edges = {}
+    for name, path in known.items():
+        edges[name] = {target for target in imports_of(name, path) if target in known} - {name}
+    return edges
+
+
+def test_apps_import_one_way():
+    wrong = []
+    for name, targets in graph().items():
+        layer = LAYERS.index(name.split(".")[0])
+        for target in targets:
+            if LAYERS.index(target.split(".")[0]) > layer:
+                wrong.append(f"{name} imports {target}")
+    assert wrong == []
+
+
+def test_no_import_cycles():
+    edges = graph()
+    state, cycles = {}, []
+
+    def visit(node, stack):
+        state[node] = "open"
+        for target in sorted(edges.get(node, ())):
+            if state.get(target) == "open":
+                cycles.append(" → ".join(stack[stack.index(target) :] + [target]))
+            elif target not in state:
+                visit(target, stack + [target])
+        state[node] = "done"
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+def test_no_module_over_600_lines():
+    long = [
+        f"{path.relative_to(ROOT)}: {count}"
+        for _name, path in modules()
+        if (count := len(path.read_text().splitlines())) > 600
+        and str(path.relative_to(ROOT)) not in SHIPPED_DATA
+    ]
+    assert long == []
