@@ -588,6 +588,10 @@ def default_spec(level: str) -> QuestionnaireSpec:
             indicator.options = list(extra)
         elif kind == "angka":
             indicator.min_value, indicator.max_value = Decimal(extra[0]), Decimal(extra[1])
+            # Input limits: a percentage lies in 0–100; a count or an amount is never negative.
+            indicator.input_min = Decimal(0)
+            if "persen" in indicator.question.lower():
+                indicator.input_max = Decimal(100)
         aspects[aspect].indicators.append(indicator)
     return QuestionnaireSpec(
         title=f"Kuesioner Penilaian Mandiri PPID {LEVEL_TITLE[level]}",

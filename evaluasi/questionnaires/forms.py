@@ -39,6 +39,8 @@ class IndicatorForm(StyledMixin, forms.ModelForm):
             "required",
             "min_value",
             "max_value",
+            "input_min",
+            "input_max",
             "guidance",
         ]
         widgets = {
@@ -53,6 +55,12 @@ class IndicatorForm(StyledMixin, forms.ModelForm):
         self.fields["weight"].help_text = _("Relative inside its aspect; text and URL are 0.")
         self.fields["min_value"].help_text = _("For numbers: the value that scores 0.")
         self.fields["max_value"].help_text = _("For numbers: the value that scores 100.")
+        self.fields["input_min"].help_text = _(
+            "For numbers, optional: answers below it are refused (e.g. 0 for a count)."
+        )
+        self.fields["input_max"].help_text = _(
+            "For numbers, optional: answers above it are refused (e.g. 100 for a percentage)."
+        )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

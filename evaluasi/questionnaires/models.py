@@ -132,6 +132,14 @@ class Indicator(models.Model):
     max_value = models.DecimalField(
         _("maximum"), max_digits=14, decimal_places=4, null=True, blank=True
     )
+    # min/max are the scoring range (DESIGN.md §3: any number is an answer, clamped when
+    # scored); these are the optional hard limits of what can be typed at all.
+    input_min = models.DecimalField(
+        _("lowest value allowed"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    input_max = models.DecimalField(
+        _("highest value allowed"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     required = models.BooleanField(_("answer required"), default=True)
     group = models.CharField(_("group heading"), max_length=255, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)

@@ -38,6 +38,8 @@ class IndicatorSpec:
     guidance: str = ""
     min_value: Decimal | None = None
     max_value: Decimal | None = None
+    input_min: Decimal | None = None
+    input_max: Decimal | None = None
     required: bool = True
     group: str = ""
     options: list[OptionSpec] = field(default_factory=list)
@@ -157,6 +159,22 @@ def spec_problems(spec: QuestionnaireSpec) -> list[RubricProblem]:
                         _("Indicator %(code)s is a scored number: give min and max with min < max.")
                         % {"code": code},
                     )
+            bounds = (indicator.input_min, indicator.input_max)
+            if indicator.type != "angka" and bounds != (None, None):
+                add(
+                    "indicator",
+                    code,
+                    "input_min",
+                    _("Indicator %(code)s: input limits apply to numbers only.") % {"code": code},
+                )
+            elif None not in bounds and bounds[1] < bounds[0]:
+                add(
+                    "indicator",
+                    code,
+                    "input_max",
+                    _("Indicator %(code)s: the upper input limit is below the lower one.")
+                    % {"code": code},
+                )
             if indicator.type == "ya_tidak" and indicator.options:
                 codes = {o.code for o in indicator.options}
                 if codes != {"ya", "tidak"}:
@@ -304,9 +322,10 @@ def answer_normalise(indicator: IndicatorSpec, raw) -> str:
     """The stored form of an answer typed by a person, or AnswerError saying what is wrong.
 
     Empty input clears the answer. ``ya_tidak`` takes ya/tidak (or its option codes),
-    ``pilihan`` an option code, ``angka`` a number with a comma or dot (not below the
-    indicator's minimum; above the maximum is accepted and scores full marks), ``url`` a web
-    address, ``teks`` anything.
+    ``pilihan`` an option code, ``angka`` any number with a comma or dot (scored with the clamp
+    of §3: min/max are the scoring range), refused only outside the indicator's optional input
+    limits (``input_min``/``input_max``: a percentage over 100, a negative count), ``url`` a
+    web address, ``teks`` anything.
     """
     text = "" if raw is None else str(raw).strip()
     if text == "":
@@ -331,9 +350,13 @@ def answer_normalise(indicator: IndicatorSpec, raw) -> str:
             raise AnswerError(
                 _("'%(value)s' is not a number; write digits, e.g. 12 or 12,5.") % {"value": text}
             ) from None
-        if indicator.min_value is not None and number < indicator.min_value:
+        if indicator.input_min is not None and number < indicator.input_min:
             raise AnswerError(
-                _("The number cannot be below %(min)s.") % {"min": _number(indicator.min_value)}
+                _("The number cannot be below %(min)s.") % {"min": _number(indicator.input_min)}
+            )
+        if indicator.input_max is not None and number > indicator.input_max:
+            raise AnswerError(
+                _("The number cannot be above %(max)s.") % {"max": _number(indicator.input_max)}
             )
         if abs(number) > MAX_NUMBER:
             raise AnswerError(_("The number is too large."))

@@ -79,6 +79,8 @@ def indicator_spec(*, indicator: Indicator) -> IndicatorSpec:
         guidance=i.guidance,
         min_value=i.min_value,
         max_value=i.max_value,
+        input_min=i.input_min,
+        input_max=i.input_max,
         required=i.required,
         group=i.group,
         options=[OptionSpec(o.code, o.label, o.value) for o in i.options.all()],

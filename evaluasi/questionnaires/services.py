@@ -92,6 +92,8 @@ def questionnaire_create_from_spec(
                     guidance=i.guidance,
                     min_value=i.min_value,
                     max_value=i.max_value,
+                    input_min=i.input_min,
+                    input_max=i.input_max,
                     required=i.required,
                     group=i.group,
                     order=index,

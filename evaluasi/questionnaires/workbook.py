@@ -33,7 +33,7 @@ SETTINGS_SHEET, ASPECT_SHEET, INDICATOR_SHEET, OPTION_SHEET = (
 ASPECT_COLUMNS = (["kode", "nama", "bobot"], ["deskripsi"])
 INDICATOR_COLUMNS = (
     ["aspek", "kode", "pertanyaan", "tipe", "bobot", "bukti"],
-    ["petunjuk", "min", "maks", "wajib", "kelompok"],
+    ["petunjuk", "min", "maks", "batas_bawah", "batas_atas", "wajib", "kelompok"],
 )
 OPTION_COLUMNS = (["indikator", "kode", "label", "nilai"], [])
 FIELD_COLUMN = {
@@ -41,6 +41,8 @@ FIELD_COLUMN = {
     "code": "kode",
     "options": "tipe",
     "max_value": "maks",
+    "input_min": "batas_bawah",
+    "input_max": "batas_atas",
     "value": "nilai",
 }
 
@@ -269,6 +271,8 @@ def questionnaire_parse(data: bytes, *, level_codes: set[str]) -> ParsedQuestion
                 problems.error(row.sheet, row.ref("wajib"), _("Write 'ya' or 'tidak'."))
             low = _decimal(row, "min", problems, required=False)
             high = _decimal(row, "maks", problems, required=False)
+            input_min = _decimal(row, "batas_bawah", problems, required=False)
+            input_max = _decimal(row, "batas_atas", problems, required=False)
             if aspect_code and aspect_code not in aspects and aspects_table is not None:
                 problems.error(
                     row.sheet,
@@ -287,6 +291,8 @@ def questionnaire_parse(data: bytes, *, level_codes: set[str]) -> ParsedQuestion
                     guidance=row.text("petunjuk"),
                     min_value=low,
                     max_value=high,
+                    input_min=input_min,
+                    input_max=input_max,
                     required=required_text != "tidak",
                     group=_text(row, "kelompok", problems, max_length=255, required=False),
                 )
@@ -382,10 +388,12 @@ def questionnaire_workbook(spec: QuestionnaireSpec | None) -> Workbook:
             "petunjuk",
             "min",
             "maks",
+            "batas_bawah",
+            "batas_atas",
             "wajib",
             "kelompok",
         ],
-        [8, 12, 60, 10, 8, 10, 60, 8, 8, 8, 28],
+        [8, 12, 60, 10, 8, 10, 60, 8, 8, 12, 12, 8, 28],
     )
     options = workbook.create_sheet(OPTION_SHEET)
     header_row(options, ["indikator", "kode", "label", "nilai"], [12, 10, 60, 8])
@@ -409,6 +417,8 @@ def questionnaire_workbook(spec: QuestionnaireSpec | None) -> Workbook:
                         indicator.guidance or None,
                         _cell_number(indicator.min_value),
                         _cell_number(indicator.max_value),
+                        _cell_number(indicator.input_min),
+                        _cell_number(indicator.input_max),
                         "ya" if indicator.required else "tidak",
                         indicator.group or None,
                     ]
@@ -450,7 +460,20 @@ def _guide_rows():
         ),
         ("indikator.bobot", _("Weight inside its aspect (0 or more, a plain number without %).")),
         ("indikator.bukti", _("Evidence: wajib (required), opsional or tidak.")),
-        ("indikator.min / maks", _("For angka: the values that score 0 and 100.")),
+        (
+            "indikator.min / maks",
+            _(
+                "For angka: the scoring range. min scores 0, maks or more scores 100; any "
+                "number can be answered (40 on a 0–12 indicator scores 100)."
+            ),
+        ),
+        (
+            "indikator.batas_bawah / batas_atas",
+            _(
+                "For angka, optional: the hard limits of what may be answered, for values "
+                "that are impossible (e.g. 0 and 100 for a percentage, 0 for a count)."
+            ),
+        ),
         ("indikator.wajib", _("ya (default) or tidak: must the operator answer it?")),
         ("indikator.kelompok", _("Optional heading that groups indicators inside an aspect.")),
         ("opsi", _("Options of pilihan indicators (and optionally ya/tidak): value 0 to 100.")),
