@@ -233,6 +233,20 @@ class Period(models.Model):
         help_text=_("Comma-separated, e.g. 7,3,1. Empty: no automatic reminders."),
     )
 
+    # Penetapan (penilaian): once results are published the inputs are read-only everywhere
+    # until an admin opens a correction with a reason (``Period.inputs_locked``).
+    finalised_at = models.DateTimeField(_("results published at"), null=True, blank=True)
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    correction_opened_at = models.DateTimeField(_("correction opened at"), null=True, blank=True)
+    correction_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("correction opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -243,6 +257,29 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # --- published results and corrections -----------------------------------------------
+    @property
+    def inputs_locked(self) -> bool:
+        """Published results freeze everything that fed them, until a correction is opened."""
+        return self.finalised_at is not None and self.correction_opened_at is None
+
+    @property
+    def correction_open(self) -> bool:
+        return self.correction_opened_at is not None
+
+    def check_inputs_editable(self) -> None:
+        """The one rule for every write to a period's settings, questionnaires, answers,
+        evidence, verifications and presentation scores: ValidationError while locked."""
+        if self.inputs_locked:
+            raise ValidationError(
+                _(
+                    "The results of %(period)s are finalised and published, so what fed them "
+                    "can no longer change. To change a published number, the administrator "
+                    "opens a correction with a reason (Penilaian page)."
+                )
+                % {"period": self.name}
+            )
 
     # --- stages ------------------------------------------------------------------------
     def stage_boundaries(self) -> list[tuple[str, dt.datetime | None]]:

@@ -87,6 +87,7 @@ def period_create(*, year: int, name: str = "", **fields) -> Period:
 
 
 def period_update(*, period: Period, **fields) -> Period:
+    Period.objects.get(pk=period.pk).check_inputs_editable()
     for key, value in fields.items():
         setattr(period, key, value)
     period.full_clean()

@@ -94,6 +94,13 @@ class PeriodFormMixin(AdminRequired):
         return render(self.request, self.template_name, {"form": form, "period": period})
 
     def save_form(self, form, period=None):
+        if period is not None:
+            try:
+                period.check_inputs_editable()
+            except ValidationError as error:
+                form.is_valid()
+                form.add_error(None, error)
+                return self.render_form(form, period)
         if not form.is_valid():
             messages.error(self.request, _("Please correct the marked fields."))
             return self.render_form(form, period)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from award.admin import LockedWithPeriod
 from evaluasi.models import Aspect, Indicator, Option, Questionnaire
 
 
@@ -9,7 +10,7 @@ class AspectInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(LockedWithPeriod, admin.ModelAdmin):
     list_display = ["title", "period", "level", "version", "status"]
     list_filter = ["period", "level", "status"]
     inlines = [AspectInline]
@@ -21,7 +22,8 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(LockedWithPeriod, admin.ModelAdmin):
+    period_path = "questionnaire__period"
     list_display = ["code", "questionnaire", "aspect", "type", "weight", "evidence"]
     list_filter = ["questionnaire__period", "questionnaire__level", "type"]
     search_fields = ["code", "question"]

@@ -87,10 +87,15 @@ class CertificateVerifyView(View):
     def get(self, request, code):
         certificate = selectors.certificate_by_code(code=code[:32])
         status = 200 if certificate else 404
+        replacement = (
+            selectors.certificate_replacement(certificate=certificate)
+            if certificate and certificate.run.superseded_by_id
+            else None
+        )
         return render(
             request,
             "laporan/public/verify.html",
-            {"certificate": certificate, "code": code},
+            {"certificate": certificate, "code": code, "replacement": replacement},
             status=status,
         )
 

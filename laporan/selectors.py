@@ -92,6 +92,21 @@ def public_unit_search(*, query: str, limit: int = 50):
     )
 
 
+def certificate_replacement(*, certificate: Certificate) -> Certificate | None:
+    """The certificate that replaced a superseded one: the same unit's certificate of the same
+    kind from the run in force now (following corrections of corrections), if issued."""
+    run = certificate.run
+    while run.superseded_by_id is not None:
+        run = run.superseded_by
+    if run.pk == certificate.run_id:
+        return None
+    return (
+        Certificate.objects.filter(run=run, unit_id=certificate.unit_id, kind=certificate.kind)
+        .order_by("pk")
+        .first()
+    )
+
+
 def certificate_by_code(*, code: str) -> Certificate | None:
     return (
         Certificate.objects.filter(code=code, run__finalised_at__isnull=False)

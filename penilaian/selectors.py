@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
 from evaluasi.models import Indicator, Submission
@@ -231,3 +232,40 @@ def units_with_published_result(*, period: Period, units: list[Unit]) -> list[Un
     for unit in units:
         unit.result = results.get(unit.pk)
     return units
+
+
+def finalisation_blockers(*, period: Period, moment=None) -> list[str]:
+    """What still stands in the way of penetapan, each said in Indonesian: a stage the period
+    uses still open, a unit whose SAQ deadline was extended past now, a SAQ reopened."""
+    from django.utils import timezone
+
+    from award.models import Stage
+    from award.selectors import period_saq_deadlines
+    from evaluasi.models import SubmissionEvent
+
+    moment = moment or timezone.now()
+    blockers = []
+    stage = period.stage_at(moment)
+    if stage not in (Stage.FINALISATION, Stage.CLOSED):
+        blockers.append(
+            _("The stage “%(stage)s” is still open; finalisation comes after it.")
+            % {"stage": Stage(stage).label}
+        )
+    extended = [unit for unit, due in period_saq_deadlines(period=period).items() if due > moment]
+    if extended:
+        blockers.append(
+            _("%(count)s units still have an extended SAQ deadline.") % {"count": len(extended)}
+        )
+    reopened = (
+        Submission.objects.filter(period=period, status=Submission.Status.DRAFT)
+        .filter(events__kind=SubmissionEvent.Kind.REOPENED)
+        .select_related("unit")
+        .distinct()
+    )
+    names = [submission.unit.name for submission in reopened[:5]]
+    if names:
+        blockers.append(
+            _("%(count)s SAQ are reopened and not submitted again (%(names)s).")
+            % {"count": reopened.count(), "names": ", ".join(names)}
+        )
+    return blockers

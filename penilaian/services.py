@@ -102,15 +102,21 @@ def scoring_run_start(
     *, period: Period, user=None, reason: str = "", inline: bool = False
 ) -> ScoringRun:
     """Queue a scoring run of the whole period (``inline``: compute it now, in this process).
-    One run per period at a time; after a finalisation a new run is a correction and needs a
-    reason."""
+    One run per period at a time; after penetapan a new run belongs to the correction the
+    admin opened (with its reason), and only then."""
     reason = (reason or "").strip()
     scoring_runs_fail_stale(period=period)
-    if ScoringRun.objects.filter(period=period, finalised_at__isnull=False).exists() and not reason:
+    period.refresh_from_db()
+    if period.finalised_at and not period.correction_open:
         raise ScoringRefused(
-            _("The results of this period are finalised: state the reason for the correction."),
+            _(
+                "The results of this period are finalised and published. Open a correction "
+                "with its reason first; a new run then belongs to that correction."
+            ),
             field="reason",
         )
+    if period.correction_open and not reason:
+        reason = period.correction_reason
     with transaction.atomic():
         Period.objects.select_for_update().filter(pk=period.pk).first()
         if ScoringRun.objects.filter(period=period, status__in=ScoringRun.ACTIVE).exists():
@@ -457,22 +463,83 @@ def scores_write(*, run: ScoringRun, units) -> int:
     return count
 
 
-def scoring_run_finalise(*, run: ScoringRun, user) -> ScoringRun:
-    """Penetapan: freeze and publish a successful current run; it supersedes the previously
-    published run of the period. Finalised results never change."""
+def scoring_run_finalise(*, run: ScoringRun, user, moment=None) -> ScoringRun:
+    """Penetapan: publish a successful current run, once nothing that feeds it is still open
+    (``penilaian.selectors.finalisation_blockers``). A correction run whose inputs are those of
+    the published run is refused and supersedes nothing. Finalised results never change; the
+    period's inputs are read-only from now on (``Period.check_inputs_editable``)."""
+    from .selectors import finalisation_blockers
+
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+        period = Period.objects.select_for_update().get(pk=locked.period_id)
         if locked.is_finalised:
             raise ScoringRefused(_("This run is already finalised."))
         if locked.status != ScoringRun.Status.SUCCEEDED or not locked.is_current:
             raise ScoringRefused(
                 _("Only the latest successful run can be finalised; run the scoring again.")
             )
+        blockers = finalisation_blockers(period=period, moment=moment)
+        if blockers:
+            raise ScoringRefused(
+                _("The results cannot be finalised yet: %(reasons)s")
+                % {"reasons": " ".join(blockers)}
+            )
+        published = ScoringRun.objects.filter(
+            period=period, finalised_at__isnull=False, superseded_by__isnull=True
+        ).first()
+        if published is not None and published.input_hash == locked.input_hash:
+            raise ScoringRefused(
+                _(
+                    "Tidak ada perubahan: the inputs of run %(run)s are those of the published "
+                    "run %(published)s, so it would replace nothing. Change what needs "
+                    "correcting, run the scoring again, or cancel the correction."
+                )
+                % {"run": locked.number, "published": published.number}
+            )
         now = timezone.now()
-        ScoringRun.objects.filter(
-            period_id=locked.period_id, finalised_at__isnull=False, superseded_by__isnull=True
-        ).update(superseded_by=locked)
+        if published is not None:
+            ScoringRun.objects.filter(pk=published.pk).update(superseded_by=locked)
         locked.finalised_at = now
         locked.finalised_by = user
-        locked.save(update_fields=["finalised_at", "finalised_by"])
+        if period.correction_open and not locked.reason:
+            locked.reason = period.correction_reason
+        locked.save(update_fields=["finalised_at", "finalised_by", "reason"])
+        Period.objects.filter(pk=period.pk).update(
+            finalised_at=now, correction_opened_at=None, correction_opened_by=None
+        )
     return locked
+
+
+def period_correction_open(*, period: Period, reason: str, user) -> Period:
+    """Unlock a finalised period's inputs for a correction; the reason goes with the run
+    that will supersede the published one."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ScoringRefused(_("Give the reason for the correction."), field="reason")
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        if not locked.finalised_at:
+            raise ScoringRefused(_("The results of this period are not finalised yet."))
+        if locked.correction_open:
+            raise ScoringRefused(_("A correction of this period is already open."))
+        locked.correction_reason = reason[:500]
+        locked.correction_opened_at = timezone.now()
+        locked.correction_opened_by = user
+        locked.save(
+            update_fields=["correction_reason", "correction_opened_at", "correction_opened_by"]
+        )
+    logger.info("correction of %s opened by %s: %s", period, user, reason)
+    return locked
+
+
+def period_correction_cancel(*, period: Period, user) -> Period:
+    """Close an open correction without a new publication: the inputs are read-only again and
+    the published results stay as they are."""
+    updated = Period.objects.filter(pk=period.pk, correction_opened_at__isnull=False).update(
+        correction_opened_at=None, correction_opened_by=None
+    )
+    if not updated:
+        raise ScoringRefused(_("No correction of this period is open."))
+    logger.info("correction of %s cancelled by %s", period, user)
+    return Period.objects.get(pk=period.pk)

@@ -13,6 +13,12 @@ urlpatterns = [
         views.PeriodRankingView.as_view(),
         name="period_ranking",
     ),
+    path("periode/<int:year>/koreksi/", views.CorrectionOpenView.as_view(), name="correction_open"),
+    path(
+        "periode/<int:year>/koreksi/batal/",
+        views.CorrectionCancelView.as_view(),
+        name="correction_cancel",
+    ),
     path("penilaian/<int:pk>/", views.ScoringRunView.as_view(), name="scoring_run"),
     path(
         "penilaian/<int:pk>/tetapkan/",

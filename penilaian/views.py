@@ -15,7 +15,7 @@ from award.views import AdminRequired
 from penilaian import selectors as scoring_selectors
 from penilaian import services as scoring_services
 
-from .forms import ScoringStartForm
+from .forms import CorrectionForm, ScoringStartForm
 from .models import Score, ScoringRun
 
 
@@ -36,6 +36,8 @@ class ScoringView(AdminRequired, View):
             "current": scoring_selectors.scoring_run_current(period=period),
             "published": scoring_selectors.scoring_run_published(period=period),
             "form": form or ScoringStartForm(),
+            "correction_form": CorrectionForm(),
+            "blockers": scoring_selectors.finalisation_blockers(period=period),
         }
 
     def get(self, request, year):
@@ -57,6 +59,46 @@ class ScoringView(AdminRequired, View):
         return render(request, self.template_name, self.context(period, form), status=422)
 
 
+class CorrectionOpenView(AdminRequired, View):
+    """Open a correction of a finalised period: its inputs become editable, with a reason."""
+
+    def post(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                scoring_services.period_correction_open(
+                    period=period, reason=form.cleaned_data["reason"], user=request.user
+                )
+            except scoring_services.ScoringRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The correction is open: the inputs can be changed. Run the scoring "
+                        "again and finalise the new run to replace the published results."
+                    ),
+                )
+        else:
+            messages.error(request, _("Give the reason for the correction."))
+        return redirect("penilaian:scoring", year=year)
+
+
+class CorrectionCancelView(AdminRequired, View):
+    def post(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        try:
+            scoring_services.period_correction_cancel(period=period, user=request.user)
+        except scoring_services.ScoringRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request, _("The correction is closed; the published results stay as they are.")
+            )
+        return redirect("penilaian:scoring", year=year)
+
+
 class ScoringRunView(AdminRequired, View):
     """A run: live progress while it works (htmx polling), then its summary."""
 
@@ -69,6 +111,7 @@ class ScoringRunView(AdminRequired, View):
             "run": run,
             "period": run.period,
             "poll_url": reverse("penilaian:scoring_run", args=[run.pk]),
+            "blockers": scoring_selectors.finalisation_blockers(period=run.period),
         }
         if request.htmx:
             response = render(request, "penilaian/_run_status.html", context)

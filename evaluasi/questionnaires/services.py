@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 
 def _ensure_editable(questionnaire: Questionnaire) -> None:
+    questionnaire.period.check_inputs_editable()
     if questionnaire.is_frozen:
         raise ValidationError(
             _(

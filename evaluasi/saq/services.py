@@ -69,6 +69,7 @@ def submission_start(*, period: Period, unit: Unit) -> Submission:
 
 def submission_check_editable(*, submission: Submission, moment=None) -> None:
     """Raise ValidationError (in Indonesian) unless the unit may still change its SAQ now."""
+    submission.period.check_inputs_editable()
     if submission.is_submitted:
         raise ValidationError(
             _("The SAQ has been submitted and is locked. Ask the administrator to reopen it.")
@@ -130,6 +131,7 @@ def answer_save(
     """
     if indicator.questionnaire_id != submission.questionnaire_id:
         raise ValidationError(_("This indicator is not part of the unit's questionnaire."))
+    submission.period.check_inputs_editable()
     value = answer_clean(indicator=indicator, raw=raw)
     with transaction.atomic():
         submission = submission_lock(submission_id=submission.pk)
@@ -361,6 +363,7 @@ def submission_reopen(*, submission: Submission, reason: str, user) -> Submissio
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for reopening."))
+    Period.objects.get(pk=submission.period_id).check_inputs_editable()
     with transaction.atomic():
         updated = Submission.objects.filter(
             pk=submission.pk, status=Submission.Status.SUBMITTED

@@ -38,6 +38,18 @@ MATRIX = {
     "health": ("get", None, None, dict.fromkeys(ROLES, 503)),
     "health_web": ("get", None, None, PUBLIC),
     "lockout_list": ("get", None, None, ADMIN_ONLY),
+    "penilaian:correction_open": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {"reason": "uji"},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "penilaian:correction_cancel": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
     "lockout_release": ("post", lambda w: {"pk": 999999}, {}, ADMIN_ONLY_POST_REDIRECT),
     "favicon": ("get", None, None, dict.fromkeys(ROLES, 302)),
     "award:period_list": ("get", None, None, ADMIN_ONLY),

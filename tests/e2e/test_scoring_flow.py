@@ -39,7 +39,16 @@ def test_admin_scores_finalises_and_publishes(page, live_server):
     assert page.get_by_text("F = V").first.is_visible() or page.get_by_text("Bukan finalis")
 
     page.go_back()
+    # While the SAQ is still open, penetapan waits and says why.
+    from award.models import Period
+
+    Period.objects.filter(pk=period.pk).update(stage_override="saq")
     page.get_by_role("link", name="#1").first.click()
+    blockers = page.locator("#penetapan-blockers")
+    assert "Pengisian mandiri (SAQ)" in blockers.inner_text() or "SAQ" in blockers.inner_text()
+    assert page.get_by_role("button", name="Tetapkan dan umumkan").is_disabled()
+    Period.objects.filter(pk=period.pk).update(stage_override="penetapan")
+    page.reload()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Tetapkan dan umumkan").click()
     assert page.get_by_text("ditetapkan dan diumumkan").first.is_visible()

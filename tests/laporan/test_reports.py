@@ -161,13 +161,19 @@ def test_certificates_batch_with_qr_verification(published, admin_user, client, 
 def test_a_superseded_certificate_says_so(published, admin_user, client):
     period, units, run = published
     first = services.certificates_issue(run=run)
+    scoring_services.period_correction_open(period=period, reason="Koreksi G02", user=admin_user)
     Answer.objects.filter(submission__unit__code="G02", indicator__code="i5").update(value="20")
-    correction = scoring_services.scoring_run_start(
-        period=period, reason="Koreksi G02", inline=True
-    )
+    correction = scoring_services.scoring_run_start(period=period, inline=True)
     scoring_services.scoring_run_finalise(run=correction, user=admin_user)
-    page = client.get(reverse("laporan:verify", args=[first[0].code]))
+    old = next(c for c in first if c.unit.code == "G03" and c.kind == "partisipan")
+    page = client.get(reverse("laporan:verify", args=[old.code]))
     assert page.status_code == 200 and "digantikan" in page.text
+    assert "belum diterbitkan" in page.text, "no replacement issued yet"
+    correction.refresh_from_db()
+    second = services.certificates_issue(run=correction)
+    new = next(c for c in second if c.unit.code == "G03" and c.kind == "partisipan")
+    page = client.get(reverse("laporan:verify", args=[old.code]))
+    assert reverse("laporan:verify", args=[new.code]) in page.text, "it leads to its replacement"
     assert client.get(reverse("laporan:verify", args=["bukan-kode"])).status_code == 404
 
 

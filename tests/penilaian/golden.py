@@ -115,6 +115,14 @@ def juries(period, count):
     return users
 
 
+def finished(period):
+    """A golden period is a finished award: every stage before penetapan is over."""
+    from award.models import Stage
+
+    type(period).objects.filter(pk=period.pk).update(stage_override=Stage.FINALISATION)
+    period.refresh_from_db()
+
+
 def main_period(year=2030, **settings):
     """The main golden period. Returns (period, units by code, juries)."""
     fields = {
@@ -186,6 +194,7 @@ def main_period(year=2030, **settings):
     ]:
         jury_services.presentation_score_save(criterion=c1, unit=units[code], jury=jury, score=s1)
         jury_services.presentation_score_save(criterion=c2, unit=units[code], jury=jury, score=s2)
+    finished(period)
     return period, units, (j1, j2, j3, j4)
 
 
@@ -249,6 +258,7 @@ def tie_period(year=2031, **settings):
             jury_services.presentation_score_save(
                 criterion=criterion, unit=unit, jury=jury, score=presentation
             )
+    finished(period)
     return period, units
 
 

@@ -84,23 +84,29 @@ def test_finalisation_is_immutable_and_a_correction_supersedes_it(main, admin_us
     scoring_services.scoring_run_finalise(run=first, user=admin_user)
     with pytest.raises(scoring_services.ScoringRefused, match="sudah ditetapkan"):
         scoring_services.scoring_run_finalise(run=first, user=admin_user)
-    with pytest.raises(scoring_services.ScoringRefused, match="alasan") as refusal:
+    with pytest.raises(scoring_services.ScoringRefused, match="Buka koreksi") as refusal:
         scoring_services.scoring_run_start(period=period, user=admin_user)
     assert refusal.value.field == "reason"
+    scoring_services.period_correction_open(
+        period=period, reason="Jawaban G02 dikoreksi", user=admin_user
+    )
     answer = Answer.objects.get(submission__unit__code="G02", indicator__code="i5")
     answer.value = "20"
     answer.save()
-    correction = run_period(period, user=admin_user, reason="Jawaban G02 dikoreksi")
+    correction = run_period(period, user=admin_user)
+    assert correction.reason == "Jawaban G02 dikoreksi", "the correction's reason goes with it"
     assert scoring_selectors.scoring_run_published(period=period) == first, (
         "published until finalised"
     )
     assert results(first)["G02"][0] == "24.50", "finalised results never change"
     scoring_services.scoring_run_finalise(run=correction, user=admin_user)
     first.refresh_from_db()
+    period.refresh_from_db()
     assert first.superseded_by == correction and not first.is_published
     assert scoring_selectors.scoring_run_published(period=period) == correction
     assert results(correction)["G02"][0] == "39.50"  # A2 = (20 + 300)/4 = 80 → 7.5 + 32
     assert set(scoring_selectors.scoring_runs(period=period)) == {first, correction}
+    assert period.inputs_locked, "the correction is closed by its penetapan"
 
 
 def test_only_the_current_successful_run_can_be_finalised(main, admin_user):
@@ -272,7 +278,7 @@ def test_admin_starts_watches_explains_and_finalises(main, admin_client, admin_u
     run.refresh_from_db()
     assert run.is_published and run.finalised_by == admin_user
     refused = admin_client.post(reverse("penilaian:scoring", args=[period.year]), {"reason": ""})
-    assert refused.status_code == 422 and "alasan koreksi" in refused.text
+    assert refused.status_code == 422 and "Buka koreksi" in refused.text
 
 
 def test_operators_see_their_explained_result_only_after_publication(main, client, admin_user):
