@@ -15,6 +15,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .qualifications import QUALIFICATIONS
+
+THRESHOLD_DEFAULTS = [item.default for item in QUALIFICATIONS[:-1]]
+
 ADMIN_GROUP = "Admin Diskominfo"
 JURY_GROUP = "Juri"
 OPERATOR_GROUP = "Operator PPID"
@@ -211,10 +215,11 @@ class Period(models.Model):
         choices=Normalisation.choices,
         default="none",
     )
-    threshold_informatif = _score_field(_("Informatif from"), "90")
-    threshold_menuju = _score_field(_("Menuju Informatif from"), "80")
-    threshold_cukup = _score_field(_("Cukup Informatif from"), "60")
-    threshold_kurang = _score_field(_("Kurang Informatif from"), "40")
+    # The lower bounds of the qualifications (defaults in award.qualifications).
+    threshold_informatif = _score_field(_("Informatif from"), THRESHOLD_DEFAULTS[0])
+    threshold_menuju = _score_field(_("Menuju Informatif from"), THRESHOLD_DEFAULTS[1])
+    threshold_cukup = _score_field(_("Cukup Informatif from"), THRESHOLD_DEFAULTS[2])
+    threshold_kurang = _score_field(_("Kurang Informatif from"), THRESHOLD_DEFAULTS[3])
     finalist_minimum = _score_field(_("finalist minimum verified score"), "60")
     finalist_count = models.PositiveSmallIntegerField(
         _("finalists per level"), default=5, validators=[MinValueValidator(1)]
@@ -385,15 +390,10 @@ class Period(models.Model):
 
     def qualification_for(self, score: Decimal) -> str:
         """The qualification label of a rounded score under this period's thresholds."""
-        for threshold, label in (
-            (self.threshold_informatif, _("Informatif")),
-            (self.threshold_menuju, _("Menuju Informatif")),
-            (self.threshold_cukup, _("Cukup Informatif")),
-            (self.threshold_kurang, _("Kurang Informatif")),
-        ):
-            if score >= threshold:
-                return str(label)
-        return str(_("Tidak Informatif"))
+        for item in QUALIFICATIONS[:-1]:
+            if score >= getattr(self, item.threshold_field):
+                return item.label
+        return QUALIFICATIONS[-1].label
 
 
 class DeadlineExtension(models.Model):

@@ -59,7 +59,7 @@ urlpatterns = [
     ),
     path(
         "kuesioner/<int:pk>/pratinjau/",
-        views.QuestionnairePreviewView.as_view(),
+        saq_views.QuestionnairePreviewView.as_view(),
         name="questionnaire_preview",
     ),
     path(

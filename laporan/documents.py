@@ -24,14 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from award.qualifications import qualification as qualification_of
+
 LEVEL_WORDS = {"desa": "Desa", "kecamatan": "Kecamatan", "opd": "Perangkat Daerah"}
-QUALIFICATION_COLOURS = {
-    "Informatif": "#0f7b3d",
-    "Menuju Informatif": "#1a7f8e",
-    "Cukup Informatif": "#f2b705",
-    "Kurang Informatif": "#e07b00",
-    "Tidak Informatif": "#b42318",
-}
 
 
 def _url_fetcher():
@@ -277,7 +272,7 @@ def bar_chart_svg(rows: list[tuple[str, list[tuple[str, int, str]]]], width=520)
 
 def badge_svg(*, qualification: str, year: int, unit_name: str) -> str:
     """An embeddable badge: "Informatif 2026" coloured by qualification."""
-    colour = QUALIFICATION_COLOURS.get(qualification, "#6c757d")
+    colour = qualification_of(qualification).colour
     left = "PPID Award"
     right = f"{qualification} {year}"
     left_w = 8 + int(6.4 * len(left))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from award.qualifications import QUALIFICATIONS
 from evaluasi.saq.selectors import participation
 from penilaian.models import ScoringRun
-from penilaian.rules import QUALIFICATIONS
 from penilaian.selectors import ranking_tables
 
 from . import documents, selectors
@@ -35,10 +35,7 @@ def recap_html(*, run: ScoringRun, top: int = 5) -> str:
         qualification_rows.append(
             (
                 table["level"].name,
-                [
-                    (label, counts.get(label, 0), documents.QUALIFICATION_COLOURS[label])
-                    for label in QUALIFICATIONS
-                ],
+                [(item.label, counts.get(item.label, 0), item.colour) for item in QUALIFICATIONS],
             )
         )
     juries = period.juries.select_related("user", "home_unit").order_by("user__first_name")

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from award.qualifications import qualification
 from common.jobs import JobRefused, job_start
 from common.models import Job
 from penilaian.models import ScoringRun
@@ -24,7 +25,6 @@ from .models import Certificate, ReportSettings, certificate_code
 logger = logging.getLogger(__name__)
 
 ROMAN = {1: "I", 2: "II", 3: "III"}
-QUALIFIED = {"Informatif", "Menuju Informatif", "Cukup Informatif"}
 IMAGE_TYPES = {b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg", b"<svg": ".svg", b"<?xm": ".svg"}
 
 
@@ -99,7 +99,7 @@ def certificates_issue(*, run: ScoringRun) -> list[Certificate]:
                 f"Peningkatan Terbaik PPID Award {year} Tingkat {level}",
             )
         for score in table["scores"]:
-            if score.qualification in QUALIFIED:
+            if qualification(score.qualification).certificate:
                 add(
                     score,
                     Certificate.Kind.QUALIFICATION,

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from award.models import Period
 from common.xlsx import FORMULA_STARTS, csv_safe, text_cell_defuse
-from penilaian import data, rules, scoring
+from penilaian import data, rules
 from penilaian.models import Score, ScoringRun
 
 from . import selectors
@@ -216,7 +216,7 @@ def ranking_workbook(*, run: ScoringRun, path, progress: Progress | None = None)
 
     counts["indikator"] = _indicator_sheet(workbook, run=run)
     progress(85, "juri")
-    counts["juri"] = _jury_sheet(workbook, period=period)
+    counts["juri"] = _jury_sheet(workbook, run=run)
     counts["partisipasi"] = _participation_sheet(workbook, period=period)
     progress(95, "menyimpan")
     workbook.save(path)
@@ -258,26 +258,29 @@ INDICATOR_HEADER = [
 
 
 def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
-    """Per unit and indicator: the answer, the self-assessed and the verified indicator score.
+    """Per unit and indicator: the answer, the self-assessed and the verified indicator score,
+    all as the run stored them (Score.answers, ScoreVerdict, the run's settings): the sheet of
+    a finalised run never changes, whatever happens to the inputs afterwards.
 
     Every scored unit when the rows fit in one sheet; otherwise (national scale) the verified
     units only, since for the others the two scores are equal (README says so)."""
-    period = run.period
-    settings_ = scoring.PeriodSettings.of(period)
-    verifications = data.load_verifications(data.SUBMITTED_WHERE, [period.pk])
-    verified = rules.verified_values(verifications, settings_.aggregation)
+    verdicts = data.stored_verdicts(run.pk).rename(columns={"unit": "submission"})
+    method = (run.settings or {}).get("aggregation") or run.period.aggregation
+    verified = rules.verified_values(verdicts, method)
     verified_pairs = {
         (int(row.submission), int(row.indicator)): (row.verified_score, int(row.juries))
         for row in verified.itertuples()
     }
+    verified_units = {unit for unit, _indicator in verified_pairs}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(*) FROM evaluasi_answer a JOIN evaluasi_submission s"
-            " ON s.id = a.submission_id WHERE s.period_id = %s AND s.status = 'submitted'",
-            [period.pk],
+            "SELECT COUNT(*) FROM evaluasi_indicator i JOIN evaluasi_submission s"
+            " ON s.questionnaire_id = i.questionnaire_id JOIN evaluasi_score sc"
+            " ON sc.unit_id = s.unit_id AND sc.run_id = %s AND s.period_id = %s",
+            [run.pk, run.period_id],
         )
-        answers = cursor.fetchone()[0]
-    only_verified = answers > MAX_ROWS
+        rows_total = cursor.fetchone()[0]
+    only_verified = rows_total > MAX_ROWS
     sheet = SheetWriter(
         workbook,
         "indikator",
@@ -285,27 +288,14 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
         [16, 36, 12, 8, 12, 8, 24, 14, 16, 12],
         numeric=(5, 7, 8),
     )
-    where = "s.period_id = %s AND s.status = 'submitted'"
-    params: list = [period.pk]
-    if only_verified:
-        where += " AND EXISTS (SELECT 1 FROM evaluasi_verification v WHERE v.submission_id = s.id)"
-    score = f"CASE WHEN {data.SCORED_SQL} THEN COALESCE({data.score_sql()}, 0) END"
-    sql = (
-        "SELECT s.id, u.code, u.name, l.name, asp.code, i.id, i.code, i.weight,"
-        f" COALESCE(a.value, ''), {score}"
-        " FROM evaluasi_submission s JOIN award_unit u ON u.id = s.unit_id"
-        " JOIN award_level l ON l.id = u.level_id"
-        " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
-        " JOIN evaluasi_aspect asp ON asp.id = i.aspect_id"
-        " LEFT JOIN evaluasi_answer a ON a.submission_id = s.id AND a.indicator_id = i.id"
-        + data.option_join()
-        + f' WHERE {where} ORDER BY l."order", u.code, asp."order", i."order", i.id'
-    )
+    sql = data.stored_indicator_sql() + ' ORDER BY l."order", u.code, asp."order", i."order", i.id'
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [run.pk, run.pk])
         while rows := cursor.fetchmany(5000):
-            for sub, code, name, level, aspect, ind_id, ind_code, weight, value, own in rows:
-                checked, juries = verified_pairs.get((sub, ind_id), (None, 0))
+            for unit, code, name, level, aspect, ind_id, ind_code, weight, value, own in rows:
+                if only_verified and unit not in verified_units:
+                    continue
+                checked, juries = verified_pairs.get((unit, ind_id), (None, 0))
                 if checked is None or checked != checked:  # NaN: not a scored indicator
                     checked = own
                 sheet.append(
@@ -328,11 +318,15 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     return sheet.rows - 1
 
 
-def _jury_sheet(workbook: Workbook, *, period: Period) -> int:
+def _jury_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
+    """Per jury of the period: assigned units, and the verdicts and presentation scores the
+    run used (ScoreVerdict, ScorePresentation), not today's."""
     from django.db.models import Count, Q
 
+    from penilaian.models import ScorePresentation, ScoreVerdict
     from penjurian.models import Assignment
 
+    period = run.period
     sheet = SheetWriter(
         workbook,
         "juri",
@@ -348,31 +342,43 @@ def _jury_sheet(workbook: Workbook, *, period: Period) -> int:
         ],
         [30, 30, 14, 18, 10, 12, 10, 20],
     )
-    memberships = period.juries.select_related("user").order_by("user__first_name")
-    for membership in memberships:
-        user = membership.user
-        verdicts = user.verifications.filter(submission__period=period).aggregate(
+    verdicts = {
+        row["jury_id"]: row
+        for row in ScoreVerdict.objects.filter(run=run)
+        .values("jury_id")
+        .annotate(
             total=Count("id"),
             accept=Count("id", filter=Q(decision="accept")),
             adjust=Count("id", filter=Q(decision="adjust")),
             reject=Count("id", filter=Q(decision="reject")),
         )
-        presented = (
-            user.presentation_scores.filter(criterion__period=period)
-            .values("unit")
-            .distinct()
-            .count()
-        )
+    }
+    presented = dict(
+        ScorePresentation.objects.filter(run=run)
+        .values("jury_id")
+        .annotate(units=Count("unit_id", distinct=True))
+        .values_list("jury_id", "units")
+    )
+    assigned = dict(
+        Assignment.objects.filter(period=period)
+        .values("jury_id")
+        .annotate(units=Count("id"))
+        .values_list("jury_id", "units")
+    )
+    empty = {"total": 0, "accept": 0, "adjust": 0, "reject": 0}
+    for membership in period.juries.select_related("user").order_by("user__first_name"):
+        user = membership.user
+        counts = verdicts.get(user.pk, empty)
         sheet.append(
             (
                 user.get_full_name() or user.get_username(),
                 user.email,
-                Assignment.objects.filter(period=period, jury=user).count(),
-                verdicts["total"],
-                verdicts["accept"],
-                verdicts["adjust"],
-                verdicts["reject"],
-                presented,
+                assigned.get(user.pk, 0),
+                counts["total"],
+                counts["accept"],
+                counts["adjust"],
+                counts["reject"],
+                presented.get(user.pk, 0),
             )
         )
     sheet.close()

@@ -174,7 +174,7 @@ def load_verifications(where: str, params: list) -> pd.DataFrame:
     self_score = f"COALESCE({score_sql('a.value', 'o')}, 0)"
     adjusted = f"COALESCE({score_sql('v.value', 'ov')}, 0)"
     frame = _frame(
-        "SELECT v.submission_id, v.indicator_id, v.jury_id, v.decision, v.value,"
+        "SELECT v.submission_id, v.indicator_id, v.jury_id, v.decision, v.value, v.reason,"
         f" CASE WHEN {SCORED_SQL} THEN {self_score} END,"
         f" CASE WHEN NOT ({SCORED_SQL}) THEN NULL WHEN v.decision = 'accept' THEN {self_score}"
         f" WHEN v.decision = 'adjust' THEN {adjusted} ELSE 0 END"
@@ -189,12 +189,22 @@ def load_verifications(where: str, params: list) -> pd.DataFrame:
         + f" WHERE {where}"
         " ORDER BY v.submission_id, v.indicator_id, v.jury_id",
         params,
-        ["submission", "indicator", "jury", "decision", "adjusted", "self_score", "jury_score"],
-        text=["decision", "adjusted"],
+        [
+            "submission",
+            "indicator",
+            "jury",
+            "decision",
+            "adjusted",
+            "reason",
+            "self_score",
+            "jury_score",
+        ],
+        text=["decision", "adjusted", "reason"],
     )
     for column in ("self_score", "jury_score"):
         frame[column] = frame[column].astype("float64")
     frame["adjusted"] = frame["adjusted"].fillna("").astype(str)
+    frame["reason"] = frame["reason"].fillna("").astype(str)
     return frame
 
 
@@ -227,3 +237,84 @@ def load_presentation(period_id: int) -> pd.DataFrame:
     frame["weight"] = frame["weight"].astype("float64")
     frame["score"] = frame["score"].astype("float64")
     return frame
+
+
+# --- what a run stored (its outputs read these, never today's inputs) ----------------------
+def _stored_answers_sql() -> str:
+    """(unit_id, indicator_id, value) of every answer kept with a run's scores (one %s: the
+    run id), expanded from Score.answers."""
+    if connection.vendor == "postgresql":
+        return (
+            "(SELECT sc2.unit_id, CAST(e.key AS BIGINT) AS indicator_id, e.value AS value"
+            " FROM evaluasi_score sc2"
+            " CROSS JOIN LATERAL jsonb_each_text(CAST(sc2.answers AS jsonb)) e"
+            " WHERE sc2.run_id = %s)"
+        )
+    return (
+        "(SELECT sc2.unit_id, CAST(e.key AS INTEGER) AS indicator_id, e.value AS value"
+        " FROM evaluasi_score sc2, json_each(sc2.answers) e WHERE sc2.run_id = %s)"
+    )
+
+
+def stored_indicator_sql(*, unit: bool = False) -> str:
+    """Every indicator of every unit scored in a run, with the answer the run used and its
+    score (the same SQL expression as the run's sums). Parameters: run id, run id (and the
+    unit id with ``unit``). Columns: unit id, unit code, unit name, level name, aspect code,
+    indicator id, indicator code, weight, answer, self-assessed score."""
+    score = f"CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql('kv.value', 'o')}, 0) END"
+    return (
+        "SELECT sc.unit_id, u.code, u.name, l.name, asp.code, i.id, i.code, i.weight,"
+        f" COALESCE(kv.value, ''), {score}"
+        " FROM evaluasi_score sc"
+        " JOIN evaluasi_scoringrun rp ON rp.id = sc.run_id"
+        " JOIN evaluasi_submission s ON s.unit_id = sc.unit_id AND s.period_id = rp.period_id"
+        " JOIN award_unit u ON u.id = sc.unit_id"
+        " JOIN award_level l ON l.id = u.level_id"
+        " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
+        " JOIN evaluasi_aspect asp ON asp.id = i.aspect_id"
+        f" LEFT JOIN {_stored_answers_sql()} kv"
+        "   ON kv.unit_id = sc.unit_id AND kv.indicator_id = i.id"
+        + option_join("kv.value", "o")
+        + " WHERE sc.run_id = %s"
+        + (" AND sc.unit_id = %s" if unit else "")
+    )
+
+
+def stored_verdicts(run_id: int, unit_id: int | None = None) -> pd.DataFrame:
+    """The jury verdicts a run used (ScoreVerdict), as the frame ``rules.verified_values``
+    takes: one row per (unit, indicator, jury)."""
+    where, params = "v.run_id = %s", [run_id]
+    if unit_id is not None:
+        where, params = where + " AND v.unit_id = %s", [run_id, unit_id]
+    frame = _frame(
+        "SELECT v.unit_id, v.indicator_id, v.jury_id, v.decision, v.value, v.reason,"
+        " v.self_score, v.jury_score FROM penilaian_scoreverdict v"
+        f" WHERE {where} ORDER BY v.unit_id, v.indicator_id, v.jury_id",
+        params,
+        ["unit", "indicator", "jury", "decision", "adjusted", "reason", "self_score", "jury_score"],
+        text=["decision", "adjusted", "reason"],
+    )
+    for column in ("self_score", "jury_score"):
+        frame[column] = frame[column].astype("float64")
+    frame[["adjusted", "reason"]] = frame[["adjusted", "reason"]].fillna("")
+    return frame
+
+
+def stored_answers_scored(run_id: int, unit_id: int) -> pd.DataFrame:
+    """Every indicator of one unit's questionnaire with the answer its run used and that
+    answer's score (the same SQL expression as the run's sums), for the explanation page."""
+    score = f"CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql('kv.value', 'o')}, 0) END"
+    return _frame(
+        f"SELECT i.id, i.aspect_id, COALESCE(kv.value, ''), {score}"
+        " FROM evaluasi_score sc"
+        " JOIN evaluasi_scoringrun rp ON rp.id = sc.run_id"
+        " JOIN evaluasi_submission s ON s.unit_id = sc.unit_id AND s.period_id = rp.period_id"
+        " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
+        f" LEFT JOIN {_stored_answers_sql()} kv"
+        "   ON kv.unit_id = sc.unit_id AND kv.indicator_id = i.id"
+        + option_join("kv.value", "o")
+        + " WHERE sc.run_id = %s AND sc.unit_id = %s ORDER BY i.id",
+        [run_id, run_id, unit_id],
+        ["indicator", "aspect", "value", "self_score"],
+        text=["value"],
+    )

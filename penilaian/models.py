@@ -1,7 +1,7 @@
 """Scoring runs and their stored results (DESIGN.md §3 "Reproducibility"). The tables
 keep the names they had in evaluasi."""
 
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +36,7 @@ class ScoringRun(models.Model):
     message = models.CharField(_("message"), max_length=1000, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        django_settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
         null=True,
         blank=True,
@@ -47,6 +47,8 @@ class ScoringRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The period's scoring settings as the run used them (weights, method, thresholds...).
+    settings = models.JSONField(_("settings used"), default=dict, blank=True)
     # The Celery id of the planning task, to tell a run whose message the broker lost.
     task_id = models.CharField(max_length=64, blank=True)
     input_hash = models.CharField(_("input hash"), max_length=64, blank=True)
@@ -57,7 +59,11 @@ class ScoringRun(models.Model):
     is_current = models.BooleanField(_("current results"), default=False)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        django_settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     superseded_by = models.ForeignKey(
         "self",
@@ -174,6 +180,9 @@ class Score(models.Model):
         _("previous final score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     change = models.DecimalField(_("change"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # Every answer the run used, {indicator id: value} as JSON text: the per-indicator outputs
+    # (workbook, explanation) read these, never today's answers.
+    answers = models.TextField(_("answers used"), default="{}")
 
     class Meta:
         db_table = "evaluasi_score"  # kept from before the move
@@ -188,3 +197,63 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.final}"
+
+
+class ScoreVerdict(models.Model):
+    """A jury's verdict on one indicator exactly as a run used it (DESIGN.md §3: the outputs
+    of a run read what it stored). Written by the run's chunks with COPY; ``chunk`` lets a
+    chunk delivered twice replace its own rows."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="verdicts")
+    chunk = models.PositiveIntegerField()
+    unit = models.ForeignKey(
+        "award.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    indicator = models.ForeignKey(
+        "evaluasi.Indicator",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    jury = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    decision = models.CharField(max_length=8)
+    value = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    self_score = models.FloatField(null=True)
+    jury_score = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "unit"], name="verdict_run_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.unit_id}/{self.indicator_id}: {self.decision}"
+
+
+class ScorePresentation(models.Model):
+    """A jury's presentation score of a finalist as a run used it: the weighted mean over
+    criteria and the value after the period's normalisation."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="presentations")
+    unit = models.ForeignKey(
+        "award.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    jury = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    raw = models.FloatField()
+    normalised = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.unit_id}/{self.jury_id}: {self.normalised}"

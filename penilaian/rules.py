@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from award.qualifications import LABELS
+
 EPSILON = 1e-9
 
 
@@ -70,13 +72,7 @@ def normalise_zscore(frame: pd.DataFrame, *, jury: str = "jury", value: str = "s
     return normalised.where(applies, scores)
 
 
-QUALIFICATIONS = [
-    "Informatif",
-    "Menuju Informatif",
-    "Cukup Informatif",
-    "Kurang Informatif",
-    "Tidak Informatif",
-]
+QUALIFICATIONS = LABELS  # award.qualifications: labels, thresholds, colours in one place
 
 
 def qualify(rounded, thresholds: tuple[float, float, float, float]) -> np.ndarray:

@@ -34,6 +34,8 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 
+from award.qualifications import thresholds_of
+
 from . import rules
 from .data import (
     ANSWERS_FROM,
@@ -45,6 +47,17 @@ from .data import (
     score_sql,
 )
 from .rules import final_scores, presentation_values, verified_values
+
+VERDICT_COLUMNS = [
+    "unit",
+    "indicator",
+    "jury",
+    "decision",
+    "adjusted",
+    "reason",
+    "self_score",
+    "jury_score",
+]
 
 
 def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFrame]:
@@ -67,27 +80,34 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
             cursor.execute("SET LOCAL jit = off")
             # bit_xor of 64-bit hashes: integer work (a numeric SUM costs more per answer).
             digest = "CAST(BIT_XOR(hashtextextended(a.value, a.indicator_id)) AS TEXT)"
+            # Every answer the run uses, kept with its result (Score.answers).
+            kept = "CAST(json_object_agg(a.indicator_id, a.value) AS TEXT)"
         else:
             digest = "GROUP_CONCAT(a.indicator_id || '=' || a.value, ';')"
+            kept = "json_group_object(a.indicator_id, a.value)"
         cursor.execute(
             "SELECT a.submission_id, i.aspect_id,"
-            f" SUM({scored} CAST(i.weight AS DOUBLE PRECISION) * ({score_sql()}) END), {digest}"
-            f" {ANSWERS_FROM} WHERE {where}"
+            f" SUM({scored} CAST(i.weight AS DOUBLE PRECISION) * ({score_sql()}) END), {digest},"
+            f" {kept} {ANSWERS_FROM} WHERE {where}"
             " GROUP BY a.submission_id, i.aspect_id",
             params,
         )
         rows = cursor.fetchall()
         verifications = load_verifications(where, params)
-    sums = pd.DataFrame(rows, columns=["submission", "aspect", "weighted", "digest"])
+    sums = pd.DataFrame(rows, columns=["submission", "aspect", "weighted", "digest", "kept"])
+    kept = sums.groupby("submission", sort=False)["kept"].agg(
+        lambda parts: "{" + ",".join(p.strip()[1:-1].strip() for p in parts if p) + "}"
+    )
+    sums = sums.drop(columns=["kept"])
     sums["weighted"] = sums["weighted"].astype("float64").fillna(0.0)
     if connection.vendor != "postgresql":  # GROUP_CONCAT has no guaranteed order: sort it
         sums["digest"] = [";".join(sorted(str(d).split(";"))) for d in sums["digest"]]
     sums["digest"] = sums["digest"].astype(str)
     submissions = _frame(
-        "SELECT s.id, s.questionnaire_id FROM evaluasi_submission s"
+        "SELECT s.id, s.questionnaire_id, s.unit_id FROM evaluasi_submission s"
         f" JOIN award_unit u ON u.id = s.unit_id WHERE {where}",
         params,
-        ["submission", "questionnaire"],
+        ["submission", "questionnaire", "unit"],
     )
     aspects, indicators, _options = load_rubric(
         sorted(int(q) for q in submissions["questionnaire"].unique())
@@ -105,8 +125,12 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
     units["verified_count"] = units["verified_count"].fillna(0).astype("int64")
     aspects_json = aspects_text(grid)
     units["aspects"] = units["submission"].map(aspects_json).fillna("{}").astype(str)
+    units["answers"] = units["submission"].map(kept).fillna("{}").astype(str)
+    unit_of = submissions.set_index("submission")["unit"]
+    verdicts = verifications.assign(unit=verifications["submission"].map(unit_of))
     return {
         "units": units.astype({"submission": "int64"}),
+        "verdicts": verdicts[VERDICT_COLUMNS],
         "digests": answers_fingerprint(sums),
         "checks": verifications_fingerprint(verifications),
     }
@@ -263,6 +287,16 @@ class PeriodSettings:
     shared_ranks: bool
 
     @classmethod
+    def stored(cls, run) -> PeriodSettings:
+        """The settings a run used (kept on the run); the period's for runs made before runs
+        kept them."""
+        if not run.settings:
+            return cls.of(run.period)
+        values = dict(run.settings)
+        values["thresholds"] = tuple(float(t) for t in values["thresholds"])
+        return cls(**values)
+
+    @classmethod
     def of(cls, period) -> PeriodSettings:
         return cls(
             has_verification=period.has_verification,
@@ -271,12 +305,7 @@ class PeriodSettings:
             weight_presentation=float(period.weight_presentation),
             aggregation=period.aggregation,
             normalisation=period.normalisation,
-            thresholds=(
-                float(period.threshold_informatif),
-                float(period.threshold_menuju),
-                float(period.threshold_cukup),
-                float(period.threshold_kurang),
-            ),
+            thresholds=thresholds_of(period),
             finalist_minimum=float(period.finalist_minimum),
             finalist_count=int(period.finalist_count),
             shared_ranks=period.tie_policy == "shared",
@@ -355,8 +384,9 @@ def period_compute(
     totals: pd.DataFrame,
     presentation: pd.DataFrame,
     previous: pd.DataFrame,
-) -> pd.DataFrame:
-    """Every score of a period from the chunks' per-submission SAQ and verified scores."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every score of a period from the chunks' per-submission SAQ and verified scores, and
+    each jury's presentation score per unit (raw and normalised) as the run used them."""
     units = submissions.merge(totals, on="submission", how="left")
     units[["saq", "verified"]] = units[["saq", "verified"]].fillna(0.0)
     units["verified_count"] = units["verified_count"].fillna(0).astype("int64")
@@ -385,7 +415,7 @@ def period_compute(
     units["rank"] = rules.rank(units, shared=settings_.shared_ranks)
     units = units.merge(previous, on="unit", how="left")
     units["change"] = rules.round_half_up(units["final_rounded"] - units["previous_final"])
-    return units
+    return units, per_jury
 
 
 def inputs_hash(*, parts: dict) -> str:

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from award.models import Period, Unit
 from evaluasi.models import Indicator, Submission
 from evaluasi.questionnaires.selectors import questionnaire_with_content
-from penilaian.models import Score, ScoringRun
+from penilaian.models import Score, ScorePresentation, ScoringRun
 from penilaian.rules import QUALIFICATIONS
-from penjurian.models import Verification
 
 
 def scoring_runs(*, period: Period) -> QuerySet[ScoringRun]:
@@ -66,9 +65,9 @@ class ExplainedIndicator:
 
 
 def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
-    """How a unit's scores in ``run`` come about, recomputed with the engine's own functions
-    (``evaluasi.scoring``). ``agrees`` says whether the recomputation from today's data gives
-    the stored numbers (it does not when answers or reviews changed after the run)."""
+    """How a unit's scores in ``run`` come about, from what the run stored (the answers it
+    used, the juries' verdicts and presentation scores, its settings), worked through with
+    the engine's own functions. ``agrees`` checks that they give the stored result again."""
     import pandas as pd
 
     from . import data, rules, scoring
@@ -84,8 +83,8 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
         return result
     questionnaire = questionnaire_with_content(pk=submission.questionnaire_id)
     aspects, indicators, _options = data.load_rubric([questionnaire.pk])
-    settings_ = scoring.PeriodSettings.of(period)
-    rows = data.answers_scored(submission.pk).merge(
+    settings_ = scoring.PeriodSettings.stored(run)
+    rows = data.stored_answers_scored(run.pk, unit.pk).merge(
         indicators[["indicator", "weight"]], on="indicator"
     )
     rows["submission"] = submission.pk
@@ -95,7 +94,11 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
         .groupby(["submission", "aspect"], as_index=False)["weighted"]
         .sum()
     )
-    verifications = data.load_verifications("s.id = %s", [submission.pk])
+    verifications = (
+        data.stored_verdicts(run.pk, unit.pk)
+        .drop(columns=["unit"])
+        .assign(submission=submission.pk)
+    )
     verified, deltas, _counts = scoring.verification_deltas(
         verifications, indicators, settings_=settings_
     )
@@ -107,10 +110,20 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
     if not period.has_verification:
         base = saq
 
-    per_jury, combined = rules.presentation_values(
-        data.load_presentation(period.pk),
-        normalisation=settings_.normalisation,
-        method=settings_.aggregation,
+    per_jury = pd.DataFrame(
+        list(
+            ScorePresentation.objects.filter(run=run, unit=unit).values_list(
+                "unit_id", "jury_id", "raw", "normalised"
+            )
+        ),
+        columns=["unit", "jury", "raw", "normalised"],
+    )
+    combined = (
+        rules.combine_juries(
+            per_jury, keys=["unit"], value="normalised", method=settings_.aggregation
+        )
+        if len(per_jury)
+        else pd.Series(dtype="float64")
     )
     presentation = float(combined[unit.pk]) if unit.pk in combined.index else None
     if not score.finalist:
@@ -144,10 +157,7 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
                 "score": None if pd.isna(row.jury_score) else row.jury_score,
             }
         )
-    reasons = {
-        (v.indicator_id, v.jury_id): v.reason
-        for v in Verification.objects.filter(submission=submission)
-    }
+    reasons = {(row.indicator, row.jury): row.reason for row in verifications.itertuples()}
     for indicator_id, entries in juries_by_indicator.items():
         for entry in entries:
             entry["reason"] = reasons.get((indicator_id, entry["jury"].pk if entry["jury"] else 0))

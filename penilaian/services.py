@@ -4,10 +4,11 @@ stored results and penetapan."""
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -212,19 +213,21 @@ def scoring_chunk_run(*, chunk_id: int) -> None:
     """Stage 2: one chunk's sums; the last chunk to finish queues the final stage."""
     from . import scoring
 
-    chunk = ScoringChunk.objects.filter(pk=chunk_id).only("run_id", "spec", "done").first()
+    chunk = ScoringChunk.objects.filter(pk=chunk_id).only("run_id", "spec", "done", "index").first()
     if chunk is None or chunk.done:
         return
 
     def compute(run):
         began = time.perf_counter()
         parts = scoring.chunk_compute(chunk.spec, scoring.PeriodSettings.of(run.period))
+        verdicts = parts.pop("verdicts")
         data = scoring.chunk_pack(parts)
         with transaction.atomic():
             locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
             fresh = ScoringChunk.objects.select_for_update().get(pk=chunk_id)
             if fresh.done or not locked.is_active:
                 return
+            verdicts_write(run_id=run.pk, chunk=chunk.index, verdicts=verdicts)
             fresh.done = True
             fresh.result = data
             fresh.finished_at = timezone.now()
@@ -264,6 +267,7 @@ def scoring_run_finish(*, run_id: int) -> None:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             scores_write(run=locked, units=result.units)
+            presentations_write(run=locked, per_jury=result.per_jury)
             chunk_seconds = list(
                 ScoringChunk.objects.filter(run_id=run.pk).values_list("seconds", flat=True)
             )
@@ -288,6 +292,7 @@ def scoring_run_finish(*, run_id: int) -> None:
                 input_hash=result.input_hash,
                 code_version=scoring.code_version(),
                 stats=result.stats,
+                settings=result.settings,
             )
             ScoringChunk.objects.filter(run_id=run.pk).update(result=None)
 
@@ -299,6 +304,8 @@ class ScoringResult:
     units: object
     input_hash: str
     stats: dict
+    per_jury: object = None
+    settings: dict | None = None
 
 
 def scoring_compute(*, run: ScoringRun) -> ScoringResult:
@@ -316,7 +323,7 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
         if data is not None
     ]
     empty = {
-        "units": ["submission", "saq", "verified", "verified_count", "aspects"],
+        "units": ["submission", "saq", "verified", "verified_count", "aspects", "answers"],
         "digests": ["submission", "digest"],
         "checks": ["submission", "check"],
     }
@@ -335,14 +342,13 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
     presentation = data.load_presentation(period.pk)
     previous = scores_previous(period=period)
     settings_ = scoring.PeriodSettings.of(period)
-    units = scoring.period_compute(
+    units, per_jury = scoring.period_compute(
         settings_=settings_,
         submissions=submissions,
         totals=parts["units"],
         presentation=presentation,
         previous=previous,
     )
-    from dataclasses import asdict
 
     input_hash = scoring.inputs_hash(
         parts={
@@ -369,7 +375,13 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
         "pending_presentations": int(units["presentation_pending"].sum()),
         "levels": {str(level): int(len(frame)) for level, frame in by_level},
     }
-    return ScoringResult(units=units, input_hash=input_hash, stats=stats)
+    return ScoringResult(
+        units=units,
+        input_hash=input_hash,
+        stats=stats,
+        per_jury=per_jury,
+        settings=json.loads(json.dumps(asdict(settings_), default=str)),
+    )
 
 
 def scores_previous(*, period: Period):
@@ -391,6 +403,75 @@ def scores_previous(*, period: Period):
     return frame
 
 
+def verdicts_write(*, run_id: int, chunk: int, verdicts) -> int:
+    """A chunk's jury verdicts as the run used them (ScoreVerdict); a chunk delivered again
+    replaces its own rows."""
+    import io
+
+    from .models import ScoreVerdict
+
+    ScoreVerdict.objects.filter(run_id=run_id, chunk=chunk).delete()
+    if verdicts.empty:
+        return 0
+    frame = verdicts.rename(
+        columns={
+            "unit": "unit_id",
+            "indicator": "indicator_id",
+            "jury": "jury_id",
+            "adjusted": "value",
+        }
+    ).assign(run_id=run_id, chunk=chunk)
+    columns = [
+        "run_id",
+        "chunk",
+        "unit_id",
+        "indicator_id",
+        "jury_id",
+        "decision",
+        "value",
+        "reason",
+        "self_score",
+        "jury_score",
+    ]
+    frame = frame[columns]
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False, na_rep="")
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {ScoreVerdict._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+                " WITH (FORMAT csv, FORCE_NOT_NULL (decision, value, reason))"
+            ) as copy,
+        ):
+            copy.write(buffer.getvalue())
+    else:
+        ScoreVerdict.objects.bulk_create(
+            ScoreVerdict(**{k: (None if v != v else v) for k, v in row.items()})
+            for row in frame.to_dict("records")
+        )
+    return len(frame)
+
+
+def presentations_write(*, run: ScoringRun, per_jury) -> int:
+    from .models import ScorePresentation
+
+    if per_jury is None or per_jury.empty:
+        return 0
+    rows = [
+        ScorePresentation(
+            run=run,
+            unit_id=int(row.unit),
+            jury_id=int(row.jury),
+            raw=float(row.raw),
+            normalised=float(row.normalised),
+        )
+        for row in per_jury.itertuples()
+    ]
+    ScorePresentation.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 SCORE_COLUMNS = [
     "run_id",
     "unit_id",
@@ -408,6 +489,7 @@ SCORE_COLUMNS = [
     "aspects",
     "previous_final",
     "change",
+    "answers",
 ]
 
 
@@ -438,6 +520,7 @@ def scores_write(*, run: ScoringRun, units) -> int:
             "aspects": units["aspects"].to_numpy(),
             "previous_final": money(units["previous_final"]),
             "change": money(units["change"]),
+            "answers": units["answers"].fillna("{}").astype(str).to_numpy(),
         },
         columns=SCORE_COLUMNS,
     )

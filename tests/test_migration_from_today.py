@@ -107,7 +107,7 @@ def test_a_database_at_the_old_layout_migrates_with_all_its_data(tmp_path):
         manage(
             old, "export_ranking", "--period", "2026", "--out", str(tmp_path / "a.xlsx"), env=env
         )
-        codes_before = manage(old, "shell", "-c", CODES, env=env).strip()
+        codes_before = manage(old, "shell", "-c", CODES, env=env).strip().splitlines()[-1]
         before = counts()
         assert before["evaluasi_score"] > 100 and before["laporan_certificate"] > 0
 
@@ -123,7 +123,9 @@ def test_a_database_at_the_old_layout_migrates_with_all_its_data(tmp_path):
             env=env,
         )
         assert workbook_values(tmp_path / "b.xlsx") == workbook_values(tmp_path / "a.xlsx")
-        codes_after = manage(Path(settings.BASE_DIR), "shell", "-c", CODES, env=env).strip()
+        codes_after = (
+            manage(Path(settings.BASE_DIR), "shell", "-c", CODES, env=env).strip().splitlines()[-1]
+        )
         assert codes_after == codes_before and codes_after
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:

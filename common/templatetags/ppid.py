@@ -11,21 +11,6 @@ def person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-QUALIFICATION_CLASSES = {
-    "Informatif": "q-informatif",
-    "Menuju Informatif": "q-menuju",
-    "Cukup Informatif": "q-cukup",
-    "Kurang Informatif": "q-kurang",
-    "Tidak Informatif": "q-tidak",
-}
-
-
-@register.inclusion_tag("components/qualification.html")
-def qualification(label):
-    """A coloured badge for a qualification label."""
-    return {"label": label, "css": QUALIFICATION_CLASSES.get(label, "q-tidak")}
-
-
 @register.filter
 def score(value, digits=2) -> str:
     """A score with a decimal comma (Indonesian), or a dash when there is none."""

@@ -146,14 +146,6 @@ class QuestionnaireExportView(QuestionnaireMixin, View):
         return xlsx_response(questionnaire_workbook(spec), f"{slugify(name)}.xlsx")
 
 
-class QuestionnairePreviewView(QuestionnaireMixin, View):
-    def get(self, request, pk):
-        questionnaire = self.get_questionnaire(pk)
-        return render(
-            request, "evaluasi/questionnaire_preview.html", {"questionnaire": questionnaire}
-        )
-
-
 class QuestionnaireActionView(QuestionnaireMixin, View):
     """POST actions on a questionnaire; a refused one says why and changes nothing."""
 

@@ -70,31 +70,33 @@ class AspectAnswersForm(StyledMixin, forms.Form):
         from .services import answer_clean
 
         cleaned = super().clean()
-        current = {
-            a.indicator_id: a for a in self.submission.answers.filter(indicator__in=self.indicators)
-        }
         for indicator in self.indicators:
             name = f"i{indicator.pk}"
             try:
                 cleaned[name] = answer_clean(indicator=indicator, raw=cleaned.get(name))
             except forms.ValidationError as error:
                 self.add_error(name, error)
-                continue
-            stored = current.get(indicator.pk)
-            read_version = cleaned.get(f"v{indicator.pk}") or 0
-            if stored and stored.version != read_version and stored.value != cleaned[name]:
-                who = stored.updated_by.get_full_name() if stored.updated_by else "-"
-                self.add_error(
-                    name,
-                    _(
-                        "Someone else (%(who)s) changed this answer to “%(value)s” while you "
-                        "were editing. Save again to keep yours, or use theirs."
-                    )
-                    % {"who": who or stored.updated_by.username, "value": stored.value or "-"},
-                )
-                self.data[self.add_prefix(f"v{indicator.pk}")] = str(stored.version)
-                self.conflicts = {**getattr(self, "conflicts", {}), indicator.pk: stored}
         return cleaned
+
+    def conflict(self, *, indicator, stored) -> None:
+        """Someone saved a newer, different value (``answer_save``'s version rule): say so
+        beside the field and move the version on, so that saving again keeps the user's."""
+        who = (
+            stored.updated_by.get_full_name() or stored.updated_by.username
+            if (stored.updated_by)
+            else "-"
+        )
+        self.add_error(
+            f"i{indicator.pk}",
+            _(
+                "Someone else (%(who)s) changed this answer to “%(value)s” while you "
+                "were editing. Save again to keep yours, or use theirs."
+            )
+            % {"who": who, "value": stored.value or "-"},
+        )
+        self.data = self.data.copy()
+        self.data[self.add_prefix(f"v{indicator.pk}")] = str(stored.version)
+        self.conflicts = {**getattr(self, "conflicts", {}), indicator.pk: stored}
 
 
 class ReviewForm(forms.Form):

@@ -17,11 +17,12 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from award.models import Period, Unit
 from award.selectors import period_saq_deadline
+from award.views import AdminRequired
 from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.views import JobConfirmView, JobView
 from common.xlsx import xlsx_response
-from evaluasi.models import Evidence, Indicator, Submission
+from evaluasi.models import Evidence, Indicator, Questionnaire, Submission
 from evaluasi.questionnaires import selectors as questionnaire_selectors
 from evaluasi.saq import offline
 from evaluasi.saq import selectors as saq_selectors
@@ -140,36 +141,42 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
             }
         return {}
 
-    def save_step(self, form) -> None:
+    def save_step(self, form) -> bool:
+        """Save the step's answers with the versions the operator read: the same rule as the
+        autosave (``answer_save``). A changed answer with a newer value is not overwritten; it
+        goes back to the form as a conflict. True when everything was saved."""
         if not isinstance(form, AspectAnswersForm):
-            return
+            return True
         for indicator in form.indicators:
-            saq_services.answer_save(
-                submission=self.submission,
-                indicator=indicator,
-                raw=form.cleaned_data.get(f"i{indicator.pk}"),
-                version=None,  # conflicts were already settled by the form
-                user=self.request.user,
-            )
+            try:
+                result = saq_services.answer_save(
+                    submission=self.submission,
+                    indicator=indicator,
+                    raw=form.cleaned_data.get(f"i{indicator.pk}"),
+                    version=form.cleaned_data.get(f"v{indicator.pk}") or 0,
+                    user=self.request.user,
+                )
+            except ValidationError as error:
+                form.add_error(f"i{indicator.pk}", error.messages[0])
+                continue
+            if result.conflict is not None:
+                form.conflict(indicator=indicator, stored=result.conflict)
+        return not form.errors
 
     def post(self, *args, **kwargs):
-        if self.request.POST.get("wizard_goto_step"):
+        goto = self.request.POST.get("wizard_goto_step")
+        if goto or self.steps.current != REVIEW:
             form = self.get_form(data=self.request.POST, files=self.request.FILES)
-            if not form.is_valid():
+            if not form.is_valid() or not self.save_step(form):
                 messages.error(self.request, _("Please correct the marked answers."))
                 return self.render(form)
-            self.save_step(form)
-            self.storage.current_step = self.request.POST["wizard_goto_step"]
-            return redirect(self.get_step_url(self.storage.current_step))
-        if self.steps.current != REVIEW:
-            form = self.get_form(data=self.request.POST, files=self.request.FILES)
-            if not form.is_valid():
-                messages.error(self.request, _("Please correct the marked answers."))
-                return self.render(form)
+            if goto:
+                self.storage.current_step = goto
+                return redirect(self.get_step_url(goto))
         return super().post(*args, **kwargs)
 
     def process_step(self, form):
-        self.save_step(form)
+        # The answers were saved (with the version rule) in post(), before the wizard moves on.
         messages.success(self.request, _("Answers saved."))
         return super().process_step(form)
 
@@ -471,3 +478,28 @@ class AnswersImportConfirmView(OwnJobMixin, JobConfirmView):
     def post(self, request, pk):
         self.get_job(pk)
         return super().post(request, pk)
+
+
+class QuestionnairePreviewView(AdminRequired, View):
+    """The questionnaire exactly as operators see it: the SAQ step form and the SAQ question
+    template, with inputs disabled."""
+
+    def get(self, request, pk):
+        questionnaire = get_object_or_404(
+            Questionnaire.objects.select_related("period", "level"), pk=pk
+        )
+        steps = []
+        for aspect in questionnaire.aspects.prefetch_related("indicators__options"):
+            form = AspectAnswersForm(
+                aspect=aspect, submission=None, answers={}, prefix=f"pratinjau{aspect.pk}"
+            )
+            rows = [
+                {"indicator": indicator, "field": field, "version": version, "evidence": []}
+                for indicator, field, version in form.rows()
+            ]
+            steps.append({"aspect": aspect, "rows": rows})
+        return render(
+            request,
+            "evaluasi/questionnaire_preview.html",
+            {"questionnaire": questionnaire, "steps": steps},
+        )
