@@ -48,7 +48,12 @@ class ScoringRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # The period's scoring settings as the run used them (weights, method, thresholds...).
-    settings = models.JSONField(_("settings used"), default=dict, blank=True)
+    settings = models.JSONField(
+        _("settings used"),
+        default=dict,
+        blank=True,
+        db_default=models.Value({}, models.JSONField()),
+    )
     # The Celery id of the planning task, to tell a run whose message the broker lost.
     task_id = models.CharField(max_length=64, blank=True)
     input_hash = models.CharField(_("input hash"), max_length=64, blank=True)
@@ -182,7 +187,7 @@ class Score(models.Model):
     change = models.DecimalField(_("change"), max_digits=6, decimal_places=2, null=True, blank=True)
     # Every answer the run used, {indicator id: value} as JSON text: the per-indicator outputs
     # (workbook, explanation) read these, never today's answers.
-    answers = models.TextField(_("answers used"), default="{}")
+    answers = models.TextField(_("answers used"), default="{}", db_default="{}")
 
     class Meta:
         db_table = "evaluasi_score"  # kept from before the move

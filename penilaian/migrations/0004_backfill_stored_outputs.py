@@ -13,7 +13,7 @@ from django.db import connection, migrations
 def backfill(apps, schema_editor):
     from penilaian import data, rules, scoring
     from penilaian.models import ScoringRun as RealRun
-    from penilaian.services import presentations_write, verdicts_write
+    from penilaian.results import presentations_write, verdicts_write
 
     ScoringRun = apps.get_model("penilaian", "ScoringRun")
     Period = apps.get_model("award", "Period")

@@ -1,0 +1,151 @@
+"""The write of a run's stored results: scores (with COPY), the juries' verdicts as each chunk
+used them, the presentation scores. Every output of the run reads these (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from .models import Score, ScoringRun
+
+
+def verdicts_write(*, run_id: int, chunk: int, verdicts) -> int:
+    """A chunk's jury verdicts as the run used them (ScoreVerdict); a chunk delivered again
+    replaces its own rows."""
+    import io
+
+    from .models import ScoreVerdict
+
+    ScoreVerdict.objects.filter(run_id=run_id, chunk=chunk).delete()
+    if verdicts.empty:
+        return 0
+    frame = verdicts.rename(
+        columns={
+            "unit": "unit_id",
+            "indicator": "indicator_id",
+            "jury": "jury_id",
+            "adjusted": "value",
+        }
+    ).assign(run_id=run_id, chunk=chunk)
+    columns = [
+        "run_id",
+        "chunk",
+        "unit_id",
+        "indicator_id",
+        "jury_id",
+        "decision",
+        "value",
+        "reason",
+        "self_score",
+        "jury_score",
+    ]
+    frame = frame[columns]
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False, na_rep="")
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {ScoreVerdict._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+                " WITH (FORMAT csv, FORCE_NOT_NULL (decision, value, reason))"
+            ) as copy,
+        ):
+            copy.write(buffer.getvalue())
+    else:
+        ScoreVerdict.objects.bulk_create(
+            ScoreVerdict(**{k: (None if v != v else v) for k, v in row.items()})
+            for row in frame.to_dict("records")
+        )
+    return len(frame)
+
+
+def presentations_write(*, run: ScoringRun, per_jury) -> int:
+    from .models import ScorePresentation
+
+    if per_jury is None or per_jury.empty:
+        return 0
+    rows = [
+        ScorePresentation(
+            run=run,
+            unit_id=int(row.unit),
+            jury_id=int(row.jury),
+            raw=float(row.raw),
+            normalised=float(row.normalised),
+        )
+        for row in per_jury.itertuples()
+    ]
+    ScorePresentation.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+SCORE_COLUMNS = [
+    "run_id",
+    "unit_id",
+    "level_id",
+    "submitted_at",
+    "saq",
+    "verified",
+    "presentation",
+    "presentation_pending",
+    "final",
+    "qualification",
+    "rank",
+    "finalist",
+    "verified_count",
+    "aspects",
+    "previous_final",
+    "change",
+    "answers",
+]
+
+
+def scores_write(*, run: ScoringRun, units) -> int:
+    """Write a run's Score rows in one go (COPY on PostgreSQL)."""
+    import io
+
+    import pandas as pd
+
+    from .scoring import money
+
+    count = len(units)
+    out = pd.DataFrame(
+        {
+            "run_id": [run.pk] * count,
+            "unit_id": units["unit"].astype("int64").to_numpy(),
+            "level_id": units["level"].astype("int64").to_numpy(),
+            "submitted_at": units["submitted_at"].reset_index(drop=True),
+            "saq": money(units["saq"]),
+            "verified": money(units["verified"]) if run.period.has_verification else [None] * count,
+            "presentation": money(units["presentation"]),
+            "presentation_pending": units["presentation_pending"].astype(bool).to_numpy(),
+            "final": money(units["final"]),
+            "qualification": units["qualification"].astype(str).to_numpy(),
+            "rank": units["rank"].astype("int64").to_numpy(),
+            "finalist": units["finalist"].astype(bool).to_numpy(),
+            "verified_count": units["verified_count"].astype("int64").to_numpy(),
+            "aspects": units["aspects"].to_numpy(),
+            "previous_final": money(units["previous_final"]),
+            "change": money(units["change"]),
+            "answers": units["answers"].fillna("{}").astype(str).to_numpy(),
+        },
+        columns=SCORE_COLUMNS,
+    )
+    table = Score._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            out.to_csv(buffer, index=False, header=False, na_rep="")
+            with cursor.cursor.copy(
+                f"COPY {table} ({', '.join(SCORE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(buffer.getvalue())
+        else:
+            out["submitted_at"] = [
+                None if pd.isna(ts) else pd.Timestamp(ts).isoformat() for ts in out["submitted_at"]
+            ]
+            rows = list(out.astype(object).where(out.notna(), None).itertuples(index=False))
+            marks = ", ".join(["%s"] * len(SCORE_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(SCORE_COLUMNS)}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+    return count
