@@ -53,6 +53,10 @@ test: install
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 SECRET_KEY=test-only-secret-key \
 	  PPID_ALLOW_EMBEDDED_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
 	  tests/penilaian/test_golden.py -k eager
+	# What a run read stays what its outputs show on SQLite too (its copy-on-write triggers).
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 SECRET_KEY=test-only-secret-key \
+	  PPID_ALLOW_EMBEDDED_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
+	  tests/laporan/test_outputs_read_the_run.py
 
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=bench

@@ -259,7 +259,8 @@ INDICATOR_HEADER = [
 
 def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     """Per unit and indicator: the answer, the self-assessed and the verified indicator score,
-    all as the run stored them (Score.answers, ScoreVerdict, the run's settings): the sheet of
+    all as the run read them (``data.stored_indicator_sql``, ``data.stored_verdicts``, the
+    run's settings): the sheet of
     a finalised run never changes, whatever happens to the inputs afterwards.
 
     Every scored unit when the rows fit in one sheet; otherwise (national scale) the verified
@@ -290,7 +291,7 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     )
     sql = data.stored_indicator_sql() + ' ORDER BY l."order", u.code, asp."order", i."order", i.id'
     with connection.cursor() as cursor:
-        cursor.execute(sql, [run.pk, run.pk])
+        cursor.execute(sql, [run.pk])
         while rows := cursor.fetchmany(5000):
             for unit, code, name, level, aspect, ind_id, ind_code, weight, value, own in rows:
                 if only_verified and unit not in verified_units:
@@ -319,11 +320,11 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
 
 
 def _jury_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
-    """Per jury of the period: assigned units, and the verdicts and presentation scores the
-    run used (ScoreVerdict, ScorePresentation), not today's."""
-    from django.db.models import Count, Q
+    """Per jury of the period: assigned units, and the verifications and presentation scores
+    the run read (``data.stored_verdicts``, ScorePresentation), not today's."""
+    from django.db.models import Count
 
-    from penilaian.models import ScorePresentation, ScoreVerdict
+    from penilaian.models import ScorePresentation
     from penjurian.models import Assignment
 
     period = run.period
@@ -342,16 +343,16 @@ def _jury_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
         ],
         [30, 30, 14, 18, 10, 12, 10, 20],
     )
+    read = data.stored_verdicts(run.pk)
     verdicts = {
-        row["jury_id"]: row
-        for row in ScoreVerdict.objects.filter(run=run)
-        .values("jury_id")
-        .annotate(
-            total=Count("id"),
-            accept=Count("id", filter=Q(decision="accept")),
-            adjust=Count("id", filter=Q(decision="adjust")),
-            reject=Count("id", filter=Q(decision="reject")),
-        )
+        int(jury): {
+            "total": len(rows),
+            **{
+                name: int((rows["decision"] == name).sum())
+                for name in ("accept", "adjust", "reject")
+            },
+        }
+        for jury, rows in read.groupby("jury")
     }
     presented = dict(
         ScorePresentation.objects.filter(run=run)

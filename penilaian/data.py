@@ -239,57 +239,91 @@ def load_presentation(period_id: int) -> pd.DataFrame:
     return frame
 
 
-# --- what a run stored (its outputs read these, never today's inputs) ----------------------
-def _stored_answers_sql() -> str:
-    """(unit_id, indicator_id, value) of every answer kept with a run's scores (one %s: the
-    run id), expanded from Score.answers."""
-    if connection.vendor == "postgresql":
-        return (
-            "(SELECT sc2.unit_id, CAST(e.key AS BIGINT) AS indicator_id, e.value AS value"
-            " FROM evaluasi_score sc2"
-            " CROSS JOIN LATERAL jsonb_each_text(CAST(sc2.answers AS jsonb)) e"
-            " WHERE sc2.run_id = %s)"
-        )
-    return (
-        "(SELECT sc2.unit_id, CAST(e.key AS INTEGER) AS indicator_id, e.value AS value"
-        " FROM evaluasi_score sc2, json_each(sc2.answers) e WHERE sc2.run_id = %s)"
-    )
+# --- what a run read (its outputs read these, never today's inputs) -------------------------
+# An answer or a verification that changed after a run is kept as the run read it in the
+# snapshot tables (copy-on-write by database triggers, penilaian migration 0003); the others
+# are as they are now. So "what the run read" is the live row overlaid with its snapshot.
+RUN_ANSWER = "COALESCE(sn.value, a.value, '')"
+RUN_ANSWER_JOIN = (
+    " LEFT JOIN evaluasi_answer a ON a.submission_id = s.id AND a.indicator_id = i.id"
+    " LEFT JOIN penilaian_answersnapshot sn ON sn.run_id = sc.run_id"
+    "   AND sn.submission_id = s.id AND sn.indicator_id = i.id"
+)
+RUN_UNITS = (
+    " FROM evaluasi_score sc"
+    " JOIN evaluasi_scoringrun rp ON rp.id = sc.run_id"
+    " JOIN evaluasi_submission s ON s.unit_id = sc.unit_id AND s.period_id = rp.period_id"
+)
 
 
 def stored_indicator_sql(*, unit: bool = False) -> str:
-    """Every indicator of every unit scored in a run, with the answer the run used and its
-    score (the same SQL expression as the run's sums). Parameters: run id, run id (and the
-    unit id with ``unit``). Columns: unit id, unit code, unit name, level name, aspect code,
-    indicator id, indicator code, weight, answer, self-assessed score."""
-    score = f"CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql('kv.value', 'o')}, 0) END"
+    """Every indicator of every unit scored in a run, with the answer the run read and its
+    score (the run's own SQL expression). Parameters: the run id (and the unit id with
+    ``unit``). Columns: unit id, unit code, unit name, level name, aspect code, indicator id,
+    indicator code, weight, answer, self-assessed score."""
+    score = f"CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql(RUN_ANSWER, 'o')}, 0) END"
     return (
         "SELECT sc.unit_id, u.code, u.name, l.name, asp.code, i.id, i.code, i.weight,"
-        f" COALESCE(kv.value, ''), {score}"
-        " FROM evaluasi_score sc"
-        " JOIN evaluasi_scoringrun rp ON rp.id = sc.run_id"
-        " JOIN evaluasi_submission s ON s.unit_id = sc.unit_id AND s.period_id = rp.period_id"
-        " JOIN award_unit u ON u.id = sc.unit_id"
+        f" {RUN_ANSWER}, {score}" + RUN_UNITS + " JOIN award_unit u ON u.id = sc.unit_id"
         " JOIN award_level l ON l.id = u.level_id"
         " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
         " JOIN evaluasi_aspect asp ON asp.id = i.aspect_id"
-        f" LEFT JOIN {_stored_answers_sql()} kv"
-        "   ON kv.unit_id = sc.unit_id AND kv.indicator_id = i.id"
-        + option_join("kv.value", "o")
+        + RUN_ANSWER_JOIN
+        + option_join(RUN_ANSWER, "o")
         + " WHERE sc.run_id = %s"
         + (" AND sc.unit_id = %s" if unit else "")
     )
 
 
+def stored_answers_scored(run_id: int, unit_id: int) -> pd.DataFrame:
+    """Every indicator of one unit's questionnaire with the answer its run read and that
+    answer's score, for the explanation page."""
+    score = f"CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql(RUN_ANSWER, 'o')}, 0) END"
+    return _frame(
+        f"SELECT i.id, i.aspect_id, {RUN_ANSWER}, {score}"
+        + RUN_UNITS
+        + " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
+        + RUN_ANSWER_JOIN
+        + option_join(RUN_ANSWER, "o")
+        + " WHERE sc.run_id = %s AND sc.unit_id = %s ORDER BY i.id",
+        [run_id, unit_id],
+        ["indicator", "aspect", "value", "self_score"],
+        text=["value"],
+    )
+
+
 def stored_verdicts(run_id: int, unit_id: int | None = None) -> pd.DataFrame:
-    """The jury verdicts a run used (ScoreVerdict), as the frame ``rules.verified_values``
-    takes: one row per (unit, indicator, jury)."""
-    where, params = "v.run_id = %s", [run_id]
+    """The verifications a run read, scored like ``load_verifications``: one row per (unit,
+    indicator, jury) with the decision, the adjusted value, the reason, the score of the answer
+    the run read and the jury's score."""
+    self_score = f"COALESCE({score_sql(RUN_ANSWER, 'o')}, 0)"
+    adjusted = f"COALESCE({score_sql('v.value', 'ov')}, 0)"
+    read = (
+        "(SELECT v.submission_id, v.indicator_id, v.jury_id, v.decision, v.value, v.reason"
+        " FROM evaluasi_verification v WHERE NOT EXISTS (SELECT 1"
+        " FROM penilaian_verificationsnapshot x WHERE x.run_id = %s"
+        " AND x.submission_id = v.submission_id AND x.indicator_id = v.indicator_id"
+        " AND x.jury_id = v.jury_id)"
+        " UNION ALL SELECT x.submission_id, x.indicator_id, x.jury_id, x.decision, x.value,"
+        " x.reason FROM penilaian_verificationsnapshot x WHERE x.run_id = %s AND x.existed)"
+    )
+    where, params = "sc.run_id = %s", [run_id, run_id, run_id]
     if unit_id is not None:
-        where, params = where + " AND v.unit_id = %s", [run_id, unit_id]
+        where, params = where + " AND sc.unit_id = %s", [*params, unit_id]
     frame = _frame(
-        "SELECT v.unit_id, v.indicator_id, v.jury_id, v.decision, v.value, v.reason,"
-        " v.self_score, v.jury_score FROM penilaian_scoreverdict v"
-        f" WHERE {where} ORDER BY v.unit_id, v.indicator_id, v.jury_id",
+        "SELECT s.unit_id, v.indicator_id, v.jury_id, v.decision, v.value, v.reason,"
+        f" CASE WHEN {SCORED_SQL} THEN {self_score} END,"
+        f" CASE WHEN NOT ({SCORED_SQL}) THEN NULL WHEN v.decision = 'accept' THEN {self_score}"
+        f" WHEN v.decision = 'adjust' THEN {adjusted} ELSE 0 END"
+        f" FROM {read} v"
+        " JOIN evaluasi_submission s ON s.id = v.submission_id"
+        " JOIN evaluasi_score sc ON sc.unit_id = s.unit_id"
+        " JOIN evaluasi_scoringrun rp ON rp.id = sc.run_id AND rp.period_id = s.period_id"
+        " JOIN evaluasi_indicator i ON i.id = v.indicator_id"
+        + RUN_ANSWER_JOIN
+        + option_join(RUN_ANSWER, "o")
+        + option_join("v.value", "ov")
+        + f" WHERE {where} ORDER BY s.unit_id, v.indicator_id, v.jury_id",
         params,
         ["unit", "indicator", "jury", "decision", "adjusted", "reason", "self_score", "jury_score"],
         text=["decision", "adjusted", "reason"],
@@ -298,23 +332,3 @@ def stored_verdicts(run_id: int, unit_id: int | None = None) -> pd.DataFrame:
         frame[column] = frame[column].astype("float64")
     frame[["adjusted", "reason"]] = frame[["adjusted", "reason"]].fillna("")
     return frame
-
-
-def stored_answers_scored(run_id: int, unit_id: int) -> pd.DataFrame:
-    """Every indicator of one unit's questionnaire with the answer its run used and that
-    answer's score (the same SQL expression as the run's sums), for the explanation page."""
-    score = f"CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql('kv.value', 'o')}, 0) END"
-    return _frame(
-        f"SELECT i.id, i.aspect_id, COALESCE(kv.value, ''), {score}"
-        " FROM evaluasi_score sc"
-        " JOIN evaluasi_scoringrun rp ON rp.id = sc.run_id"
-        " JOIN evaluasi_submission s ON s.unit_id = sc.unit_id AND s.period_id = rp.period_id"
-        " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
-        f" LEFT JOIN {_stored_answers_sql()} kv"
-        "   ON kv.unit_id = sc.unit_id AND kv.indicator_id = i.id"
-        + option_join("kv.value", "o")
-        + " WHERE sc.run_id = %s AND sc.unit_id = %s ORDER BY i.id",
-        [run_id, run_id, unit_id],
-        ["indicator", "aspect", "value", "self_score"],
-        text=["value"],
-    )

@@ -185,9 +185,6 @@ class Score(models.Model):
         _("previous final score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     change = models.DecimalField(_("change"), max_digits=6, decimal_places=2, null=True, blank=True)
-    # Every answer the run used, {indicator id: value} as JSON text: the per-indicator outputs
-    # (workbook, explanation) read these, never today's answers.
-    answers = models.TextField(_("answers used"), default="{}", db_default="{}")
 
     class Meta:
         db_table = "evaluasi_score"  # kept from before the move
@@ -204,42 +201,51 @@ class Score(models.Model):
         return f"{self.unit_id}: {self.final}"
 
 
-class ScoreVerdict(models.Model):
-    """A jury's verdict on one indicator exactly as a run used it (DESIGN.md §3: the outputs
-    of a run read what it stored). Written by the run's chunks with COPY; ``chunk`` lets a
-    chunk delivered twice replace its own rows."""
+class AnswerSnapshot(models.Model):
+    """An answer as a run read it, kept the moment it changes afterwards (copy-on-write, by a
+    database trigger: ``penilaian/migrations/0003``), for the runs whose outputs can still be
+    read: the current run and the published one. ``value`` is '' when the answer did not exist
+    yet. Outputs read ``COALESCE(snapshot, answer)``: what the run used, at no cost to the run."""
 
-    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="verdicts")
-    chunk = models.PositiveIntegerField()
-    unit = models.ForeignKey(
-        "award.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
-    indicator = models.ForeignKey(
-        "evaluasi.Indicator",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    jury = models.ForeignKey(
-        django_settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    decision = models.CharField(max_length=8)
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="+")
+    submission_id = models.BigIntegerField()
+    indicator_id = models.BigIntegerField()
     value = models.TextField(blank=True)
-    reason = models.TextField(blank=True)
-    self_score = models.FloatField(null=True)
-    jury_score = models.FloatField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["run", "unit"], name="verdict_run_unit")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "submission_id", "indicator_id"], name="unique_answer_snapshot"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.run_id}/{self.unit_id}/{self.indicator_id}: {self.decision}"
+        return f"{self.run_id}/{self.submission_id}/{self.indicator_id}"
+
+
+class VerificationSnapshot(models.Model):
+    """A verification as a run read it, kept when it changes afterwards (copy-on-write, like
+    AnswerSnapshot). ``existed`` is false for a verification added after the run."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="+")
+    submission_id = models.BigIntegerField()
+    indicator_id = models.BigIntegerField()
+    jury_id = models.BigIntegerField()
+    existed = models.BooleanField()
+    decision = models.CharField(max_length=8, blank=True)
+    value = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "submission_id", "indicator_id", "jury_id"],
+                name="unique_verification_snapshot",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.submission_id}/{self.indicator_id}/{self.jury_id}"
 
 
 class ScorePresentation(models.Model):

@@ -1,61 +1,12 @@
-"""The write of a run's stored results: scores (with COPY), the juries' verdicts as each chunk
-used them, the presentation scores. Every output of the run reads these (DESIGN.md §3)."""
+"""The write of a run's stored results: scores (with COPY) and the presentation scores. What
+the run read of answers and verifications is kept copy-on-write (database triggers, migration
+0003) and read back through ``penilaian.data``."""
 
 from __future__ import annotations
 
 from django.db import connection
 
 from .models import Score, ScoringRun
-
-
-def verdicts_write(*, run_id: int, chunk: int, verdicts) -> int:
-    """A chunk's jury verdicts as the run used them (ScoreVerdict); a chunk delivered again
-    replaces its own rows."""
-    import io
-
-    from .models import ScoreVerdict
-
-    ScoreVerdict.objects.filter(run_id=run_id, chunk=chunk).delete()
-    if verdicts.empty:
-        return 0
-    frame = verdicts.rename(
-        columns={
-            "unit": "unit_id",
-            "indicator": "indicator_id",
-            "jury": "jury_id",
-            "adjusted": "value",
-        }
-    ).assign(run_id=run_id, chunk=chunk)
-    columns = [
-        "run_id",
-        "chunk",
-        "unit_id",
-        "indicator_id",
-        "jury_id",
-        "decision",
-        "value",
-        "reason",
-        "self_score",
-        "jury_score",
-    ]
-    frame = frame[columns]
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, na_rep="")
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {ScoreVerdict._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-                " WITH (FORMAT csv, FORCE_NOT_NULL (decision, value, reason))"
-            ) as copy,
-        ):
-            copy.write(buffer.getvalue())
-    else:
-        ScoreVerdict.objects.bulk_create(
-            ScoreVerdict(**{k: (None if v != v else v) for k, v in row.items()})
-            for row in frame.to_dict("records")
-        )
-    return len(frame)
 
 
 def presentations_write(*, run: ScoringRun, per_jury) -> int:
@@ -94,7 +45,6 @@ SCORE_COLUMNS = [
     "aspects",
     "previous_final",
     "change",
-    "answers",
 ]
 
 
@@ -125,7 +75,6 @@ def scores_write(*, run: ScoringRun, units) -> int:
             "aspects": units["aspects"].to_numpy(),
             "previous_final": money(units["previous_final"]),
             "change": money(units["change"]),
-            "answers": units["answers"].fillna("{}").astype(str).to_numpy(),
         },
         columns=SCORE_COLUMNS,
     )

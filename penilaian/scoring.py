@@ -48,17 +48,6 @@ from .data import (
 )
 from .rules import final_scores, presentation_values, verified_values
 
-VERDICT_COLUMNS = [
-    "unit",
-    "indicator",
-    "jury",
-    "decision",
-    "adjusted",
-    "reason",
-    "self_score",
-    "jury_score",
-]
-
 
 def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFrame]:
     """One chunk's share of a run, from one pass over its answers and its verifications:
@@ -80,34 +69,27 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
             cursor.execute("SET LOCAL jit = off")
             # bit_xor of 64-bit hashes: integer work (a numeric SUM costs more per answer).
             digest = "CAST(BIT_XOR(hashtextextended(a.value, a.indicator_id)) AS TEXT)"
-            # Every answer the run uses, kept with its result (Score.answers).
-            kept = "CAST(json_object_agg(a.indicator_id, a.value) AS TEXT)"
         else:
             digest = "GROUP_CONCAT(a.indicator_id || '=' || a.value, ';')"
-            kept = "json_group_object(a.indicator_id, a.value)"
         cursor.execute(
             "SELECT a.submission_id, i.aspect_id,"
-            f" SUM({scored} CAST(i.weight AS DOUBLE PRECISION) * ({score_sql()}) END), {digest},"
-            f" {kept} {ANSWERS_FROM} WHERE {where}"
+            f" SUM({scored} CAST(i.weight AS DOUBLE PRECISION) * ({score_sql()}) END), {digest}"
+            f" {ANSWERS_FROM} WHERE {where}"
             " GROUP BY a.submission_id, i.aspect_id",
             params,
         )
         rows = cursor.fetchall()
         verifications = load_verifications(where, params)
-    sums = pd.DataFrame(rows, columns=["submission", "aspect", "weighted", "digest", "kept"])
-    kept = sums.groupby("submission", sort=False)["kept"].agg(
-        lambda parts: "{" + ",".join(p.strip()[1:-1].strip() for p in parts if p) + "}"
-    )
-    sums = sums.drop(columns=["kept"])
+    sums = pd.DataFrame(rows, columns=["submission", "aspect", "weighted", "digest"])
     sums["weighted"] = sums["weighted"].astype("float64").fillna(0.0)
     if connection.vendor != "postgresql":  # GROUP_CONCAT has no guaranteed order: sort it
         sums["digest"] = [";".join(sorted(str(d).split(";"))) for d in sums["digest"]]
     sums["digest"] = sums["digest"].astype(str)
     submissions = _frame(
-        "SELECT s.id, s.questionnaire_id, s.unit_id FROM evaluasi_submission s"
+        "SELECT s.id, s.questionnaire_id FROM evaluasi_submission s"
         f" JOIN award_unit u ON u.id = s.unit_id WHERE {where}",
         params,
-        ["submission", "questionnaire", "unit"],
+        ["submission", "questionnaire"],
     )
     aspects, indicators, _options = load_rubric(
         sorted(int(q) for q in submissions["questionnaire"].unique())
@@ -125,12 +107,8 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
     units["verified_count"] = units["verified_count"].fillna(0).astype("int64")
     aspects_json = aspects_text(grid)
     units["aspects"] = units["submission"].map(aspects_json).fillna("{}").astype(str)
-    units["answers"] = units["submission"].map(kept).fillna("{}").astype(str)
-    unit_of = submissions.set_index("submission")["unit"]
-    verdicts = verifications.assign(unit=verifications["submission"].map(unit_of))
     return {
         "units": units.astype({"submission": "int64"}),
-        "verdicts": verdicts[VERDICT_COLUMNS],
         "digests": answers_fingerprint(sums),
         "checks": verifications_fingerprint(verifications),
     }

@@ -65,8 +65,8 @@ class ExplainedIndicator:
 
 
 def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
-    """How a unit's scores in ``run`` come about, from what the run stored (the answers it
-    used, the juries' verdicts and presentation scores, its settings), worked through with
+    """How a unit's scores in ``run`` come about, from what the run read and stored (answers
+    and verifications as it read them, its presentation scores and settings), worked through with
     the engine's own functions. ``agrees`` checks that they give the stored result again."""
     import pandas as pd
 

@@ -26,7 +26,7 @@ from evaluasi.questionnaires.selectors import (
     period_previous,
 )
 from penilaian.models import Score, ScoringChunk, ScoringRun
-from penilaian.results import presentations_write, scores_write, verdicts_write
+from penilaian.results import presentations_write, scores_write
 
 logger = logging.getLogger(__name__)
 
@@ -221,14 +221,12 @@ def scoring_chunk_run(*, chunk_id: int) -> None:
     def compute(run):
         began = time.perf_counter()
         parts = scoring.chunk_compute(chunk.spec, scoring.PeriodSettings.of(run.period))
-        verdicts = parts.pop("verdicts")
         data = scoring.chunk_pack(parts)
         with transaction.atomic():
             locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
             fresh = ScoringChunk.objects.select_for_update().get(pk=chunk_id)
             if fresh.done or not locked.is_active:
                 return
-            verdicts_write(run_id=run.pk, chunk=chunk.index, verdicts=verdicts)
             fresh.done = True
             fresh.result = data
             fresh.finished_at = timezone.now()
@@ -324,7 +322,7 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
         if data is not None
     ]
     empty = {
-        "units": ["submission", "saq", "verified", "verified_count", "aspects", "answers"],
+        "units": ["submission", "saq", "verified", "verified_count", "aspects"],
         "digests": ["submission", "digest"],
         "checks": ["submission", "check"],
     }
