@@ -1,5 +1,8 @@
-"""What storing a run's outputs costs at national scale (Layout issue), against the code from
+"""What keeping a run's outputs costs at national scale (Layout issue), against the code from
 before (BEFORE: runs stored scores and aspect scores only), both measured in the same bench run.
+Today a run also stores its settings and presentation scores, and keeps the answers and
+verifications it read copy-on-write (database triggers), which costs nothing while they do
+not change.
 
     DATABASE_URL=postgres://postgres@127.0.0.1/ppid CELERY_BROKER_URL=redis://127.0.0.1:6379/13 \\
         .venv/bin/python bench/stored_outputs.py [--units 83000] [--repeat 3]
@@ -133,28 +136,18 @@ def main() -> None:
             for worker in workers:
                 worker.terminate()
                 worker.wait(timeout=60)
-        from django.db import connection
+        from penilaian.models import ScorePresentation
 
-        from penilaian.models import ScoreVerdict
-
-        verdicts = ScoreVerdict.objects.filter(run_id=last_today).count()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT COALESCE(SUM(pg_column_size(answers)), 0) FROM evaluasi_score"
-                " WHERE run_id = %s",
-                [last_today],
-            )
-            answers_mb = cursor.fetchone()[0] / 1024 / 1024
-        runs_with_verdicts = ScoreVerdict.objects.values("run_id").distinct().count()
+        presentations = ScorePresentation.objects.filter(run_id=last_today).count()
         before = statistics.median(times["before"])
         today = statistics.median(times["today"])
         print()
         print(f"national run, median of {args.repeat}: before {before:.2f} s, today {today:.2f} s")
         print(f"ratio today / before: {today / before:.2f} (target <= 1.2)")
-        verdict_mb = relation_mb("penilaian_scoreverdict") / max(runs_with_verdicts, 1)
+        kept = relation_mb("penilaian_answersnapshot", "penilaian_verificationsnapshot")
         print(
-            f"storage per run: answers used {answers_mb:.1f} MB (on the score rows), "
-            f"verdicts {verdict_mb:.1f} MB ({verdicts:,} rows, with their index)"
+            f"storage per run: {presentations} presentation rows; answer and verification "
+            f"snapshots {kept:.2f} MB (copy-on-write: nothing changed after these runs)"
         )
 
 

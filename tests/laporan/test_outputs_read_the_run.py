@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -69,7 +70,7 @@ def test_every_output_of_a_finalised_run_reads_what_it_stored(
 ):
     from django.test import Client
 
-    period, units, _juries = golden.main_period()
+    period, units, juries = golden.main_period()
     run = run_period(period)
     scoring_services.scoring_run_finalise(run=run, user=admin_user)
     run.refresh_from_db()
@@ -91,6 +92,23 @@ def test_every_output_of_a_finalised_run_reads_what_it_stored(
     )
     presentation = PresentationScore.objects.filter(criterion__period=period).first()
     PresentationScore.objects.filter(pk=presentation.pk).update(score=1)
+    # ...and a verification is deleted, another added, an answer added where there was none.
+    gone = Verification.objects.filter(submission__period=period).exclude(pk=verification.pk)
+    gone.first().delete()
+    Verification.objects.create(
+        submission=answer.submission,
+        indicator=answer.indicator,
+        jury=juries[3],
+        decision="reject",
+        reason="ditambahkan diam-diam",
+    )
+    unanswered = answer.submission.questionnaire.indicators.exclude(
+        pk__in=Answer.objects.filter(submission=answer.submission).values("indicator")
+    ).first()
+    if unanswered is not None:
+        Answer.objects.create(submission=answer.submission, indicator=unanswered, value="ya")
+    with connection.cursor() as cursor:  # plain SQL, past every part of the app
+        cursor.execute("UPDATE evaluasi_answer SET value = '0' WHERE id = %s", [answer.pk])
 
     after = outputs(run, units, admin_client, public, tmp_path, "after")
     for name in before:
