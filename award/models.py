@@ -221,6 +221,9 @@ class Period(models.Model):
     threshold_cukup = _score_field(_("Cukup Informatif from"), THRESHOLD_DEFAULTS[2])
     threshold_kurang = _score_field(_("Kurang Informatif from"), THRESHOLD_DEFAULTS[3])
     finalist_minimum = _score_field(_("finalist minimum verified score"), "60")
+    juries_per_unit = models.PositiveSmallIntegerField(
+        _("juries per unit"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     finalist_count = models.PositiveSmallIntegerField(
         _("finalists per level"), default=5, validators=[MinValueValidator(1)]
     )
@@ -477,6 +480,20 @@ class JuryMembership(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("The jury never assesses its own unit."),
+    )
+    levels = models.ManyToManyField(
+        Level,
+        verbose_name=_("levels judged"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: every level."),
+    )
+    conflicts = models.ManyToManyField(
+        Unit,
+        verbose_name=_("declared conflicts of interest"),
+        blank=True,
+        related_name="+",
+        help_text=_("Units this jury never judges; a kecamatan also covers every desa under it."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

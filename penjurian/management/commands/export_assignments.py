@@ -1,0 +1,23 @@
+"""``export_assignments --period Y --out FILE``: the assignments as a workbook (DESIGN.md §4):
+sheet ``penugasan`` (Kode, Nama Unit, Tingkat, Juri) and sheet ``beban`` (Juri, Jumlah Unit)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from award.models import Period
+from penjurian.selectors import assignments_workbook
+
+
+class Command(BaseCommand):
+    help = "Write a period's jury assignments to a workbook."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", type=int, required=True, help="the period's year")
+        parser.add_argument("--out", required=True, help="the .xlsx file to write")
+
+    def handle(self, *args, period, out, **options):
+        target = Period.objects.filter(year=period).first()
+        if target is None:
+            raise CommandError(f"Periode {period} tidak ada.")
+        workbook, rows = assignments_workbook(period=target)
+        workbook.save(out)
+        self.stdout.write(f"{rows} penugasan ditulis ke {out}.")
