@@ -436,18 +436,26 @@ def _invitation_link(user, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("invitation_confirm", args=[uid, token])
 
 
-def user_get_or_invite(*, email: str, full_name: str, group: str, base_url: str = "") -> Invitation:
-    """Find the account for an email or create it without a password, and add it to a group."""
+def user_get_or_invite(
+    *, email: str, full_name: str, group: str, base_url: str = "", username: str = ""
+) -> Invitation:
+    """Find the account (by ``username`` when given, else by email) or create it without a
+    password, and add it to a group."""
     email = email.strip().lower()
     EmailValidator()(email)
-    user = (
-        User.objects.filter(email__iexact=email).first()
-        or User.objects.filter(username__iexact=email).first()
-    )
+    if username:
+        user = User.objects.filter(username__iexact=username).first()
+    else:
+        user = (
+            User.objects.filter(email__iexact=email).first()
+            or User.objects.filter(username__iexact=email).first()
+        )
     created = user is None
     if created:
         first, _sep, last = full_name.strip().partition(" ")
-        user = User(username=email, email=email, first_name=first[:150], last_name=last[:150])
+        user = User(
+            username=username or email, email=email, first_name=first[:150], last_name=last[:150]
+        )
         user.set_unusable_password()
         user.save()
     user.groups.add(_group(group))
@@ -457,7 +465,7 @@ def user_get_or_invite(*, email: str, full_name: str, group: str, base_url: str 
     return Invitation(user=user, link=link, created=created)
 
 
-def _send_invitation(*, invitation: Invitation, role: str, target: str) -> None:
+def invitation_send(*, invitation: Invitation, role: str, target: str) -> None:
     user = invitation.user
     lines = [
         _("Hello %(name)s,") % {"name": user.get_full_name() or user.email},
@@ -499,7 +507,7 @@ def operator_invite(*, unit: Unit, email: str, full_name: str, invited_by, base_
             {"email": _("%(email)s is already an operator of this unit.") % {"email": email}}
         )
     transaction.on_commit(
-        lambda: _send_invitation(invitation=invitation, role=_("PPID operator"), target=unit.name)
+        lambda: invitation_send(invitation=invitation, role=_("PPID operator"), target=unit.name)
     )
     return invitation
 
@@ -526,7 +534,7 @@ def jury_add(
             {"email": _("%(email)s is already a jury of this period.") % {"email": email}}
         )
     transaction.on_commit(
-        lambda: _send_invitation(invitation=invitation, role=_("jury"), target=period.name)
+        lambda: invitation_send(invitation=invitation, role=_("jury"), target=period.name)
     )
     return invitation
 

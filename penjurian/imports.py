@@ -1,0 +1,222 @@
+"""``import_juries``: the juries of a period from a workbook (DESIGN.md §4 "Juries").
+
+Sheet ``juri`` with ``username``, ``nama``, ``email`` and optional ``tingkat`` (level codes,
+comma separated; empty = every level) and ``konflik`` (unit codes, comma separated; a
+kecamatan also covers the desa under it, which ``jury_facts`` expands). Existing accounts are
+matched by username; new ones are created without a password and invited. All or nothing:
+every problem is reported as ``juri!F4: ...`` and nothing is saved while one remains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from award.models import JuryMembership, Level, Period, Unit
+from award.services import JURY_GROUP, Invitation, invitation_send, user_get_or_invite
+from common.jobs import ImportRejected
+from common.workbooks import Problems, sheet_read, workbook_open
+
+JURIES_SHEET = "juri"
+JURIES_REQUIRED = ["username", "nama", "email"]
+JURIES_OPTIONAL = ["tingkat", "konflik"]
+USERNAME_MAX = 150
+
+
+@dataclass
+class JuryRow:
+    username: str
+    name: str
+    email: str
+    levels: list[int]
+    conflicts: list[int]
+
+
+@dataclass
+class JuriesImportPlan:
+    rows: list[JuryRow] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    created_users: int = 0
+    added: int = 0
+    updated: int = 0
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def juries_import_check(*, period: Period, data: bytes) -> JuriesImportPlan:
+    """Validate a juries workbook against the database; writes nothing."""
+    plan = JuriesImportPlan()
+    problems = plan.problems
+    workbook = workbook_open(data, problems)
+    if workbook is None:
+        return plan
+    table = sheet_read(
+        workbook,
+        JURIES_SHEET,
+        required=JURIES_REQUIRED,
+        optional=JURIES_OPTIONAL,
+        problems=problems,
+    )
+    if table is None:
+        return plan
+    levels = {code.lower(): pk for pk, code in Level.objects.values_list("pk", "code")}
+    user_model = get_user_model()
+    seen: dict[str, int] = {}
+    emails: dict[str, int] = {}
+    conflict_codes = {code for row in table.rows for code in _codes(row.text("konflik"))}
+    units = dict(Unit.objects.filter(code__in=conflict_codes).values_list("code", "pk"))
+    usernames = {row.text("username").lower() for row in table.rows} - {""}
+    existing = {
+        user.username.lower(): user
+        for user in user_model.objects.annotate(key=Lower("username")).filter(key__in=usernames)
+    }
+    owners = {
+        email: username.lower()
+        for email, username in user_model.objects.annotate(key=Lower("email"))
+        .filter(key__in={row.text("email").lower() for row in table.rows} - {""})
+        .values_list("key", "username")
+    }
+    for row in table.rows:
+        ok = True
+        for column in ("username", "nama", "email"):
+            problem = row.text_problem(column)
+            if problem:
+                problems.error(row.sheet, row.ref(column), problem)
+                ok = False
+        if not ok:
+            continue
+        username = row.text("username")
+        name = row.text("nama")
+        email = row.text("email").lower()
+        key = username.lower()
+        if not username:
+            problems.error(row.sheet, row.ref("username"), _("The username is empty."))
+            ok = False
+        elif len(username) > USERNAME_MAX or any(ch.isspace() for ch in username):
+            problems.error(
+                row.sheet,
+                row.ref("username"),
+                _("Username '%(username)s' must be at most 150 characters without spaces.")
+                % {"username": username},
+            )
+            ok = False
+        elif key in seen:
+            problems.error(
+                row.sheet,
+                row.ref("username"),
+                _("Username '%(username)s' is duplicated; it already appears in row %(row)s.")
+                % {"username": username, "row": seen[key]},
+            )
+            ok = False
+        else:
+            seen[key] = row.number
+        if not name:
+            problems.error(row.sheet, row.ref("nama"), _("The name is empty."))
+            ok = False
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            problems.error(
+                row.sheet,
+                row.ref("email"),
+                _("'%(email)s' is not a valid email address.") % {"email": email},
+            )
+            ok = False
+        else:
+            if email in emails:
+                problems.error(
+                    row.sheet,
+                    row.ref("email"),
+                    _("Email %(email)s is duplicated; it already appears in row %(row)s.")
+                    % {"email": email, "row": emails[email]},
+                )
+                ok = False
+            emails.setdefault(email, row.number)
+            other = owners.get(email)
+            if key not in existing and other is not None and other != key:
+                problems.error(
+                    row.sheet,
+                    row.ref("email"),
+                    _(
+                        "Email %(email)s already belongs to user '%(other)s'; use that "
+                        "username or another email."
+                    )
+                    % {"email": email, "other": other},
+                )
+                ok = False
+        level_ids = []
+        for code in _codes(row.text("tingkat")):
+            if code.lower() not in levels:
+                problems.error(
+                    row.sheet,
+                    row.ref("tingkat"),
+                    _("Unknown level '%(code)s' (known: %(known)s).")
+                    % {"code": code, "known": ", ".join(sorted(levels))},
+                )
+                ok = False
+            else:
+                level_ids.append(levels[code.lower()])
+        conflict_ids = []
+        for code in _codes(row.text("konflik")):
+            if code not in units:
+                problems.error(
+                    row.sheet,
+                    row.ref("konflik"),
+                    _("Unknown unit code '%(code)s'.") % {"code": code},
+                )
+                ok = False
+            else:
+                conflict_ids.append(units[code])
+        if ok:
+            plan.rows.append(
+                JuryRow(
+                    username=existing[key].username if key in existing else username,
+                    name=name,
+                    email=email,
+                    levels=sorted(set(level_ids)),
+                    conflicts=sorted(set(conflict_ids)),
+                )
+            )
+    if not table.rows:
+        problems.error(JURIES_SHEET, "A2", _("The sheet has no juries."))
+    return plan
+
+
+def juries_import_apply(*, period: Period, data: bytes, invited_by=None) -> JuriesImportPlan:
+    """Import the juries of ``period`` all or nothing; raises ``ImportRejected`` with every
+    problem. A jury already in the period gets its levels and conflicts replaced by the file's."""
+    plan = juries_import_check(period=period, data=data)
+    if plan.problems.errors:
+        raise ImportRejected(plan.problems)
+    invitations: list[Invitation] = []
+    with transaction.atomic():
+        Period.objects.select_for_update().get(pk=period.pk).check_inputs_editable()
+        for row in plan.rows:
+            invitation = user_get_or_invite(
+                email=row.email, full_name=row.name, group=JURY_GROUP, username=row.username
+            )
+            plan.created_users += invitation.created
+            membership, created = JuryMembership.objects.get_or_create(
+                user=invitation.user, period=period
+            )
+            plan.added += created
+            plan.updated += not created
+            membership.levels.set(row.levels)
+            membership.conflicts.set(row.conflicts)
+            if created:
+                invitations.append(invitation)
+        transaction.on_commit(
+            lambda: [
+                invitation_send(invitation=item, role=_("jury"), target=period.name)
+                for item in invitations
+            ]
+        )
+    return plan

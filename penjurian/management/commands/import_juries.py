@@ -1,0 +1,46 @@
+"""``import_juries FILE --period Y``: the juries of a period from a workbook, all or nothing."""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from award.models import Period
+from common.jobs import ImportRejected
+from penjurian.imports import juries_import_apply
+
+
+class Command(BaseCommand):
+    help = "Import the juries of a period (sheet 'juri'); new users get an invitation."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--period", type=int, required=True, help="the period's year")
+
+    def handle(self, *args, file, period, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": path})
+        target = Period.objects.filter(year=period).first()
+        if target is None:
+            raise CommandError(_("Period %(year)s does not exist.") % {"year": period})
+        try:
+            plan = juries_import_apply(period=target, data=path.read_bytes())
+        except ImportRejected as rejected:
+            for problem in rejected.problems.errors:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                _("The workbook has %(count)s problems; nothing was saved.")
+                % {"count": len(rejected.problems.errors)}
+            ) from rejected
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from None
+        for warning in plan.problems.warnings:
+            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(added)s juries added (%(created)s new accounts invited), %(updated)s updated.")
+                % {"added": plan.added, "created": plan.created_users, "updated": plan.updated}
+            )
+        )
