@@ -20,6 +20,7 @@ urlpatterns = [
     path("favicon.ico", common_views.FaviconView.as_view(), name="favicon"),
     path("", include(app_patterns)),
     path("", include("evaluasi.urls")),
+    path("", include("penjurian.urls")),
     path("", include("penilaian.urls")),
     path("", include("laporan.urls")),
     *auth_patterns,

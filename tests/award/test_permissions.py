@@ -57,6 +57,25 @@ MATRIX = {
     "award:period_detail": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
     "award:period_update": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
     "award:period_jury_add": ("post", lambda w: {"year": w["period"].year}, {}, ADMIN_ONLY),
+    "penjurian:juries": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "penjurian:juries_import": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {},
+        {**ADMIN_ONLY, "admin": 422},
+    ),
+    "penjurian:assign": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {"per_unit": "0"},
+        {**ADMIN_ONLY, "admin": 422},
+    ),
+    "penjurian:assignments_export": (
+        "get",
+        lambda w: {"year": w["period"].year},
+        None,
+        ADMIN_ONLY,
+    ),
     "award:period_jury_remove": (
         "post",
         lambda w: {"year": w["period"].year, "pk": w["jury_membership"].pk},

@@ -1,5 +1,7 @@
 """``import_juries`` (DESIGN.md §4 "Juries"): all or nothing, errors named by cell."""
 
+import io
+
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -15,6 +17,7 @@ HEADER = ["username", "nama", "email", "tingkat", "konflik"]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_levels")
 def test_import_creates_invites_and_sets_levels_and_conflicts(period, kecamatan, unit_a, unit_b):
     existing = UserFactory(username="Juri.Lama", email="lama@example.go.id")
     data = xlsx(
@@ -93,3 +96,66 @@ def test_command_reports_problems_and_summary(period, tmp_path, capsys):
     assert JuryMembership.objects.filter(period=period, user__username="juri.x").exists()
     with pytest.raises(CommandError):
         call_command("import_juries", str(good), "--period", "1999")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_levels")
+def test_screen_imports_assigns_and_exports(
+    admin_client, period, unit_a, unit_b, desa_questionnaire
+):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from evaluasi.models import Submission
+    from penjurian.models import Assignment
+
+    client = admin_client
+    for unit in (unit_a, unit_b):
+        Submission.objects.create(
+            period=period,
+            unit=unit,
+            questionnaire=desa_questionnaire,
+            status=Submission.Status.SUBMITTED,
+        )
+    page = reverse("penjurian:juries", args=[period.year])
+    bad = xlsx({"juri": [HEADER, ["juri.a", "A", "a@example.go.id", "", "TIDAK-ADA"]]})
+    response = client.post(
+        reverse("penjurian:juries_import", args=[period.year]),
+        {"file": _upload("juri.xlsx", bad)},
+    )
+    assert response.status_code == 422
+    assert "juri!E2" in response.content.decode()
+    assert not JuryMembership.objects.exists()
+    good = xlsx(
+        {
+            "juri": [
+                HEADER,
+                ["juri.a", "A", "a@example.go.id", "", unit_a.code],
+                ["juri.b", "B", "b@example.go.id", "", ""],
+                ["juri.c", "C", "c@example.go.id", "", ""],
+            ]
+        }
+    )
+    response = client.post(
+        reverse("penjurian:juries_import", args=[period.year]),
+        {"file": _upload("juri.xlsx", good)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert JuryMembership.objects.filter(period=period).count() == 3
+    response = client.post(
+        reverse("penjurian:assign", args=[period.year]), {"per_unit": "2"}, follow=True
+    )
+    assert response.status_code == 200
+    pairs = set(Assignment.objects.values_list("unit__code", "jury__username"))
+    assert len(pairs) == 4 and (unit_a.code, "juri.a") not in pairs
+    assert "juri.a" in client.get(page).content.decode()
+    download = client.get(reverse("penjurian:assignments_export", args=[period.year]))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook["penugasan"].max_row == 5
+
+
+def _upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")

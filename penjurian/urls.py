@@ -1,0 +1,18 @@
+"""Routes of jury work. Every route has an entry in tests/award/test_permissions.py."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "penjurian"
+
+urlpatterns = [
+    path("periode/<int:year>/juri/", views.JuriesView.as_view(), name="juries"),
+    path("periode/<int:year>/juri/impor/", views.JuriesImportView.as_view(), name="juries_import"),
+    path("periode/<int:year>/penugasan/otomatis/", views.AssignView.as_view(), name="assign"),
+    path(
+        "periode/<int:year>/penugasan.xlsx",
+        views.AssignmentsExportView.as_view(),
+        name="assignments_export",
+    ),
+]
