@@ -1,8 +1,10 @@
-"""Reads of jury work: the juries of a period with their loads, the assignments as a workbook."""
+"""Reads of jury work: who may judge what, the juries of a period with their loads, the
+assignments as a workbook, a jury's inbox and the verification sheet of one unit."""
 
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from award.models import Period
@@ -89,3 +91,147 @@ def assignments_totals(*, period: Period) -> dict:
         "assignments": Assignment.objects.filter(period=period).count(),
         "per_unit": period.juries_per_unit,
     }
+
+
+def jury_blocked(*, membership, operated: set[int], children: dict[int, set[int]]) -> frozenset:
+    """The units a jury may never judge: its own unit, the units it operates, its declared
+    conflicts and every desa under a declared kecamatan (the one definition of the rule)."""
+    blocked = set(operated)
+    if membership.home_unit_id:
+        blocked.add(membership.home_unit_id)
+    for unit in membership.conflicts.all():
+        blocked.add(unit.pk)
+        blocked |= children.get(unit.pk, set())
+    return frozenset(blocked)
+
+
+def jury_may_judge(*, jury, submission) -> bool:
+    """Whether ``jury`` is assigned to the submission's unit and not in conflict with it."""
+    from award.models import OperatorMembership, Unit
+
+    if not Assignment.objects.filter(
+        period_id=submission.period_id, unit_id=submission.unit_id, jury=jury
+    ).exists():
+        return False
+    membership = submission.period.juries.filter(user=jury).prefetch_related("conflicts").first()
+    if membership is None:
+        return False
+    unit = Unit.objects.only("pk", "parent_id").get(pk=submission.unit_id)
+    children = {unit.parent_id: {unit.pk}} if unit.parent_id else {}
+    operated = set(
+        OperatorMembership.objects.filter(user=jury, unit_id=unit.pk).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return unit.pk not in jury_blocked(membership=membership, operated=operated, children=children)
+
+
+def jury_inbox(*, jury) -> list[dict]:
+    """The units assigned to ``jury`` in periods not yet finalised, each with its submission,
+    how many indicators it has verified and how many there are, and the deadline."""
+    assignments = list(
+        Assignment.objects.filter(jury=jury, period__finalised_at__isnull=True)
+        .select_related("period", "unit", "unit__level")
+        .order_by("period__year", "unit__level__order", "unit__code")
+    )
+    submissions = {
+        (s.period_id, s.unit_id): s
+        for s in Submission.objects.filter(
+            period__in={a.period_id for a in assignments},
+            unit__in={a.unit_id for a in assignments},
+            status=Submission.Status.SUBMITTED,
+        ).annotate(indicator_count=Count("questionnaire__indicators", distinct=True))
+    }
+    done = dict(
+        Verification.objects.filter(jury=jury, submission__in=[s.pk for s in submissions.values()])
+        .values("submission_id")
+        .annotate(n=Count("indicator", distinct=True))
+        .values_list("submission_id", "n")
+    )
+    rows = []
+    for assignment in assignments:
+        submission = submissions.get((assignment.period_id, assignment.unit_id))
+        if submission is None:
+            continue
+        verified = done.get(submission.pk, 0)
+        total = submission.indicator_count
+        rows.append(
+            {
+                "assignment": assignment,
+                "submission": submission,
+                "verified": verified,
+                "total": total,
+                "percent": round(100 * verified / total) if total else 0,
+                "deadline": assignment.period.verification_close,
+            }
+        )
+    return rows
+
+
+def answer_label(*, indicator, value: str) -> str:
+    """An answer as the person chose it: the option's label, not its code."""
+    if value == "":
+        return ""
+    for option in indicator.options.all():
+        if option.code == value:
+            return option.label
+    if indicator.type == "ya_tidak":
+        return {"ya": _("Yes"), "tidak": _("No")}.get(value, value)
+    return value
+
+
+def verification_sheet(*, submission, jury) -> list[dict]:
+    """Per aspect, every indicator with the self-assessed answer (and its label), its
+    evidence and this jury's verdict so far."""
+    from evaluasi.questionnaires.selectors import questionnaire_with_content
+    from evaluasi.saq.selectors import submission_answers, submission_evidence
+
+    questionnaire = questionnaire_with_content(pk=submission.questionnaire_id)
+    answers = submission_answers(submission=submission)
+    evidence = submission_evidence(submission=submission)
+    verdicts = {
+        v.indicator_id: v for v in Verification.objects.filter(submission=submission, jury=jury)
+    }
+    aspects = []
+    for aspect in questionnaire.aspects.all():
+        rows = []
+        for indicator in aspect.indicators.all():
+            answer = answers.get(indicator.pk)
+            value = answer.value if answer else ""
+            verdict = verdicts.get(indicator.pk)
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "value": value,
+                    "label": answer_label(indicator=indicator, value=value),
+                    "evidence": evidence.get(indicator.pk, []),
+                    "verdict": verdict,
+                    "verdict_label": answer_label(indicator=indicator, value=verdict.value)
+                    if verdict
+                    else "",
+                }
+            )
+        aspects.append(
+            {
+                "aspect": aspect,
+                "rows": rows,
+                "done": sum(1 for row in rows if row["verdict"]),
+            }
+        )
+    return aspects
+
+
+def indicator_next(*, indicator):
+    """The indicator after this one in the order the SAQ and the verification page show
+    (aspect order, then indicator order), or None after the last."""
+    from evaluasi.models import Indicator
+
+    ordered = list(
+        Indicator.objects.filter(questionnaire_id=indicator.questionnaire_id)
+        .order_by("aspect__order", "aspect__id", "order", "id")
+        .values_list("pk", flat=True)
+    )
+    index = ordered.index(indicator.pk)
+    if index + 1 >= len(ordered):
+        return None
+    return Indicator.objects.get(pk=ordered[index + 1])

@@ -18,6 +18,7 @@ from evaluasi.models import (
 )
 from penjurian.assignment import JuryFacts, assignment_plan
 from penjurian.models import Assignment, PresentationScore, Verification
+from penjurian.selectors import jury_blocked
 
 logger = logging.getLogger(__name__)
 
@@ -111,17 +112,13 @@ def jury_facts(*, period: Period) -> list[JuryFacts]:
         children[parent_id].add(unit_id)
     facts = []
     for membership in memberships:
-        blocked = set(operated[membership.user_id])
-        if membership.home_unit_id:
-            blocked.add(membership.home_unit_id)
-        for unit in membership.conflicts.all():
-            blocked.add(unit.pk)
-            blocked |= children[unit.pk]
         facts.append(
             JuryFacts(
                 jury=membership.user_id,
                 levels=frozenset(level.pk for level in membership.levels.all()),
-                blocked=frozenset(blocked),
+                blocked=jury_blocked(
+                    membership=membership, operated=operated[membership.user_id], children=children
+                ),
             )
         )
     return facts

@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import verify_views, views
 
 app_name = "penjurian"
 
 urlpatterns = [
+    path("verifikasi/", verify_views.InboxView.as_view(), name="inbox"),
+    path("verifikasi/<int:pk>/", verify_views.VerifyView.as_view(), name="verify"),
+    path("verifikasi/bukti/<int:pk>/", verify_views.EvidenceView.as_view(), name="evidence"),
     path("periode/<int:year>/juri/", views.JuriesView.as_view(), name="juries"),
     path("periode/<int:year>/juri/impor/", views.JuriesImportView.as_view(), name="juries_import"),
     path("periode/<int:year>/penugasan/otomatis/", views.AssignView.as_view(), name="assign"),

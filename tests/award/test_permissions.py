@@ -57,6 +57,20 @@ MATRIX = {
     "award:period_detail": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
     "award:period_update": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
     "award:period_jury_add": ("post", lambda w: {"year": w["period"].year}, {}, ADMIN_ONLY),
+    "penjurian:inbox": ("get", None, None, LOGGED_IN),
+    # Nobody in this world is assigned to unit A: every jury view and download is refused.
+    "penjurian:verify": (
+        "get",
+        lambda w: {"pk": w["submission"].pk},
+        None,
+        {**dict.fromkeys(ROLES, 403), "anon": LOGIN},
+    ),
+    "penjurian:evidence": (
+        "get",
+        lambda w: {"pk": w["evidence"].pk},
+        None,
+        {**dict.fromkeys(ROLES, 403), "anon": LOGIN},
+    ),
     "penjurian:juries": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
     "penjurian:juries_import": (
         "post",

@@ -1,0 +1,126 @@
+"""The jury's own screens: the inbox of assigned units, the verification page of one unit
+and its evidence (permission-checked; inline only for PDF and images)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from evaluasi.models import Evidence, Indicator, Submission
+from penjurian import selectors, services
+from penjurian.models import Verification
+
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def _submission_for_jury(request, pk) -> Submission:
+    submission = get_object_or_404(Submission.objects.select_related("period", "unit"), pk=pk)
+    if not request.user.has_perm("penjurian.verify_submission", submission):
+        raise PermissionDenied
+    return submission
+
+
+class InboxView(LoginRequiredMixin, View):
+    def get(self, request):
+        return render(
+            request, "penjurian/inbox.html", {"rows": selectors.jury_inbox(jury=request.user)}
+        )
+
+
+class VerifyView(LoginRequiredMixin, View):
+    template_name = "penjurian/verify.html"
+
+    def render_sheet(self, request, submission, *, failed=None, status=200):
+        aspects = selectors.verification_sheet(submission=submission, jury=request.user)
+        flat = [row for aspect in aspects for row in aspect["rows"]]
+        for row in flat:
+            row["failed"] = (failed or {}).get(row["indicator"].pk)
+        total = len(flat)
+        done = sum(a["done"] for a in aspects)
+        context = {
+            "submission": submission,
+            "aspects": aspects,
+            "total": total,
+            "done": done,
+            "percent": round(100 * done / total) if total else 0,
+            "locked": submission.period.finalised_at is not None,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render_sheet(request, _submission_for_jury(request, pk))
+
+    def post(self, request, pk):
+        submission = _submission_for_jury(request, pk)
+        indicator = get_object_or_404(
+            Indicator, pk=request.POST.get("indicator") or 0, questionnaire=submission.questionnaire
+        )
+        decision = request.POST.get("decision", "")
+        value = request.POST.get("value", "")
+        reason = request.POST.get("reason", "").strip()
+        try:
+            if decision not in Verification.Decision.values:
+                raise ValidationError({"decision": _("Choose Accept, Adjust or Reject.")})
+            services.verification_save(
+                submission=submission,
+                indicator=indicator,
+                jury=request.user,
+                decision=decision,
+                value=value,
+                reason=reason,
+            )
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            failed = {
+                indicator.pk: {
+                    "decision": decision,
+                    "value": value,
+                    "reason": reason,
+                    "errors": errors,
+                }
+            }
+            messages.error(
+                request,
+                _("Indicator %(code)s was not saved; see the message there.")
+                % {"code": indicator.code},
+            )
+            return self.render_sheet(request, submission, failed=failed, status=422)
+        following = selectors.indicator_next(indicator=indicator)
+        target = f"ind-{(following or indicator).pk}"
+        return redirect(reverse("penjurian:verify", args=[submission.pk]) + f"#{target}")
+
+
+class EvidenceView(LoginRequiredMixin, View):
+    """An evidence file for an assigned jury: PDF and images inline (previewed beside the
+    question), everything else as an attachment."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            Evidence.objects.select_related("submission__period"), pk=pk, kind=Evidence.Kind.FILE
+        )
+        _submission_for_jury(request, evidence.submission_id)
+        if not evidence.file:
+            raise Http404
+        content_type = evidence.content_type or "application/octet-stream"
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=content_type not in INLINE_TYPES,
+            filename=evidence.original_name,
+            content_type=content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        if content_type in INLINE_TYPES:
+            # Framed by the verification page only; Chromium's PDF viewer refuses a sandbox.
+            policy = "frame-ancestors 'self'"
+            if content_type != "application/pdf":
+                policy = f"sandbox; default-src 'none'; {policy}"
+            response["Content-Security-Policy"] = policy
+            response["X-Frame-Options"] = "SAMEORIGIN"
+        return response

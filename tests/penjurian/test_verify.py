@@ -1,0 +1,129 @@
+"""The jury's inbox and verification page: only assigned juries without a conflict, verdicts
+with reasons, entered values kept on error, evidence inline only for PDF and images."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from evaluasi.models import Evidence, Submission
+from penjurian.models import Assignment, Verification
+from tests.conftest import client_for
+
+
+@pytest.fixture
+def assigned(client, period, unit_a, submission, jury_user):
+    submission.status = Submission.Status.SUBMITTED
+    submission.save()
+    Assignment.objects.create(period=period, unit=unit_a, jury=jury_user)
+    return client_for(client, jury_user)
+
+
+def _evidence(submission, name, content_type, data):
+    indicator = submission.questionnaire.indicators.order_by("order", "id").first()
+    item = Evidence(
+        submission=submission,
+        indicator=indicator,
+        kind=Evidence.Kind.FILE,
+        original_name=name,
+        content_type=content_type,
+        size=len(data),
+    )
+    item.file.save(name, ContentFile(data), save=True)
+    return item
+
+
+@pytest.mark.django_db
+def test_inbox_and_verdicts_with_reasons(assigned, submission, jury_user):
+    indicators = list(
+        submission.questionnaire.indicators.order_by("aspect__order", "aspect__id", "order", "id")
+    )
+    page = reverse("penjurian:verify", args=[submission.pk])
+    inbox = assigned.get(reverse("penjurian:inbox")).content.decode()
+    assert page in inbox and f"0 dari {len(indicators)}" in inbox
+
+    first, second = indicators[0], indicators[1]
+    response = assigned.post(page, {"indicator": first.pk, "decision": "accept"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#ind-{second.pk}")
+    # Rejecting without a reason: a clear message at the indicator, nothing saved, input kept.
+    response = assigned.post(
+        page, {"indicator": second.pk, "decision": "reject", "reason": "  ", "value": ""}
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Berikan alasan" in body or "alasan" in body.lower()
+    assert not Verification.objects.filter(indicator=second).exists()
+    response = assigned.post(
+        page, {"indicator": second.pk, "decision": "reject", "reason": "SK tidak ditandatangani"}
+    )
+    assert response.status_code == 302
+    verdicts = dict(Verification.objects.values_list("indicator_id", "decision"))
+    assert verdicts == {first.pk: "accept", second.pk: "reject"}
+    inbox = assigned.get(reverse("penjurian:inbox")).content.decode()
+    assert f"2 dari {len(indicators)}" in inbox
+
+
+@pytest.mark.django_db
+def test_adjust_keeps_the_typed_reason_when_the_value_is_invalid(assigned, submission):
+    choice = submission.questionnaire.indicators.filter(type="pilihan").first()
+    page = reverse("penjurian:verify", args=[submission.pk])
+    response = assigned.post(
+        page,
+        {"indicator": choice.pk, "decision": "adjust", "value": "", "reason": "Alasan panjang"},
+    )
+    assert response.status_code == 422
+    assert "Alasan panjang" in response.content.decode()
+    assert not Verification.objects.exists()
+    option = choice.options.order_by("value").first()
+    response = assigned.post(
+        page,
+        {"indicator": choice.pk, "decision": "adjust", "value": option.code, "reason": "Cek"},
+    )
+    assert response.status_code == 302
+    assert option.label in assigned.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_evidence_inline_only_for_pdf_and_images_and_conflict_is_403(
+    assigned, submission, period, jury_user, unit_a, kecamatan
+):
+    pdf = _evidence(submission, "sk.pdf", "application/pdf", b"%PDF-1.4 sk")
+    doc = _evidence(submission, "sk.docx", "application/octet-stream", b"PK docx")
+    response = assigned.get(reverse("penjurian:evidence", args=[pdf.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    response = assigned.get(reverse("penjurian:evidence", args=[doc.pk]))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert (
+        "sk.pdf" in assigned.get(reverse("penjurian:verify", args=[submission.pk])).content.decode()
+    )
+
+    # Declaring a conflict with the kecamatan above the desa closes the unit to this jury.
+    period.juries.get(user=jury_user).conflicts.add(kecamatan)
+    assert unit_a.parent_id == kecamatan.pk
+    for url in (
+        reverse("penjurian:verify", args=[submission.pk]),
+        reverse("penjurian:evidence", args=[pdf.pk]),
+    ):
+        assert assigned.get(url).status_code == 403
+    assert (
+        assigned.post(
+            reverse("penjurian:verify", args=[submission.pk]),
+            {"indicator": pdf.indicator_id, "decision": "accept"},
+        ).status_code
+        == 403
+    )
+    assert not Verification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_decision_is_named(assigned, submission):
+    indicator = submission.questionnaire.indicators.first()
+    response = assigned.post(
+        reverse("penjurian:verify", args=[submission.pk]),
+        {"indicator": indicator.pk, "reason": "catatan"},
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Pilih Terima, Sesuaikan atau Tolak." in body and "catatan" in body
+    assert not Verification.objects.exists()
