@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from .models import Job
 from .registry import _REGISTRY, JobKind, JobRefused, job_kind, job_kind_register  # noqa: F401
-from .workbooks import Problems
+from .workbooks import Problems, problems_summary
 
 logger = logging.getLogger(__name__)
 
@@ -276,8 +276,7 @@ def job_apply_run(*, job_id: int, apply: Callable) -> Job | None:
         return job_finish(
             job=job,
             status=Job.Status.FAILED,
-            message=_("The workbook has %(count)s problems; nothing was saved.")
-            % {"count": len(rejected.problems.errors)},
+            message=problems_summary(rejected.problems),
             result={**job.result, **rejected.problems.as_lists()},
         )
     except Exception:

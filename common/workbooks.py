@@ -407,3 +407,20 @@ def workbook_scan(data: bytes, sheets: list[str], problems: Problems) -> None:
                     )
     except (KeyError, zipfile.BadZipFile, OSError):
         return
+
+
+def problems_summary(problems: Problems) -> str:
+    """The one line that says a workbook was rejected as a whole."""
+    return _("The workbook has %(count)s problems; nothing was saved.") % {
+        "count": len(problems.errors)
+    }
+
+
+def problems_command_error(*, problems: Problems, stderr):
+    """For management commands: write every problem (in reading order) to ``stderr`` and
+    return the CommandError to raise."""
+    from django.core.management.base import CommandError
+
+    for problem in problems.as_lists()["errors"]:
+        stderr.write(problem)
+    return CommandError(problems_summary(problems))

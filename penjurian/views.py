@@ -15,6 +15,7 @@ from award.models import Period
 from award.views import AdminRequired
 from common.forms import StyledMixin, WorkbookUploadForm
 from common.jobs import ImportRejected
+from common.workbooks import problems_summary
 from common.xlsx import xlsx_response
 from penjurian import selectors, services
 from penjurian.imports import juries_import_apply
@@ -57,8 +58,7 @@ class JuriesImportView(JuriesView):
         except ImportRejected as rejected:
             messages.error(
                 request,
-                _("The workbook has %(count)s problems; nothing was saved.")
-                % {"count": len(rejected.problems.errors)},
+                problems_summary(rejected.problems),
             )
             return self.render_page(
                 request, period, problems=rejected.problems.as_lists(), status=422

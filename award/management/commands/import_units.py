@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from award import services
 from common import jobs
+from common.workbooks import problems_command_error
 
 
 class Command(BaseCommand):
@@ -27,11 +28,8 @@ class Command(BaseCommand):
             else:
                 plan = services.units_import_apply(data=data)
         except jobs.ImportRejected as rejected:
-            for problem in rejected.problems.errors:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                _("The workbook has %(count)s problems; nothing was saved.")
-                % {"count": len(rejected.problems.errors)}
+            raise problems_command_error(
+                problems=rejected.problems, stderr=self.stderr
             ) from rejected
         for warning in plan.problems.warnings:
             self.stderr.write(_("warning: %(warning)s") % {"warning": warning})

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from common.workbooks import problems_command_error
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.saq import offline
 
@@ -24,11 +25,8 @@ class Command(BaseCommand):
                 data=path.read_bytes(), user=None, submit=options["submit"]
             )
         except questionnaire_services.QuestionnaireRejected as rejected:
-            for problem in rejected.problems.as_lists()["errors"]:
-                self.stderr.write(problem)
-            raise CommandError(
-                _("The workbook has %(count)s problems; nothing was saved.")
-                % {"count": len(rejected.problems.errors)}
+            raise problems_command_error(
+                problems=rejected.problems, stderr=self.stderr
             ) from rejected
         except ValidationError as error:
             raise CommandError(error.messages[0]) from error

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from common.workbooks import problems_command_error
 from evaluasi.questionnaires import services as questionnaire_services
 
 
@@ -27,11 +28,8 @@ class Command(BaseCommand):
                 data=path.read_bytes(), period=period, file_name=path.name
             )
         except questionnaire_services.QuestionnaireRejected as rejected:
-            for problem in rejected.problems.as_lists()["errors"]:
-                self.stderr.write(problem)
-            raise CommandError(
-                _("The workbook has %(count)s problems; nothing was saved.")
-                % {"count": len(rejected.problems.errors)}
+            raise problems_command_error(
+                problems=rejected.problems, stderr=self.stderr
             ) from rejected
         if options["publish"]:
             questionnaire_services.questionnaire_publish(questionnaire=questionnaire)

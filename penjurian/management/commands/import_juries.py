@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from award.models import Period
 from common.jobs import ImportRejected
+from common.workbooks import problems_command_error
 from penjurian.imports import juries_import_apply
 
 
@@ -28,11 +29,8 @@ class Command(BaseCommand):
         try:
             plan = juries_import_apply(period=target, data=path.read_bytes())
         except ImportRejected as rejected:
-            for problem in rejected.problems.errors:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                _("The workbook has %(count)s problems; nothing was saved.")
-                % {"count": len(rejected.problems.errors)}
+            raise problems_command_error(
+                problems=rejected.problems, stderr=self.stderr
             ) from rejected
         except ValidationError as error:
             raise CommandError(error.messages[0]) from None
