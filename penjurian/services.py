@@ -67,6 +67,8 @@ class AssignmentReport:
     kept: int
     short: dict  # unit code -> juries it still lacks (not enough eligible juries)
     loads: dict  # username -> units
+    released: int = 0  # a drop-out's unfinished units handed to others
+    finished: int = 0  # a drop-out's units with work done, kept
 
 
 def _assignments_write(*, period: Period, rows: list[tuple[int, int]]) -> None:
@@ -156,15 +158,21 @@ def assignments_fill(*, period: Period, per_unit: int | None = None) -> Assignme
 
 
 @transaction.atomic
+@transaction.atomic
 def jury_drop_out(*, period: Period, jury) -> AssignmentReport:
     """A jury leaves the period: its unfinished units (no verification by it yet) go to other
-    juries by the same rules; the work it finished stays."""
-    Period.objects.get(pk=period.pk).check_inputs_editable()
+    juries by the same rules; the work it finished stays. All or nothing."""
+    Period.objects.select_for_update().get(pk=period.pk).check_inputs_editable()
     worked = set(
         Verification.objects.filter(jury=jury, submission__period=period).values_list(
             "submission__unit_id", flat=True
         )
     )
-    Assignment.objects.filter(period=period, jury=jury).exclude(unit_id__in=worked).delete()
+    released, _counts = (
+        Assignment.objects.filter(period=period, jury=jury).exclude(unit_id__in=worked).delete()
+    )
     period.juries.filter(user=jury).delete()
-    return assignments_fill(period=period)
+    report = assignments_fill(period=period)
+    report.released = released
+    report.finished = len(worked)
+    return report

@@ -12,6 +12,11 @@ urlpatterns = [
     path("verifikasi/bukti/<int:pk>/", verify_views.EvidenceView.as_view(), name="evidence"),
     path("periode/<int:year>/juri/", views.JuriesView.as_view(), name="juries"),
     path("periode/<int:year>/juri/impor/", views.JuriesImportView.as_view(), name="juries_import"),
+    path(
+        "periode/<int:year>/juri/<int:pk>/keluar/",
+        views.JuryDropOutView.as_view(),
+        name="jury_drop_out",
+    ),
     path("periode/<int:year>/penugasan/otomatis/", views.AssignView.as_view(), name="assign"),
     path(
         "periode/<int:year>/penugasan.xlsx",

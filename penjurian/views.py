@@ -113,3 +113,37 @@ class AssignmentsExportView(AdminRequired, View):
         period = get_object_or_404(Period, year=year)
         workbook, _rows = selectors.assignments_workbook(period=period)
         return xlsx_response(workbook, f"penugasan-juri-{period.year}.xlsx")
+
+
+class JuryDropOutView(AdminRequired, View):
+    """A jury leaves the period: unfinished units go to others by the same rules."""
+
+    def post(self, request, year, pk):
+        period = get_object_or_404(Period, year=year)
+        membership = get_object_or_404(period.juries.select_related("user"), pk=pk)
+        try:
+            report = services.jury_drop_out(period=period, jury=membership.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(jury)s left the period: %(released)s unfinished units went to other "
+                    "juries (%(created)s new assignments); %(finished)s units with work done "
+                    "stay with it."
+                )
+                % {
+                    "jury": membership.user.get_full_name() or membership.user.username,
+                    "released": report.released,
+                    "created": report.created,
+                    "finished": report.finished,
+                },
+            )
+            if report.short:
+                messages.warning(
+                    request,
+                    _("%(count)s units lack eligible juries: %(units)s.")
+                    % {"count": len(report.short), "units": ", ".join(list(report.short)[:20])},
+                )
+        return redirect("penjurian:juries", year=period.year)

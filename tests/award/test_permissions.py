@@ -78,6 +78,12 @@ MATRIX = {
         {},
         {**ADMIN_ONLY, "admin": 422},
     ),
+    "penjurian:jury_drop_out": (
+        "post",
+        lambda w: {"year": w["period"].year, "pk": w["jury_membership"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
     "penjurian:assign": (
         "post",
         lambda w: {"year": w["period"].year},

@@ -159,3 +159,48 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+@pytest.mark.django_db
+def test_drop_out_from_the_screen_keeps_finished_work(
+    admin_client, period, unit_a, unit_b, desa_questionnaire
+):
+    from django.urls import reverse
+
+    from evaluasi.models import Submission
+    from penjurian.models import Assignment, Verification
+
+    submissions = {
+        unit: Submission.objects.create(
+            period=period,
+            unit=unit,
+            questionnaire=desa_questionnaire,
+            status=Submission.Status.SUBMITTED,
+        )
+        for unit in (unit_a, unit_b)
+    }
+    juries = [UserFactory(username=f"juri.{n}") for n in "abc"]
+    for jury in juries:
+        period.juries.create(user=jury)
+    services.assignments_fill(period=period, per_unit=2)
+    leaving = juries[0]
+    mine = list(Assignment.objects.filter(jury=leaving).order_by("unit_id"))
+    assert len(mine) >= 1
+    worked = mine[0].unit
+    Verification.objects.create(
+        submission=submissions[worked],
+        indicator=desa_questionnaire.indicators.first(),
+        jury=leaving,
+        decision="accept",
+    )
+    membership = period.juries.get(user=leaving)
+    response = admin_client.post(
+        reverse("penjurian:jury_drop_out", args=[period.year, membership.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert "meninggalkan periode" in response.content.decode()
+    assert list(Assignment.objects.filter(jury=leaving).values_list("unit", flat=True)) == [
+        worked.pk
+    ]
+    for unit in (unit_a, unit_b):
+        assert Assignment.objects.filter(unit=unit).count() == 2
