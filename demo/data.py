@@ -288,4 +288,11 @@ ACCOUNTS: list[tuple[str, str, str, list[str]]] = [
     ("juri1", "Juri Komisi Informasi Kaltim", JURY_GROUP, []),
     ("juri2", "Juri Akademisi STIPER Kutim", JURY_GROUP, []),
     ("juri3", "Juri Bappeda Kutim", JURY_GROUP, ["OPD.BAPPEDA"]),
+    ("juri4", "Juri Ombudsman Kaltim", JURY_GROUP, []),
 ]
+
+# Levels a demo jury judges (empty: every level) and its declared conflicts (unit codes; a
+# kecamatan covers its desa): juri4 judges desa only and never those of Kecamatan Bengalon.
+DEMO_JURY_SCOPE: dict[str, tuple[list[str], list[str]]] = {
+    "juri4": (["desa"], ["64.08.09"]),
+}

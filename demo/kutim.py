@@ -24,7 +24,7 @@ from award.models import (
     Unit,
 )
 
-from .data import ACCOUNTS, DEMO_PASSWORD, KECAMATAN, OPD
+from .data import ACCOUNTS, DEMO_JURY_SCOPE, DEMO_PASSWORD, KECAMATAN, OPD
 
 
 def demo_units() -> list[dict]:
@@ -105,9 +105,12 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
             for code in codes:
                 OperatorMembership.objects.get_or_create(user=user, unit=units[code])
         elif role == JURY_GROUP:
-            period.juries.get_or_create(
+            membership, _created = period.juries.get_or_create(
                 user=user, defaults={"home_unit": units[codes[0]] if codes else None}
             )
+            levels, conflicts = DEMO_JURY_SCOPE.get(username, ([], []))
+            membership.levels.set(Level.objects.filter(code__in=levels))
+            membership.conflicts.set([units[code] for code in conflicts])
         logins.append((username, DEMO_PASSWORD, full_name))
     submissions = demo_submissions_load(period=period)
     demo_jury_data_load(period=period)
@@ -235,7 +238,13 @@ def demo_jury_data_load(*, period: Period) -> None:
 
     from evaluasi.models import Submission
     from penjurian.models import Assignment, PresentationCriterion
-    from penjurian.services import assignment_add, presentation_score_save, verification_save
+    from penjurian.services import (
+        assignment_add,
+        assignments_fill,
+        jury_facts,
+        presentation_score_save,
+        verification_save,
+    )
 
     if PresentationCriterion.objects.filter(period=period).exists():
         return
@@ -247,6 +256,7 @@ def demo_jury_data_load(*, period: Period) -> None:
         for index, (code, name, weight) in enumerate(CRITERIA)
     ]
     memberships = list(period.juries.select_related("user"))
+    facts = {fact.jury: fact for fact in jury_facts(period=period)}
     for level in Level.objects.all():
         best = (
             Submission.objects.filter(period=period, status="submitted", unit__level=level)
@@ -255,8 +265,9 @@ def demo_jury_data_load(*, period: Period) -> None:
         )
         for submission in best:
             for membership in memberships:
-                if membership.home_unit_id == submission.unit_id:
-                    continue  # a jury never assesses its own unit
+                fact = facts[membership.user_id]
+                if submission.unit_id in fact.blocked or not fact.judges(level.pk):
+                    continue  # never its own unit, a conflict or a level it does not judge
                 assignment_add(period=period, jury=membership.user, unit=submission.unit)
             assigned = Assignment.objects.filter(period=period, unit=submission.unit)
             indicators = list(submission.questionnaire.indicators.filter(weight__gt=0)[:8])
@@ -294,6 +305,9 @@ def demo_jury_data_load(*, period: Period) -> None:
                         jury=assignment.jury,
                         score=Decimal(rng.randint(60, 95)),
                     )
+
+    # Every other submitted unit gets its juries by the rules, still to be verified.
+    assignments_fill(period=period)
 
 
 def demo_previous_year_load(*, current: Period, now: dt.datetime) -> Period | None:

@@ -88,3 +88,18 @@ def test_demo_jury_data_respects_the_rules():
         home = assignment.period.juries.get(user=assignment.jury).home_unit_id
         assert assignment.unit_id != home
     assert not Verification.objects.filter(decision="reject", reason="").exists()
+    # juri4 judges desa only and never one of Kecamatan Bengalon; every submitted unit of this
+    # year has its juries by the rules, and some of them are still to be verified.
+    from evaluasi.models import Submission
+
+    juri4 = Assignment.objects.filter(jury__username="juri4").select_related("unit__level")
+    assert juri4.exists()
+    assert {a.unit.level.code for a in juri4} == {"desa"}
+    assert not juri4.filter(unit__parent__code="64.08.09").exists()
+    period = Submission.objects.filter(status="submitted").latest("period__year").period
+    for submission in Submission.objects.filter(period=period, status="submitted"):
+        assert Assignment.objects.filter(period=period, unit=submission.unit).count() >= 2
+    assert (
+        Assignment.objects.filter(period=period).count()
+        > Verification.objects.values("submission__unit", "jury").distinct().count()
+    )
