@@ -20,32 +20,13 @@ import os
 import platform
 import random
 import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from _django import ROOT, scratch_database
+from _django import scratch_database
+from _server import gunicorn_serving, percentile
 
 PASSWORD = "Bench#Operator2026"  # noqa: S105
-
-
-def percentile(values, q):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(clients: int) -> list[dict]:
@@ -225,65 +206,8 @@ def main():
     args = parser.parse_args()
 
     with scratch_database() as db_name:
-        from django.conf import settings
-        from django.db import connection
-
         clients = prepare(args.clients)
-        db = settings.DATABASES["default"]
-        static_root = tempfile.mkdtemp(prefix="ppid-static-")
-        env = {
-            **os.environ,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "x" * 50,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_COOKIES": "0",
-            "AXES_ENABLED": "0",
-            "STATIC_ROOT": static_root,
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-                f"{db_name}"
-            ),
-            "LOG_LEVEL": "WARNING",
-            # As deployed: Redis for the cache and sessions (no task is sent in this bench).
-            "CELERY_BROKER_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
-        }
-        subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        port = free_port()
-        connection.close()
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi",
-                "-w",
-                str(args.workers),
-                "-k",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            import httpx
-
-            for _ in range(100):
-                try:
-                    if httpx.get(base + "/sehat/web/", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
+        with gunicorn_serving(db_name, workers=args.workers, threads=args.threads) as base:
             import resource
 
             before = resource.getrusage(resource.RUSAGE_SELF)
@@ -293,9 +217,6 @@ def main():
             wall = time.monotonic() - wall
             client_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
             stats["client_cpu"] = client_cpu / wall
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
 
         from evaluasi.models import Answer
 

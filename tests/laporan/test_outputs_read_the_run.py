@@ -27,6 +27,8 @@ from tests.penilaian.test_golden import run_period
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CSRF = re.compile(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+# The recap says when it was printed: the one part of it that is not the run's.
+PRINTED = re.compile(r"Dicetak\s.*?\sWITA\.", re.S)
 
 
 def page(client, url) -> bytes:
@@ -58,7 +60,7 @@ def outputs(run, units, admin_client, client, tmp_path, name) -> dict:
             if code in ("G01", "G02", "G03")
         },
         "certificates": pdf_text(pdf),
-        "recap": pdf_text(render_pdf(recap_html(run=run))),
+        "recap": PRINTED.sub("Dicetak - WITA.", pdf_text(render_pdf(recap_html(run=run)))),
         "public": page(client, reverse("laporan:public_ranking", args=[year])),
         "unit_page": page(client, reverse("laporan:public_unit", args=["G02"])),
         "badge": page(client, reverse("laporan:badge", args=["G03", year])),
@@ -78,6 +80,7 @@ def test_every_output_of_a_finalised_run_reads_what_it_stored(
     public = Client()
     before = outputs(run, units, admin_client, public, tmp_path, "before")
     assert "Dinas G02" in before["explanations"]["G02"].decode()
+    assert "Dicetak - WITA." in before["recap"], "the print time is the only part left out"
     assert any(row for row in before["sheets"]["indikator"][1:] if row[0] == "G02")
 
     # Behind the app's back: an answer, a verification and a presentation score change.
