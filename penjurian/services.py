@@ -50,6 +50,22 @@ def verification_save(
     return verification
 
 
+@transaction.atomic
+def verifications_accept_aspect(*, submission: Submission, aspect, jury) -> int:
+    """Accept every indicator of ``aspect`` this jury has not judged yet (after looking at
+    the aspect); verdicts already given stay as they are. Returns how many were accepted."""
+    judged = set(
+        Verification.objects.filter(submission=submission, jury=jury).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    accepted = 0
+    for indicator in aspect.indicators.exclude(pk__in=judged).order_by("order", "id"):
+        verification_save(submission=submission, indicator=indicator, jury=jury, decision="accept")
+        accepted += 1
+    return accepted
+
+
 def presentation_score_save(*, criterion, unit: Unit, jury, score):
     Period.objects.get(pk=criterion.period_id).check_inputs_editable()
     item = PresentationScore.objects.filter(criterion=criterion, unit=unit, jury=jury).first()

@@ -9,6 +9,11 @@ app_name = "penjurian"
 urlpatterns = [
     path("verifikasi/", verify_views.InboxView.as_view(), name="inbox"),
     path("verifikasi/<int:pk>/", verify_views.VerifyView.as_view(), name="verify"),
+    path(
+        "verifikasi/<int:pk>/aspek/<int:aspect_pk>/terima/",
+        verify_views.AspectAcceptView.as_view(),
+        name="aspect_accept",
+    ),
     path("verifikasi/bukti/<int:pk>/", verify_views.EvidenceView.as_view(), name="evidence"),
     path("periode/<int:year>/juri/", views.JuriesView.as_view(), name="juries"),
     path("periode/<int:year>/juri/impor/", views.JuriesImportView.as_view(), name="juries_import"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from evaluasi.models import Evidence, Indicator, Submission
+from evaluasi.models import Aspect, Evidence, Indicator, Submission
 from penjurian import selectors, services
 from penjurian.models import Verification
 
@@ -94,6 +94,29 @@ class VerifyView(LoginRequiredMixin, View):
         following = selectors.indicator_next(indicator=indicator)
         target = f"ind-{(following or indicator).pk}"
         return redirect(reverse("penjurian:verify", args=[submission.pk]) + f"#{target}")
+
+
+class AspectAcceptView(LoginRequiredMixin, View):
+    """Accept the indicators of one aspect that are still without a verdict."""
+
+    def post(self, request, pk, aspect_pk):
+        submission = _submission_for_jury(request, pk)
+        aspect = get_object_or_404(
+            Aspect, pk=aspect_pk, questionnaire_id=submission.questionnaire_id
+        )
+        try:
+            accepted = services.verifications_accept_aspect(
+                submission=submission, aspect=aspect, jury=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(count)s indicators of %(aspect)s accepted; verdicts already given stay.")
+                % {"count": accepted, "aspect": aspect.name},
+            )
+        return redirect(reverse("penjurian:verify", args=[submission.pk]) + f"#asp-{aspect.pk}")
 
 
 class EvidenceView(LoginRequiredMixin, View):

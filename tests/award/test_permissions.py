@@ -65,6 +65,12 @@ MATRIX = {
         None,
         {**dict.fromkeys(ROLES, 403), "anon": LOGIN},
     ),
+    "penjurian:aspect_accept": (
+        "post",
+        lambda w: {"pk": w["submission"].pk, "aspect_pk": w["s_indicator"].aspect_id},
+        {},
+        {**dict.fromkeys(ROLES, 403), "anon": LOGIN},
+    ),
     "penjurian:evidence": (
         "get",
         lambda w: {"pk": w["evidence"].pk},

@@ -127,3 +127,22 @@ def test_no_decision_is_named(assigned, submission):
     body = response.content.decode()
     assert "Pilih Terima, Sesuaikan atau Tolak." in body and "catatan" in body
     assert not Verification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_accept_the_rest_of_an_aspect_keeps_given_verdicts(assigned, submission, jury_user):
+    aspect = submission.questionnaire.aspects.order_by("order", "id").first()
+    indicators = list(aspect.indicators.order_by("order", "id"))
+    page = reverse("penjurian:verify", args=[submission.pk])
+    assigned.post(page, {"indicator": indicators[0].pk, "decision": "reject", "reason": "Kosong"})
+    response = assigned.post(
+        reverse("penjurian:aspect_accept", args=[submission.pk, aspect.pk]), follow=True
+    )
+    assert response.status_code == 200
+    verdicts = dict(
+        Verification.objects.filter(jury=jury_user).values_list("indicator_id", "decision")
+    )
+    assert verdicts[indicators[0].pk] == "reject", "a verdict already given stays"
+    assert {verdicts[i.pk] for i in indicators[1:]} == {"accept"}
+    assert len(verdicts) == len(indicators), "other aspects are untouched"
+    assert f"{len(indicators) - 1} indikator" in response.content.decode()
