@@ -12,10 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
-from evaluasi.models import (
-    Indicator,
-    Submission,
-)
+from evaluasi.models import Indicator, Submission
 from penjurian.assignment import JuryFacts, assignment_plan
 from penjurian.models import Assignment, PresentationScore, Verification
 from penjurian.selectors import jury_blocked
@@ -23,7 +20,7 @@ from penjurian.selectors import jury_blocked
 logger = logging.getLogger(__name__)
 
 
-# --- juries (screens come with the jury issue; the scoring engine reads these) ------------
+# --- single writes: an assignment, a verdict, a presentation score ------------------------
 def assignment_add(*, period: Period, jury, unit: Unit) -> Assignment:
     period.check_inputs_editable()
     assignment = Assignment(period=period, jury=jury, unit=unit)

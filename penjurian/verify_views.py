@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from evaluasi.models import Aspect, Evidence, Indicator, Submission
+from evaluasi.saq.views import evidence_file_response
 from penjurian import selectors, services
 from penjurian.models import Verification
 
@@ -128,22 +128,4 @@ class EvidenceView(LoginRequiredMixin, View):
             Evidence.objects.select_related("submission__period"), pk=pk, kind=Evidence.Kind.FILE
         )
         _submission_for_jury(request, evidence.submission_id)
-        if not evidence.file:
-            raise Http404
-        content_type = evidence.content_type or "application/octet-stream"
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=content_type not in INLINE_TYPES,
-            filename=evidence.original_name,
-            content_type=content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        if content_type in INLINE_TYPES:
-            # Framed by the verification page only; Chromium's PDF viewer refuses a sandbox.
-            policy = "frame-ancestors 'self'"
-            if content_type != "application/pdf":
-                policy = f"sandbox; default-src 'none'; {policy}"
-            response["Content-Security-Policy"] = policy
-            response["X-Frame-Options"] = "SAMEORIGIN"
-        return response
+        return evidence_file_response(evidence, inline_types=INLINE_TYPES)

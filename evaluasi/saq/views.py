@@ -327,23 +327,38 @@ def evidence_response(request, submission, indicator, error):
     return redirect(reverse("evaluasi:saq_step", args=[submission.pk, step]))
 
 
+def evidence_file_response(evidence: Evidence, *, inline_types=frozenset()) -> FileResponse:
+    """An evidence file, after the caller's permission check: inline only for the content
+    types in ``inline_types`` (then framable by this site's own pages), else an attachment."""
+    if not evidence.file:
+        raise Http404
+    content_type = evidence.content_type or "application/octet-stream"
+    inline = content_type in inline_types
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not inline,
+        filename=evidence.original_name,
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if inline:
+        # Chromium's PDF viewer refuses a sandbox; every other inline type gets one.
+        policy = "frame-ancestors 'self'"
+        if content_type != "application/pdf":
+            policy = f"sandbox; default-src 'none'; {policy}"
+        response["Content-Security-Policy"] = policy
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
 class EvidenceDownloadView(LoginRequiredMixin, View):
-    """Evidence files are only ever served here, after the permission check."""
+    """Evidence files for operators and the admin, after the permission check."""
 
     def get(self, request, pk):
         evidence = get_object_or_404(Evidence, pk=pk, kind=Evidence.Kind.FILE)
         submission_for(request, evidence.submission_id)
-        if not evidence.file:
-            raise Http404
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type or "application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_file_response(evidence)
 
 
 class SaqSummaryView(LoginRequiredMixin, View):
