@@ -230,6 +230,11 @@ class Period(models.Model):
     tie_policy = models.CharField(
         _("tie policy"), max_length=16, choices=TiePolicy.choices, default="unique"
     )
+    show_jury_identity = models.BooleanField(
+        _("show operators which jury gave each verdict"),
+        default=False,
+        help_text=_("Off: operators see “Juri 1”, “Juri 2” instead of names."),
+    )
     hide_saq_score = models.BooleanField(
         _("hide the SAQ score from operators until publication"), default=False
     )

@@ -308,6 +308,74 @@ def demo_jury_data_load(*, period: Period) -> None:
 
     # Every other submitted unit gets its juries by the rules, still to be verified.
     assignments_fill(period=period)
+    demo_objections_and_schedule_load(period=period, criteria=criteria)
+
+
+def demo_objections_and_schedule_load(*, period: Period, criteria) -> None:
+    """The best desa fully verified by its juries; one of its rejections objected to and
+    accepted, another objected to and still open; the top units of each level scheduled."""
+    import datetime as dt
+
+    from evaluasi.models import Submission
+    from penjurian.models import Assignment, Verification
+    from penjurian.objections import objection_answer, objection_file
+    from penjurian.presentations import slot_save
+    from penjurian.services import verification_save
+
+    best = (
+        Submission.objects.filter(period=period, status="submitted", unit__level__code="desa")
+        .select_related("unit", "questionnaire")
+        .order_by("-saq_score")
+        .first()
+    )
+    if best is None:
+        return
+    operator = best.unit.operator_memberships.select_related("user").first()
+    juries = [a.jury for a in Assignment.objects.filter(period=period, unit=best.unit)]
+    for jury in juries:
+        done = set(
+            Verification.objects.filter(submission=best, jury=jury).values_list(
+                "indicator_id", flat=True
+            )
+        )
+        for indicator in best.questionnaire.indicators.exclude(pk__in=done):
+            verification_save(submission=best, indicator=indicator, jury=jury, decision="accept")
+    rejected = list(
+        Verification.objects.filter(submission=best, decision__in=["reject", "adjust"])
+        .select_related("jury")
+        .order_by("indicator__aspect__order", "indicator__order", "jury_id")
+    )
+    window = period.verification_close + dt.timedelta(hours=1)
+    user = operator.user if operator else None
+    texts = [
+        "Dokumen SOP PPID sudah kami unggah ulang dalam format PDF yang dapat dibuka.",
+        "Daftar Informasi Publik kami sudah ditetapkan dengan SK Kepala Desa; salinan terlampir.",
+    ]
+    for verdict, text in zip(rejected[:2], texts, strict=False):
+        objection = objection_file(verification=verdict, text=text, user=user, moment=window)
+        if text is texts[0]:
+            objection_answer(
+                objection=objection,
+                jury=verdict.jury,
+                accepted=True,
+                answer="Dokumen baru dapat dibuka dan memenuhi syarat.",
+            )
+    start = period.objection_close + dt.timedelta(days=2)
+    for level in Level.objects.all():
+        top = (
+            Submission.objects.filter(period=period, status="submitted", unit__level=level)
+            .select_related("unit")
+            .order_by("-saq_score")[: period.finalist_count]
+        )
+        for index, submission in enumerate(top):
+            slot_save(
+                period=period,
+                unit=submission.unit,
+                starts_at=start.replace(hour=9) + dt.timedelta(minutes=30 * index),
+                place="Ruang Rapat Diskominfo Kutai Timur, Sangatta",
+                link="https://vicon.kutaitimurkab.go.id/ppid-award" if index % 2 else "",
+            )
+        start += dt.timedelta(days=1)
 
 
 def demo_previous_year_load(*, current: Period, now: dt.datetime) -> Period | None:

@@ -268,3 +268,33 @@ class ScorePresentation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.unit_id}/{self.jury_id}: {self.normalised}"
+
+
+class FinalisationOverride(models.Model):
+    """The admin lets penetapan go ahead despite one unfinished item of jury work, with a
+    reason; shown on the explanation page of the unit it concerns."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="overrides"
+    )
+    key = models.CharField(max_length=100)
+    unit = models.ForeignKey(
+        "award.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField(_("item"), max_length=500)
+    reason = models.CharField(_("reason"), max_length=1000)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("finalisation override")
+        verbose_name_plural = _("finalisation overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "key"], name="unique_override_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return self.label

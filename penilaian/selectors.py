@@ -278,4 +278,95 @@ def finalisation_blockers(*, period: Period, moment=None) -> list[str]:
             _("%(count)s SAQ are reopened and not submitted again (%(names)s).")
             % {"count": reopened.count(), "names": ", ".join(names)}
         )
+    blockers += [item["label"] for item in jury_work_items(period=period) if not item["override"]]
     return blockers
+
+
+def jury_work_items(*, period: Period) -> list[dict]:
+    """Unfinished jury work (``penjurian.oversight.jury_work_open``), each with the admin's
+    override of it when there is one."""
+    from penilaian.models import FinalisationOverride
+    from penjurian.oversight import jury_work_open
+
+    overrides = {o.key: o for o in FinalisationOverride.objects.filter(period=period)}
+    items = jury_work_open(period=period)
+    for item in items:
+        item["override"] = overrides.get(item["key"])
+    return items
+
+
+def unit_overrides(*, period: Period, unit: Unit):
+    from penilaian.models import FinalisationOverride
+
+    return FinalisationOverride.objects.filter(period=period, unit=unit).select_related(
+        "created_by"
+    )
+
+
+def presentation_overview(*, period: Period) -> dict:
+    """The finalists of the current run with their schedule, and each assigned jury's raw
+    presentation score beside its per-jury z-score (DESIGN.md §3), for the admin."""
+    from django.contrib.auth import get_user_model
+
+    from penilaian.data import load_presentation
+    from penilaian.rules import presentation_values
+    from penjurian.models import Assignment, PresentationSlot
+
+    run = scoring_run_current(period=period)
+    finalists = []
+    if run is not None:
+        finalists = list(
+            Score.objects.filter(run=run, finalist=True)
+            .select_related("unit", "unit__level")
+            .order_by("unit__level__order", "rank")
+        )
+    slots = {slot.unit_id: slot for slot in PresentationSlot.objects.filter(period=period)}
+    per_jury, combined = presentation_values(
+        load_presentation(period.pk), normalisation="zscore", method=period.aggregation
+    )
+    figures = {
+        (int(row.unit), int(row.jury)): (row.raw, row.normalised)
+        for row in per_jury.itertuples(index=False)
+    }
+    names = {
+        user.pk: user.get_full_name() or user.username
+        for user in get_user_model().objects.filter(
+            pk__in=Assignment.objects.filter(period=period).values("jury")
+        )
+    }
+    juries_of = {}
+    for unit_id, jury_id in Assignment.objects.filter(
+        period=period, unit__in=[s.unit_id for s in finalists] + list(slots)
+    ).values_list("unit_id", "jury_id"):
+        juries_of.setdefault(unit_id, []).append(jury_id)
+    rows = []
+    for score in finalists:
+        unit_id = score.unit_id
+        rows.append(
+            {
+                "score": score,
+                "unit": score.unit,
+                "slot": slots.get(unit_id),
+                "juries": [
+                    {
+                        "name": names.get(jury, "?"),
+                        "raw": figures.get((unit_id, jury), (None, None))[0],
+                        "z": figures.get((unit_id, jury), (None, None))[1],
+                    }
+                    for jury in sorted(juries_of.get(unit_id, []), key=lambda j: names.get(j, ""))
+                ],
+            }
+        )
+    return {"run": run, "rows": rows}
+
+
+def unit_objections(*, period: Period, unit: Unit) -> list:
+    """The unit's objections and their answers, for its explanation page (process records:
+    they cannot change once the period is finalised)."""
+    from penjurian.models import Objection
+
+    return list(
+        Objection.objects.filter(submission__period=period, submission__unit=unit)
+        .select_related("verification__indicator")
+        .order_by("filed_at")
+    )

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -482,3 +483,27 @@ def period_correction_cancel(*, period: Period, user) -> Period:
         raise ScoringRefused(_("No correction of this period is open."))
     logger.info("correction of %s cancelled by %s", period, user)
     return Period.objects.get(pk=period.pk)
+
+
+def finalisation_override(*, period: Period, key: str, reason: str, user):
+    """Let penetapan go ahead despite one unfinished item of jury work, with a reason."""
+    from .models import FinalisationOverride
+    from .selectors import jury_work_items
+
+    period.check_inputs_editable()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for going ahead without it.")})
+    item = next((i for i in jury_work_items(period=period) if i["key"] == key), None)
+    if item is None:
+        raise ValidationError(_("This item is no longer open; nothing to override."))
+    if item["override"] is not None:
+        raise ValidationError(_("This item is already overridden."))
+    return FinalisationOverride.objects.create(
+        period=period,
+        key=key,
+        unit=item["unit"],
+        label=item["label"],
+        reason=reason[:1000],
+        created_by=user,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ class ScoringView(AdminRequired, View):
             "form": form or ScoringStartForm(),
             "correction_form": CorrectionForm(),
             "blockers": scoring_selectors.finalisation_blockers(period=period),
+            "jury_items": scoring_selectors.jury_work_items(period=period),
         }
 
     def get(self, request, year):
@@ -57,6 +58,25 @@ class ScoringView(AdminRequired, View):
             else:
                 return redirect("penilaian:scoring_run", pk=run.pk)
         return render(request, self.template_name, self.context(period, form), status=422)
+
+
+class OverrideView(AdminRequired, View):
+    """Go ahead with penetapan despite one unfinished item of jury work, with a reason."""
+
+    def post(self, request, year):
+        period = get_object_or_404(Period, year=year)
+        try:
+            scoring_services.finalisation_override(
+                period=period,
+                key=request.POST.get("key", ""),
+                reason=request.POST.get("reason", ""),
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Override recorded with its reason."))
+        return redirect("penilaian:scoring", year=period.year)
 
 
 class CorrectionOpenView(AdminRequired, View):
@@ -180,4 +200,6 @@ class ScoreExplainView(LoginRequiredMixin, View):
         context = scoring_selectors.scoring_explain(run=run, unit=unit)
         context["period"] = run.period
         context["is_admin"] = request.user.has_perm("award.manage")
+        context["overrides"] = scoring_selectors.unit_overrides(period=run.period, unit=unit)
+        context["objections"] = scoring_selectors.unit_objections(period=run.period, unit=unit)
         return render(request, "penilaian/explain.html", context)

@@ -7,4 +7,17 @@ class PenjurianConfig(AppConfig):
     verbose_name = _("Jury work")
 
     def ready(self):
-        from . import rules  # noqa: F401 - registers the object permissions
+        from common.dashboard import dashboard_contribution_register
+
+        from . import (
+            rules,  # noqa: F401 - registers the object permissions
+            selectors,
+        )
+
+        def jury_cards(context, request):
+            if "operator_units" in context:
+                selectors.operator_jury_cards(
+                    period=context.get("active_period"), units=context["operator_units"]
+                )
+
+        dashboard_contribution_register(order=25, contribute=jury_cards)

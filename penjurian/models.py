@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from award.models import Period
+from common.storage import private_storage
 from evaluasi.models import Indicator, Submission
 
 
@@ -53,8 +54,20 @@ class Assignment(models.Model):
             raise ValidationError(
                 {"jury": _("This user is not a jury of the period; add them to its juries first.")}
             )
-        if membership.home_unit_id == self.unit_id:
-            raise ValidationError({"unit": _("A jury never assesses its own unit.")})
+        from penjurian.selectors import jury_blocked_for_unit
+
+        if jury_blocked_for_unit(membership=membership, unit_id=self.unit_id):
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "This jury may not judge this unit: it is its own unit, a unit it "
+                        "operates or a declared conflict of interest."
+                    )
+                }
+            )
+        levels = {level.pk for level in membership.levels.all()}
+        if levels and self.unit.level_id not in levels:
+            raise ValidationError({"unit": _("This jury does not judge units of this level.")})
 
 
 class Verification(models.Model):
@@ -208,3 +221,90 @@ class PresentationScore(models.Model):
             ).exists()
             if not assigned:
                 raise ValidationError({"jury": _("This jury is not assigned to the unit.")})
+
+
+def objection_path(instance, filename: str) -> str:
+    return f"sanggah/{instance.submission.period_id}/{instance.submission.unit_id}/{filename}"
+
+
+class Objection(models.Model):
+    """An operator's objection (sanggah) to one jury's verdict, and the jury's one answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the jury")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    verification = models.OneToOneField(
+        Verification,
+        verbose_name=_("verification"),
+        on_delete=models.PROTECT,
+        related_name="objection",
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="objections")
+    text = models.TextField(_("objection"), max_length=4000)
+    file = models.FileField(
+        _("new evidence"),
+        storage=private_storage,
+        upload_to=objection_path,
+        blank=True,
+        max_length=300,
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    answer = models.TextField(_("jury's answer"), blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The verdict before an accepted objection changed it (recorded, never lost).
+    before_decision = models.CharField(max_length=8, blank=True)
+    before_value = models.TextField(blank=True)
+    before_reason = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}/{self.verification_id}: {self.get_status_display()}"
+
+
+class PresentationSlot(models.Model):
+    """When and where a finalist presents (set by the admin, shown to the operator)."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="slots"
+    )
+    unit = models.ForeignKey(
+        "award.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="slots"
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    link = models.URLField(_("video link"), blank=True, max_length=500)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("presentation schedule")
+        verbose_name_plural = _("presentation schedules")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="unique_slot_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.place.strip() and not self.link.strip():
+            raise ValidationError({"place": _("Give the place or the video link.")})

@@ -105,25 +105,36 @@ def jury_blocked(*, membership, operated: set[int], children: dict[int, set[int]
     return frozenset(blocked)
 
 
-def jury_may_judge(*, jury, submission) -> bool:
-    """Whether ``jury`` is assigned to the submission's unit and not in conflict with it."""
+def jury_blocked_for_unit(*, membership, unit_id: int) -> bool:
+    """``jury_blocked`` asked for one unit (its parent's conflict and the jury's operator
+    memberships looked up for that unit only)."""
     from award.models import OperatorMembership, Unit
 
-    if not Assignment.objects.filter(
-        period_id=submission.period_id, unit_id=submission.unit_id, jury=jury
-    ).exists():
-        return False
-    membership = submission.period.juries.filter(user=jury).prefetch_related("conflicts").first()
-    if membership is None:
-        return False
-    unit = Unit.objects.only("pk", "parent_id").get(pk=submission.unit_id)
+    unit = Unit.objects.only("pk", "parent_id").get(pk=unit_id)
     children = {unit.parent_id: {unit.pk}} if unit.parent_id else {}
     operated = set(
-        OperatorMembership.objects.filter(user=jury, unit_id=unit.pk).values_list(
+        OperatorMembership.objects.filter(user_id=membership.user_id, unit_id=unit.pk).values_list(
             "unit_id", flat=True
         )
     )
-    return unit.pk not in jury_blocked(membership=membership, operated=operated, children=children)
+    return unit.pk in jury_blocked(membership=membership, operated=operated, children=children)
+
+
+def jury_may_judge_unit(*, jury, period, unit_id: int) -> bool:
+    """Whether ``jury`` is assigned to the unit in ``period`` and not in conflict with it."""
+    if not jury.is_authenticated:
+        return False
+    if not Assignment.objects.filter(period=period, unit_id=unit_id, jury=jury).exists():
+        return False
+    membership = period.juries.filter(user=jury).prefetch_related("conflicts").first()
+    if membership is None:
+        return False
+    return not jury_blocked_for_unit(membership=membership, unit_id=unit_id)
+
+
+def jury_may_judge(*, jury, submission) -> bool:
+    """Whether ``jury`` may judge the submission's unit (``jury_may_judge_unit``)."""
+    return jury_may_judge_unit(jury=jury, period=submission.period, unit_id=submission.unit_id)
 
 
 def jury_inbox(*, jury) -> list[dict]:
@@ -148,6 +159,16 @@ def jury_inbox(*, jury) -> list[dict]:
         .annotate(n=Count("indicator", distinct=True))
         .values_list("submission_id", "n")
     )
+    from penjurian.models import Objection
+
+    objections = dict(
+        Objection.objects.filter(
+            verification__jury=jury, status="open", submission__in=list(submissions.values())
+        )
+        .values("submission_id")
+        .annotate(n=Count("pk"))
+        .values_list("submission_id", "n")
+    )
     rows = []
     for assignment in assignments:
         submission = submissions.get((assignment.period_id, assignment.unit_id))
@@ -163,6 +184,7 @@ def jury_inbox(*, jury) -> list[dict]:
                 "total": total,
                 "percent": round(100 * verified / total) if total else 0,
                 "deadline": assignment.period.verification_close,
+                "objections": objections.get(submission.pk, 0),
             }
         )
     return rows
@@ -235,3 +257,86 @@ def indicator_next(*, indicator):
     if index + 1 >= len(ordered):
         return None
     return Indicator.objects.get(pk=ordered[index + 1])
+
+
+def operator_jury_cards(*, period, units) -> None:
+    """For the operator's dashboard: per unit, how many verdicts differ from its answers,
+    open objections, whether the window is open, and its presentation schedule."""
+    from penjurian.models import Objection, PresentationSlot
+
+    if period is None:
+        return
+    unit_ids = [unit.pk for unit in units]
+    changed = dict(
+        Verification.objects.filter(submission__period=period, submission__unit__in=unit_ids)
+        .exclude(decision=Verification.Decision.ACCEPT)
+        .values("submission__unit")
+        .annotate(n=Count("pk"))
+        .values_list("submission__unit", "n")
+    )
+    waiting = dict(
+        Objection.objects.filter(
+            submission__period=period, submission__unit__in=unit_ids, status="open"
+        )
+        .values("submission__unit")
+        .annotate(n=Count("pk"))
+        .values_list("submission__unit", "n")
+    )
+    slots = {
+        s.unit_id: s for s in PresentationSlot.objects.filter(period=period, unit__in=unit_ids)
+    }
+    window = period.stage == "sanggah" and not period.inputs_locked
+    for unit in units:
+        unit.jury_work = {
+            "changed": changed.get(unit.pk, 0),
+            "waiting": waiting.get(unit.pk, 0),
+            "window_open": window,
+            "slot": slots.get(unit.pk),
+        }
+
+
+def objections_open_count(*, jury, submission) -> int:
+    from penjurian.models import Objection
+
+    return Objection.objects.filter(
+        verification__jury=jury, submission=submission, status="open"
+    ).count()
+
+
+def assignment_matrix(*, period, level_id=None, parent_id=None) -> dict:
+    """Units with a submitted SAQ (filtered by level and kecamatan) × the juries that judge
+    their level: which cells are assigned, which are blocked by a conflict, and each jury's load."""
+    from award.models import Unit
+    from penjurian.services import jury_facts
+
+    units = Unit.objects.filter(
+        submissions__period=period, submissions__status=Submission.Status.SUBMITTED
+    ).select_related("level", "parent")
+    if level_id:
+        units = units.filter(level_id=level_id)
+    if parent_id:
+        units = units.filter(parent_id=parent_id)
+    units = units.order_by("level__order", "code")
+    facts = {f.jury: f for f in jury_facts(period=period)}
+    memberships = list(period.juries.select_related("user").order_by("user__username"))
+    if level_id:
+        memberships = [
+            m
+            for m in memberships
+            if not facts[m.user_id].levels or level_id in facts[m.user_id].levels
+        ]
+    assigned = set(Assignment.objects.filter(period=period).values_list("unit_id", "jury_id"))
+    loads = dict(
+        Assignment.objects.filter(period=period)
+        .values("jury_id")
+        .annotate(n=Count("pk"))
+        .values_list("jury_id", "n")
+    )
+    return {
+        "units": units,
+        "juries": [
+            {"membership": m, "user": m.user, "load": loads.get(m.user_id, 0)} for m in memberships
+        ],
+        "assigned": assigned,
+        "facts": facts,
+    }

@@ -25,26 +25,123 @@ def assignment_add(*, period: Period, jury, unit: Unit) -> Assignment:
     period.check_inputs_editable()
     assignment = Assignment(period=period, jury=jury, unit=unit)
     assignment.full_clean()
-    assignment.save()
+    with transaction.atomic():
+        assignment.save()
+        from penjurian import notify
+
+        notify.juries_assigned_notify(period=period, counts={jury.pk: 1})
     return assignment
 
 
+def assignment_remove(*, assignment: Assignment) -> None:
+    """Take a unit from a jury by hand; refused once the jury has worked on it."""
+    period = Period.objects.get(pk=assignment.period_id)
+    period.check_inputs_editable()
+    worked = (
+        Verification.objects.filter(
+            jury_id=assignment.jury_id,
+            submission__period_id=period.pk,
+            submission__unit_id=assignment.unit_id,
+        ).exists()
+        or PresentationScore.objects.filter(
+            jury_id=assignment.jury_id,
+            unit_id=assignment.unit_id,
+            criterion__period_id=period.pk,
+        ).exists()
+    )
+    if worked:
+        raise ValidationError(
+            _("This jury has already worked on the unit; its verdicts stay and so does it.")
+        )
+    assignment.delete()
+
+
+class VerificationConflict(ValidationError):
+    """The verdict changed since the page was loaded (another tab of the same jury)."""
+
+    def __init__(self, current: Verification):
+        super().__init__(
+            _(
+                "This verdict was changed in another window since you opened the page; the "
+                "saved one is shown. Choose which to keep and save again."
+            )
+        )
+        self.current = current
+
+
+def verification_version(verification: Verification | None) -> str:
+    """What the page sends back to prove it saw the latest verdict (empty: none yet)."""
+    return str(int(verification.updated_at.timestamp() * 1_000_000)) if verification else ""
+
+
 def verification_save(
-    *, submission: Submission, indicator: Indicator, jury, decision: str, value="", reason=""
+    *,
+    submission: Submission,
+    indicator: Indicator,
+    jury,
+    decision: str,
+    value="",
+    reason="",
+    version: str | None = None,
 ):
-    """A jury's accept / adjust (with the new answer and a reason) / reject (with a reason)."""
+    """A jury's accept / adjust (with the new answer and a reason) / reject (with a reason).
+    With ``version`` (from the page) a verdict changed elsewhere since is never overwritten:
+    ``VerificationConflict``. A verdict under objection changes only by answering it."""
+    from django.db import IntegrityError
+
+    from penjurian.models import Objection
+
     if not submission.is_submitted:
         raise ValidationError(_("Only a submitted SAQ can be verified."))
     Period.objects.get(pk=submission.period_id).check_inputs_editable()
-    verification = Verification.objects.filter(
-        submission=submission, indicator=indicator, jury=jury
-    ).first() or Verification(submission=submission, indicator=indicator, jury=jury)
-    verification.decision = decision
-    verification.value = "" if value is None else str(value)
-    verification.reason = reason or ""
-    verification.full_clean()
-    verification.save()
+    try:
+        with transaction.atomic():
+            verification = (
+                Verification.objects.select_for_update()
+                .filter(submission=submission, indicator=indicator, jury=jury)
+                .first()
+            )
+            if version is not None and version != verification_version(verification):
+                raise VerificationConflict(verification)
+            if verification and Objection.objects.filter(verification=verification).exists():
+                raise ValidationError(
+                    _("The unit objected to this verdict; answer the objection instead.")
+                )
+            created = verification is None
+            verification = verification or Verification(
+                submission=submission, indicator=indicator, jury=jury
+            )
+            verification.decision = decision
+            verification.value = "" if value is None else str(value)
+            verification.reason = reason or ""
+            verification.full_clean()
+            verification.save()
+            if created:
+                _verification_done_check(submission=submission)
+    except IntegrityError:
+        # The same jury created this verdict in another tab a moment ago.
+        raise VerificationConflict(
+            Verification.objects.get(submission=submission, indicator=indicator, jury=jury)
+        ) from None
     return verification
+
+
+def _verification_done_check(*, submission: Submission) -> None:
+    """Tell the operators once every assigned jury has a verdict on every indicator."""
+    from penjurian import notify
+
+    juries = Assignment.objects.filter(
+        period_id=submission.period_id, unit_id=submission.unit_id
+    ).count()
+    indicators = Indicator.objects.filter(questionnaire_id=submission.questionnaire_id).count()
+    done = Verification.objects.filter(
+        submission=submission,
+        jury__in=Assignment.objects.filter(
+            period_id=submission.period_id, unit_id=submission.unit_id
+        ).values("jury"),
+    ).count()
+    if juries and done == juries * indicators:
+        notify.verification_done_notify(submission=submission)
 
 
 @transaction.atomic
@@ -158,6 +255,13 @@ def assignments_fill(*, period: Period, per_unit: int | None = None) -> Assignme
     plan = assignment_plan(units=units, juries=jury_facts(period=period), existing=existing, k=k)
     rows = [(unit, jury) for unit, juries in plan.new.items() for jury in juries]
     _assignments_write(period=period, rows=rows)
+    counts: dict[int, int] = defaultdict(int)
+    for _unit, jury in rows:
+        counts[jury] += 1
+    if counts:
+        from penjurian import notify
+
+        notify.juries_assigned_notify(period=period, counts=counts)
     codes = dict(Unit.objects.filter(pk__in=list(plan.short)).values_list("pk", "code"))
     users = dict(
         get_user_model().objects.filter(pk__in=list(plan.loads)).values_list("pk", "username")
@@ -170,7 +274,6 @@ def assignments_fill(*, period: Period, per_unit: int | None = None) -> Assignme
     )
 
 
-@transaction.atomic
 @transaction.atomic
 def jury_drop_out(*, period: Period, jury) -> AssignmentReport:
     """A jury leaves the period: its unfinished units (no verification by it yet) go to other
@@ -189,3 +292,20 @@ def jury_drop_out(*, period: Period, jury) -> AssignmentReport:
     report.released = released
     report.finished = len(worked)
     return report
+
+
+def jury_scope_set(*, membership, levels, conflict_codes: str) -> None:
+    """The levels a jury judges (none: every level) and its declared conflicts, given as unit
+    codes separated by commas; an unknown code saves nothing."""
+    Period.objects.get(pk=membership.period_id).check_inputs_editable()
+    codes = [part.strip() for part in (conflict_codes or "").replace(";", ",").split(",")]
+    codes = [code for code in codes if code]
+    units = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in units]
+    if unknown:
+        raise ValidationError(
+            {"conflicts": _("Unknown unit codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    with transaction.atomic():
+        membership.levels.set(list(levels))
+        membership.conflicts.set([units[code] for code in codes])

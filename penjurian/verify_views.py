@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ class VerifyView(LoginRequiredMixin, View):
         flat = [row for aspect in aspects for row in aspect["rows"]]
         for row in flat:
             row["failed"] = (failed or {}).get(row["indicator"].pk)
+            row["version"] = services.verification_version(row["verdict"])
         total = len(flat)
         done = sum(a["done"] for a in aspects)
         context = {
@@ -50,6 +52,7 @@ class VerifyView(LoginRequiredMixin, View):
             "done": done,
             "percent": round(100 * done / total) if total else 0,
             "locked": submission.period.finalised_at is not None,
+            "objections": selectors.objections_open_count(jury=request.user, submission=submission),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -61,22 +64,30 @@ class VerifyView(LoginRequiredMixin, View):
         indicator = get_object_or_404(
             Indicator, pk=request.POST.get("indicator") or 0, questionnaire=submission.questionnaire
         )
+        autosave = request.headers.get("X-Autosave") == "1"
         decision = request.POST.get("decision", "")
         value = request.POST.get("value", "")
         reason = request.POST.get("reason", "").strip()
         try:
             if decision not in Verification.Decision.values:
                 raise ValidationError({"decision": _("Choose Accept, Adjust or Reject.")})
-            services.verification_save(
+            saved = services.verification_save(
                 submission=submission,
                 indicator=indicator,
                 jury=request.user,
                 decision=decision,
                 value=value,
                 reason=reason,
+                version=request.POST.get("version"),
             )
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            conflict = isinstance(error, services.VerificationConflict)
+            status = 409 if conflict else 422
+            if autosave:
+                return JsonResponse(
+                    {"ok": False, "conflict": conflict, "errors": errors}, status=status
+                )
             failed = {
                 indicator.pk: {
                     "decision": decision,
@@ -90,7 +101,9 @@ class VerifyView(LoginRequiredMixin, View):
                 _("Indicator %(code)s was not saved; see the message there.")
                 % {"code": indicator.code},
             )
-            return self.render_sheet(request, submission, failed=failed, status=422)
+            return self.render_sheet(request, submission, failed=failed, status=status)
+        if autosave:
+            return JsonResponse({"ok": True, "version": services.verification_version(saved)})
         following = selectors.indicator_next(indicator=indicator)
         target = f"ind-{(following or indicator).pk}"
         return redirect(reverse("penjurian:verify", args=[submission.pk]) + f"#{target}")

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -25,12 +26,41 @@ class AssignForm(StyledMixin, forms.Form):
     per_unit = forms.IntegerField(label=gettext_lazy("Juries per unit"), min_value=1, max_value=10)
 
 
+class JuryScopeForm(StyledMixin, forms.Form):
+    levels = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Levels judged (none: every level)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    conflicts = forms.CharField(
+        label=gettext_lazy("Conflicts of interest (unit codes, comma separated)"),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy("A kecamatan's code also covers every desa under it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from award.models import Level
+
+        super().__init__(*args, **kwargs)
+        self.fields["levels"].queryset = Level.objects.order_by("order")
+
+
+class JuryAddForm(JuryScopeForm):
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
+    field_order = ["email", "full_name", "levels", "conflicts"]
+
+
 class JuriesView(AdminRequired, View):
     """The juries of a period with levels, conflicts and loads; import and assignment."""
 
     template_name = "penjurian/juries.html"
 
-    def render_page(self, request, period, *, upload=None, assign=None, problems=None, status=200):
+    def render_page(
+        self, request, period, *, upload=None, assign=None, problems=None, add=None, status=200
+    ):
         context = {
             "period": period,
             "juries": selectors.juries_overview(period=period),
@@ -38,6 +68,7 @@ class JuriesView(AdminRequired, View):
             "upload_form": upload or WorkbookUploadForm(),
             "assign_form": assign or AssignForm(initial={"per_unit": period.juries_per_unit}),
             "problems": problems,
+            "add_form": add or JuryAddForm(),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -74,6 +105,80 @@ class JuriesImportView(JuriesView):
         if plan.problems.warnings:
             messages.warning(request, "; ".join(plan.problems.as_lists()["warnings"]))
         return redirect("penjurian:juries", year=period.year)
+
+
+class JuryAddView(JuriesView):
+    """Add a user (or invite a new one) as a jury, with its levels and conflicts."""
+
+    def post(self, request, year):
+        from django.db import transaction
+
+        from award.services import jury_add
+
+        period = get_object_or_404(Period, year=year)
+        form = JuryAddForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    invitation = jury_add(
+                        period=period,
+                        email=data["email"],
+                        full_name=data["full_name"],
+                        home_unit=None,
+                        invited_by=request.user,
+                    )
+                    services.jury_scope_set(
+                        membership=period.juries.get(user=invitation.user),
+                        levels=data["levels"],
+                        conflict_codes=data["conflicts"],
+                    )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("%(email)s is a jury of this period.") % {"email": data["email"]},
+                )
+                return redirect("penjurian:juries", year=period.year)
+        return self.render_page(request, period, add=form, status=422)
+
+
+class JuryEditView(AdminRequired, View):
+    def get(self, request, year, pk):
+        period = get_object_or_404(Period, year=year)
+        membership = get_object_or_404(period.juries.select_related("user"), pk=pk)
+        form = JuryScopeForm(
+            initial={
+                "levels": list(membership.levels.all()),
+                "conflicts": ", ".join(u.code for u in membership.conflicts.order_by("code")),
+            }
+        )
+        return self.render_page(request, period, membership, form)
+
+    def render_page(self, request, period, membership, form, status=200):
+        context = {"period": period, "membership": membership, "form": form}
+        return render(request, "penjurian/jury_edit.html", context, status=status)
+
+    def post(self, request, year, pk):
+        period = get_object_or_404(Period, year=year)
+        membership = get_object_or_404(period.juries.select_related("user"), pk=pk)
+        form = JuryScopeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.jury_scope_set(
+                    membership=membership,
+                    levels=form.cleaned_data["levels"],
+                    conflict_codes=form.cleaned_data["conflicts"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Levels and conflicts saved."))
+                return redirect("penjurian:juries", year=period.year)
+        return self.render_page(request, period, membership, form, status=422)
 
 
 class AssignView(JuriesView):
@@ -147,3 +252,82 @@ class JuryDropOutView(AdminRequired, View):
                     % {"count": len(report.short), "units": ", ".join(list(report.short)[:20])},
                 )
         return redirect("penjurian:juries", year=period.year)
+
+
+class AssignmentMatrixView(AdminRequired, View):
+    """Units × juries: assign or take away by hand, within the same rules."""
+
+    def get(self, request, year):
+        from django.core.paginator import Paginator
+
+        from award.models import Level, Unit
+
+        period = get_object_or_404(Period, year=year)
+        level = request.GET.get("tingkat", "")
+        parent = request.GET.get("kecamatan", "")
+        matrix = selectors.assignment_matrix(
+            period=period,
+            level_id=int(level) if level.isdigit() else None,
+            parent_id=int(parent) if parent.isdigit() else None,
+        )
+        page = Paginator(matrix["units"], 50).get_page(request.GET.get("halaman"))
+        rows = []
+        for unit in page:
+            cells = []
+            for jury in matrix["juries"]:
+                facts = matrix["facts"][jury["user"].pk]
+                cells.append(
+                    {
+                        "jury": jury["user"],
+                        "assigned": (unit.pk, jury["user"].pk) in matrix["assigned"],
+                        "blocked": unit.pk in facts.blocked,
+                        "level": not facts.levels or unit.level_id in facts.levels,
+                    }
+                )
+            rows.append({"unit": unit, "cells": cells})
+        context = {
+            "period": period,
+            "juries": matrix["juries"],
+            "rows": rows,
+            "page": page,
+            "levels": Level.objects.order_by("order"),
+            "kecamatan": Unit.objects.filter(children__isnull=False).distinct().order_by("code"),
+            "level": level,
+            "parent": parent,
+            "query": request.GET.urlencode(),
+        }
+        return render(request, "penjurian/matrix.html", context)
+
+
+class AssignmentChangeView(AdminRequired, View):
+    def post(self, request, year):
+        from django.contrib.auth import get_user_model
+
+        from award.models import Unit
+        from penjurian.models import Assignment
+
+        period = get_object_or_404(Period, year=year)
+        unit = get_object_or_404(Unit, pk=request.POST.get("unit") or 0)
+        jury = get_object_or_404(get_user_model(), pk=request.POST.get("jury") or 0)
+        try:
+            if request.POST.get("action") == "remove":
+                services.assignment_remove(
+                    assignment=get_object_or_404(Assignment, period=period, unit=unit, jury=jury)
+                )
+                messages.success(
+                    request,
+                    _("%(unit)s taken from %(jury)s.")
+                    % {"unit": unit.name, "jury": jury.get_full_name() or jury.username},
+                )
+            else:
+                services.assignment_add(period=period, jury=jury, unit=unit)
+                messages.success(
+                    request,
+                    _("%(unit)s assigned to %(jury)s.")
+                    % {"unit": unit.name, "jury": jury.get_full_name() or jury.username},
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        back = request.POST.get("back", "")
+        url = reverse("penjurian:matrix", args=[period.year])
+        return redirect(f"{url}?{back}" if back and "//" not in back else url)

@@ -20,6 +20,7 @@ from award.selectors import period_saq_deadline
 from award.views import AdminRequired
 from common.forms import WorkbookUploadForm
 from common.models import Job
+from common.storage import private_file_response
 from common.views import JobConfirmView, JobView
 from common.xlsx import xlsx_response
 from evaluasi.models import Evidence, Indicator, Questionnaire, Submission
@@ -328,28 +329,13 @@ def evidence_response(request, submission, indicator, error):
 
 
 def evidence_file_response(evidence: Evidence, *, inline_types=frozenset()) -> FileResponse:
-    """An evidence file, after the caller's permission check: inline only for the content
-    types in ``inline_types`` (then framable by this site's own pages), else an attachment."""
-    if not evidence.file:
-        raise Http404
-    content_type = evidence.content_type or "application/octet-stream"
-    inline = content_type in inline_types
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=not inline,
-        filename=evidence.original_name,
-        content_type=content_type,
+    """An evidence file, after the caller's permission check (``private_file_response``)."""
+    return private_file_response(
+        evidence.file,
+        name=evidence.original_name,
+        content_type=evidence.content_type,
+        inline_types=inline_types,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    if inline:
-        # Chromium's PDF viewer refuses a sandbox; every other inline type gets one.
-        policy = "frame-ancestors 'self'"
-        if content_type != "application/pdf":
-            policy = f"sandbox; default-src 'none'; {policy}"
-        response["Content-Security-Policy"] = policy
-        response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):

@@ -78,6 +78,69 @@ MATRIX = {
         {**dict.fromkeys(ROLES, 403), "anon": LOGIN},
     ),
     "penjurian:juries": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    # Objections: the unit's operators and the admin read them; only the jury whose verdict
+    # it is answers (the jury of this world is not assigned to unit A).
+    "penjurian:objections": ("get", lambda w: {"pk": w["submission"].pk}, None, UNIT_A_OR_ADMIN),
+    "penjurian:objections_jury": (
+        "get",
+        lambda w: {"pk": w["submission"].pk},
+        None,
+        {**dict.fromkeys(ROLES, 403), "anon": LOGIN},
+    ),
+    "penjurian:objection_file": ("get", lambda w: {"pk": w["objection"].pk}, None, UNIT_A_OR_ADMIN),
+    "penjurian:objections_admin": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "penjurian:presentations": ("get", None, None, LOGGED_IN),
+    "penjurian:presentation_score": (
+        "get",
+        lambda w: {"pk": w["slot"].pk},
+        None,
+        {**dict.fromkeys(ROLES, 403), "anon": LOGIN},
+    ),
+    "penjurian:oversight": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "penjurian:remind": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "penjurian:matrix": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "penjurian:assignment_change": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        lambda w: {"unit": w["unit_b"].pk, "jury": w["users"]["jury"].pk, "action": "add"},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "penjurian:jury_add": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {},
+        {**ADMIN_ONLY, "admin": 422},
+    ),
+    "penjurian:jury_edit": (
+        "get",
+        lambda w: {"year": w["period"].year, "pk": w["jury_membership"].pk},
+        None,
+        ADMIN_ONLY,
+    ),
+    "penilaian:presentations": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "penilaian:presentation_criteria": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {},
+        {**ADMIN_ONLY, "admin": 422},
+    ),
+    "penilaian:presentation_slot": (
+        "post",
+        lambda w: {"year": w["period"].year, "unit_pk": w["unit_a"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "penilaian:override": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {"key": "nothing", "reason": "uji"},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
     "penjurian:juries_import": (
         "post",
         lambda w: {"year": w["period"].year},
@@ -467,6 +530,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         ),
         "job": Job.objects.create(kind=Job.Kind.UNITS_IMPORT, created_by=admin_user),
         "membership_a": OperatorMembership.objects.get(user=operator_a),
+        **_jury_world(period, unit_a, submission, s_indicator, operator_a),
         "users": {
             "anon": None,
             "op_a": operator_a,
@@ -477,6 +541,34 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
     }
 
 
+def _jury_world(period, unit_a, submission, indicator, operator_a):
+    """Another jury, assigned to unit A, rejected one indicator; the operator objected with a
+    file; unit A is scheduled for its presentation."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from award.models import JURY_GROUP
+    from penjurian.models import Assignment, Objection, PresentationSlot, Verification
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="juri.lain", groups=[JURY_GROUP])
+    period.juries.create(user=other)
+    Assignment.objects.create(period=period, unit=unit_a, jury=other)
+    verdict = Verification.objects.create(
+        submission=submission, indicator=indicator, jury=other, decision="reject", reason="x"
+    )
+    objection = Objection(
+        verification=verdict, submission=submission, text="t", filed_by=operator_a
+    )
+    objection.file_name, objection.file_type = "bukti.pdf", "application/pdf"
+    objection.file.save("bukti.pdf", ContentFile(b"%PDF-1.4 x"), save=True)
+    slot = PresentationSlot.objects.create(
+        period=period, unit=unit_a, starts_at=period.saq_close + dt.timedelta(days=40), place="R"
+    )
+    return {"objection": objection, "slot": slot}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", sorted(MATRIX))
@@ -484,7 +576,7 @@ def test_route_permission(client, world, route, role):
     method, kwargs, data, expected = MATRIX[route]
     url = reverse(route, kwargs=kwargs(world) if kwargs else None)
     client_for(client, world["users"][role])
-    response = getattr(client, method)(url, data or {})
+    response = getattr(client, method)(url, (data(world) if callable(data) else data) or {})
     want = expected[role]
     if want == LOGIN:
         assert response.status_code == 302, (route, role, response.status_code)

@@ -121,6 +121,24 @@ def finished(period):
 
     type(period).objects.filter(pk=period.pk).update(stage_override=Stage.FINALISATION)
     period.refresh_from_db()
+    jury_work_waived(period)
+
+
+def jury_work_waived(period):
+    """Golden periods verify a few indicators on purpose: the rest is waived for penetapan
+    with a recorded reason, as an admin would (``finalisation_override``)."""
+    from penilaian.models import FinalisationOverride
+    from penilaian.selectors import jury_work_items
+
+    for item in jury_work_items(period=period):
+        if item["override"] is None:
+            FinalisationOverride.objects.create(
+                period=period,
+                key=item["key"],
+                unit=item["unit"],
+                label=item["label"],
+                reason="Data uji: verifikasi sebagian disengaja.",
+            )
 
 
 def main_period(year=2030, **settings):

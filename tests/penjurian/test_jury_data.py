@@ -27,7 +27,7 @@ def test_a_jury_is_assigned_only_within_its_period_and_never_to_its_own_unit(
     membership = period.juries.get(user=jury_user)
     membership.home_unit = unit_b
     membership.save()
-    with pytest.raises(ValidationError, match="tidak pernah menilai unit asalnya"):
+    with pytest.raises(ValidationError, match="tidak boleh menilai unit ini"):
         jury_services.assignment_add(period=period, jury=jury_user, unit=unit_b)
     assert jury_services.assignment_add(period=period, jury=jury_user, unit=unit_a).pk
 

@@ -146,3 +146,125 @@ def test_accept_the_rest_of_an_aspect_keeps_given_verdicts(assigned, submission,
     assert {verdicts[i.pk] for i in indicators[1:]} == {"accept"}
     assert len(verdicts) == len(indicators), "other aspects are untouched"
     assert f"{len(indicators) - 1} indikator" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_one_jury_in_two_tabs_never_overwrites_silently(assigned, submission):
+    indicator = submission.questionnaire.indicators.order_by("order", "id").first()
+    page = reverse("penjurian:verify", args=[submission.pk])
+    # Both tabs opened the page before any verdict (version "").
+    first = assigned.post(
+        page,
+        {"indicator": indicator.pk, "decision": "accept", "version": ""},
+        headers={"X-Autosave": "1"},
+    )
+    assert first.status_code == 200 and first.json()["ok"]
+    version = first.json()["version"]
+    stale = assigned.post(
+        page,
+        {"indicator": indicator.pk, "decision": "reject", "reason": "x", "version": ""},
+        headers={"X-Autosave": "1"},
+    )
+    assert stale.status_code == 409 and stale.json()["conflict"]
+    assert Verification.objects.get().decision == "accept"
+    # Without script the same: 409, the saved verdict shown, the typed reason kept.
+    stale = assigned.post(
+        page, {"indicator": indicator.pk, "decision": "reject", "reason": "Tab dua", "version": ""}
+    )
+    assert stale.status_code == 409 and "Tab dua" in stale.content.decode()
+    fresh = assigned.post(
+        page,
+        {"indicator": indicator.pk, "decision": "reject", "reason": "Tab satu", "version": version},
+        headers={"X-Autosave": "1"},
+    )
+    assert fresh.status_code == 200 and Verification.objects.get().decision == "reject"
+
+
+@pytest.mark.django_db
+def test_two_juries_on_one_unit_keep_their_own_verdicts(assigned, submission, period, unit_a):
+    from award.models import JURY_GROUP
+    from penjurian import services
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="juri.dua", groups=[JURY_GROUP])
+    period.juries.create(user=other)
+    Assignment.objects.create(period=period, unit=unit_a, jury=other)
+    indicator = submission.questionnaire.indicators.order_by("order", "id").first()
+    page = reverse("penjurian:verify", args=[submission.pk])
+    assigned.post(page, {"indicator": indicator.pk, "decision": "accept", "version": ""})
+    services.verification_save(
+        submission=submission,
+        indicator=indicator,
+        jury=other,
+        decision="reject",
+        reason="r",
+        version="",
+    )
+    assert sorted(Verification.objects.values_list("decision", flat=True)) == ["accept", "reject"]
+
+
+@pytest.mark.django_db
+def test_the_matrix_assigns_by_hand_within_the_rules(
+    admin_client, period, unit_a, kecamatan, jury_user, submission
+):
+    from penjurian import services
+
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED)
+    submission.refresh_from_db()
+    page = reverse("penjurian:matrix", args=[period.year])
+    body = admin_client.get(page, {"tingkat": unit_a.level_id}).content.decode()
+    assert unit_a.name in body
+    change = reverse("penjurian:assignment_change", args=[period.year])
+    data = {"unit": unit_a.pk, "jury": jury_user.pk}
+    admin_client.post(change, {**data, "action": "add"})
+    assert Assignment.objects.filter(unit=unit_a, jury=jury_user).exists()
+    # Work done: taking it away is refused.
+    indicator = submission.questionnaire.indicators.first()
+    services.verification_save(
+        submission=submission, indicator=indicator, jury=jury_user, decision="accept"
+    )
+    admin_client.post(change, {**data, "action": "remove"})
+    assert Assignment.objects.filter(unit=unit_a, jury=jury_user).exists()
+    Verification.objects.all().delete()
+    admin_client.post(change, {**data, "action": "remove"})
+    assert not Assignment.objects.exists()
+    # A declared conflict with the kecamatan covers its desa: assigning is refused.
+    edit = reverse("penjurian:jury_edit", args=[period.year, period.juries.get().pk])
+    response = admin_client.post(edit, {"conflicts": "TIDAK.ADA"})
+    assert response.status_code == 422 and "TIDAK.ADA" in response.content.decode()
+    admin_client.post(edit, {"conflicts": kecamatan.code})
+    response = admin_client.post(change, {**data, "action": "add"}, follow=True)
+    assert "tidak boleh menilai" in response.content.decode()
+    assert not Assignment.objects.exists()
+    assert "konflik" in admin_client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_adds_a_jury_with_levels_and_conflicts(admin_client, period, unit_a):
+    from award.models import Level
+
+    url = reverse("penjurian:jury_add", args=[period.year])
+    desa = Level.objects.get(code="desa")
+    response = admin_client.post(
+        url,
+        {
+            "email": "baru@example.org",
+            "full_name": "Juri Baru",
+            "levels": [desa.pk],
+            "conflicts": "X.1",
+        },
+    )
+    assert response.status_code == 422 and "X.1" in response.content.decode()
+    assert not period.juries.exists()
+    response = admin_client.post(
+        url,
+        {
+            "email": "baru@example.org",
+            "full_name": "Juri Baru",
+            "levels": [desa.pk],
+            "conflicts": unit_a.code,
+        },
+    )
+    assert response.status_code == 302
+    membership = period.juries.get()
+    assert list(membership.levels.all()) == [desa] and list(membership.conflicts.all()) == [unit_a]

@@ -9,7 +9,11 @@ class Command(BaseCommand):
     help = "Load the Kutai Timur demo (units, a period, demo accounts). Idempotent."
 
     def handle(self, *args, **options):
-        result = demo_kutim_load()
+        from django.test.utils import override_settings
+
+        # The demo's juries and operators are fictional: their notifications stay in memory.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            result = demo_kutim_load()
         period = result["period"]
         self.stdout.write(
             self.style.SUCCESS(
