@@ -340,10 +340,21 @@ def _jury_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
             "Disesuaikan",
             "Ditolak",
             "Unit Dinilai Presentasi",
+            "Butir Bersama Verifikasi",
+            "Selisih Rata-rata Verifikasi",
+            "Butir Bersama Presentasi",
+            "Selisih Rata-rata Presentasi",
+            "Jauh dari Juri Lain",
         ],
-        [30, 30, 14, 18, 10, 12, 10, 20],
+        [30, 30, 14, 18, 10, 12, 10, 20, 16, 18, 16, 18, 14],
+        numeric=(9, 11),
     )
     read = data.stored_verdicts(run.pk)
+    figures = _agreement_read(run=run, read=read)
+    deviation = {
+        kind: {row["jury"]: row for row in figures[f"{kind}_juries"]}
+        for kind in ("verification", "presentation")
+    }
     verdicts = {
         int(jury): {
             "total": len(rows),
@@ -380,10 +391,77 @@ def _jury_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
                 counts["adjust"],
                 counts["reject"],
                 presented.get(user.pk, 0),
+                *_deviation_cells(deviation["verification"].get(user.pk)),
+                *_deviation_cells(deviation["presentation"].get(user.pk)),
+                "Ya"
+                if any(
+                    deviation[kind].get(user.pk, {}).get("flagged")
+                    for kind in ("verification", "presentation")
+                )
+                else "Tidak",
             )
         )
     sheet.close()
+    _agreement_sheet(workbook, figures=figures)
     return sheet.rows - 1
+
+
+def _deviation_cells(row) -> tuple:
+    return (row["items"], round(row["mean_difference"], 2)) if row else (0, None)
+
+
+def _agreement_read(*, run: ScoringRun, read) -> dict:
+    """The agreement figures (``penjurian.agreement``) of what the run read: its verdicts'
+    scores and its per-jury presentation scores."""
+    from evaluasi.models import Indicator
+    from penilaian.models import ScorePresentation
+    from penjurian.agreement import agreement_of
+
+    scored = read[read["jury_score"].notna()]
+    codes = dict(
+        Indicator.objects.filter(pk__in=scored["indicator"].unique().tolist()).values_list(
+            "pk", "code"
+        )
+    )
+    verified = [
+        ((int(row.unit), codes[int(row.indicator)]), int(row.jury), float(row.jury_score))
+        for row in scored.itertuples(index=False)
+    ]
+    presented = [
+        (unit, jury, raw)
+        for unit, jury, raw in ScorePresentation.objects.filter(
+            run=run, jury__isnull=False
+        ).values_list("unit_id", "jury_id", "raw")
+    ]
+    return agreement_of(verified=verified, presented=presented)
+
+
+def _agreement_sheet(workbook: Workbook, *, figures: dict) -> None:
+    """Sheet ``kesepakatan``: Krippendorff's alpha and the disagreement rate per indicator."""
+    sheet = SheetWriter(
+        workbook,
+        "kesepakatan",
+        ["Ukuran", "Indikator", "Unit dengan 2+ Juri", "Juri Berbeda", "Nilai"],
+        [34, 14, 18, 14, 12],
+        numeric=(4,),
+    )
+    for label, key in (
+        ("Alpha Krippendorff verifikasi", "verification_alpha"),
+        ("Alpha Krippendorff presentasi", "presentation_alpha"),
+    ):
+        value = figures[key]
+        sheet.append((label, "", None, None, None if value is None else round(value, 4)))
+    for row in figures["indicators"]:
+        sheet.append(
+            (
+                "Tingkat ketidaksepakatan",
+                row["code"],
+                row["pairs"],
+                row["differ"],
+                round(row["rate"], 4),
+            )
+        )
+    sheet.close()
 
 
 def _participation_sheet(workbook: Workbook, *, period: Period) -> int:

@@ -149,11 +149,18 @@ def presentation_jury_values(*, period) -> list[tuple]:
 
 
 def agreement_figures(*, period) -> dict:
-    """Everything the oversight page and the ranking workbook's jury sheet show."""
+    """Everything the oversight page shows, from today's verdicts and scores."""
+    return agreement_of(
+        verified=verification_values(period=period),
+        presented=presentation_jury_values(period=period),
+    )
+
+
+def agreement_of(*, verified: list[tuple], presented: list[tuple]) -> dict:
+    """The figures of the oversight page and the ranking workbook (which hands in what its
+    run read): alphas, disagreement per indicator, deviation per jury with names."""
     from django.contrib.auth import get_user_model
 
-    verified = verification_values(period=period)
-    presented = presentation_jury_values(period=period)
     names = {
         user.pk: user.get_full_name() or user.username
         for user in get_user_model().objects.filter(

@@ -54,7 +54,7 @@ class Assignment(models.Model):
             raise ValidationError(
                 {"jury": _("This user is not a jury of the period; add them to its juries first.")}
             )
-        from penjurian.selectors import jury_blocked_for_unit
+        from penjurian.conflicts import jury_blocked_for_unit
 
         if jury_blocked_for_unit(membership=membership, unit_id=self.unit_id):
             raise ValidationError(

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from award.models import Period, Unit
 from evaluasi.models import Indicator, Submission
 from penjurian.assignment import JuryFacts, assignment_plan
+from penjurian.conflicts import jury_blocked
 from penjurian.models import Assignment, PresentationScore, Verification
-from penjurian.selectors import jury_blocked
 
 logger = logging.getLogger(__name__)
 

@@ -103,3 +103,20 @@ def test_demo_jury_data_respects_the_rules():
         Assignment.objects.filter(period=period).count()
         > Verification.objects.values("submission__unit", "jury").distinct().count()
     )
+    # The sanggah and presentation parts of the demo: the best desa fully verified, an
+    # answered (accepted, verdict changed and the old one kept) and an open objection, a
+    # schedule for the top units of each level, and nobody got a real email.
+    from django.core import mail
+
+    from penjurian.models import Objection, PresentationSlot
+
+    assert mail.outbox == []
+    statuses = sorted(Objection.objects.values_list("status", flat=True))
+    assert statuses == ["accepted", "open"]
+    accepted = Objection.objects.get(status="accepted")
+    assert accepted.verification.decision == "accept" and accepted.before_decision in (
+        "reject",
+        "adjust",
+    )
+    assert PresentationSlot.objects.filter(period=period).count() >= 3
+    assert Verification.objects.filter(decision="adjust").exists()

@@ -7,6 +7,7 @@ import io
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
+from fractions import Fraction
 from urllib.parse import urlparse
 
 import pytest
@@ -61,7 +62,14 @@ def test_ranking_workbook_reads_back_equal_to_the_scores(published, admin_user):
     period, units, run = published
     job = make(Job.Kind.RANKING_EXPORT, period, admin_user)
     workbook = load_workbook(io.BytesIO(job.file.read()))
-    assert workbook.sheetnames == ["opd", "aspek-opd", "indikator", "juri", "partisipasi"]
+    assert workbook.sheetnames == [
+        "opd",
+        "aspek-opd",
+        "indikator",
+        "juri",
+        "kesepakatan",
+        "partisipasi",
+    ]
     sheet = workbook["opd"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
@@ -98,6 +106,23 @@ def test_ranking_workbook_reads_back_equal_to_the_scores(published, admin_user):
     assert len(juries) == 4
     assert sum(r[3] for r in juries) == 11  # every verification of the golden period
     assert sum(r[7] for r in juries) == 5  # j1 scored G03, G04, G06; j2 G03, G04
+    # Agreement, worked by hand from the golden verdicts (tests/penilaian/golden.py):
+    # j1 against the others on G01: i1 100 − 0, i3 50 − 75, i5 100 − (50 + 0 + 80)/3
+    #   → mean (100 − 25 + 56.67)/3 = 43.89 over 3 items: flagged;
+    # presentations: G04 84 − 66 = 18, G03 94 − 86 = 8 → 13 over 2 items (too few to flag).
+    j1 = next(r for r in juries if r[1].startswith("juri1."))
+    assert j1[8:13] == (3, 43.89, 2, 13.0, "Ya")
+    figures = {
+        (r[0], r[1]): r for r in workbook["kesepakatan"].iter_rows(min_row=2, values_only=True)
+    }
+    # α (interval) = 1 − D_o/D_e. Verification: values 100,0 | 50,75 | 100,50,0,80:
+    # D_o = (20000 + 1250 + 45400/3)/8, D_e = 2·(8·37025 − 455²)/(8·7).
+    alpha_v = 1 - Fraction(109150, 24) / Fraction(178350, 56)
+    assert figures[("Alpha Krippendorff verifikasi", None)][4] == round(float(alpha_v), 4)
+    # Presentation: 84,66 | 94,86 (G06 has one jury): D_o = 776/4, D_e = 3352/12.
+    alpha_p = 1 - Fraction(776, 4) / Fraction(3352, 12)
+    assert figures[("Alpha Krippendorff presentasi", None)][4] == round(float(alpha_p), 4)
+    assert figures[("Tingkat ketidaksepakatan", "i5")][2:] == (1, 1, 1.0)
     status = {r[0]: r[4] for r in workbook["partisipasi"].iter_rows(min_row=2, values_only=True)}
     assert status["G05"] == "Sedang diisi" and status["G01"] == "Terkirim"
 

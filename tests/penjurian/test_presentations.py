@@ -134,9 +134,8 @@ def test_the_admin_schedules_a_finalist_and_the_operator_sees_it(
 
 @pytest.mark.django_db
 def test_raw_and_z_scores_beside_each_other(admin_client, period, criteria, unit_a, jury_user):
-    from penilaian.selectors import presentation_overview
-
     from penilaian.models import Score, ScoringRun
+    from penilaian.selectors import presentation_overview
 
     run = ScoringRun.objects.create(period=period, number=1, status="succeeded", is_current=True)
     Score.objects.create(
