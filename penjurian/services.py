@@ -102,7 +102,13 @@ def verification_save(
                 .first()
             )
             if version is not None and version != verification_version(verification):
-                raise VerificationConflict(verification)
+                same = verification is not None and (
+                    verification.decision,
+                    verification.value,
+                    verification.reason,
+                ) == (decision, "" if value is None else str(value), reason or "")
+                if not same:  # saving what is already stored is not a conflict
+                    raise VerificationConflict(verification)
             if verification and Objection.objects.filter(verification=verification).exists():
                 raise ValidationError(
                     _("The unit objected to this verdict; answer the objection instead.")

@@ -55,6 +55,8 @@
       clearTimeout(timer);
       timer = setTimeout(function () { save(form); }, 800);
     });
+    // "Simpan dan lanjut" sends the form itself: no autosave may race it.
+    form.addEventListener("submit", function () { clearTimeout(timer); });
   });
 
   function focusItem(index) {
