@@ -274,6 +274,7 @@ OPD: list[tuple[str, str]] = [
 ]
 
 # (username, full name, role, unit codes or home unit)
+OBJECTION_UNIT = "64.08.05.2011"
 ACCOUNTS: list[tuple[str, str, str, list[str]]] = [
     ("admin", "Admin Diskominfo Kutim", ADMIN_GROUP, []),
     ("op.sangattautara", "Operator Kec. Sangatta Utara", OPERATOR_GROUP, ["64.08.04"]),
@@ -285,6 +286,9 @@ ACCOUNTS: list[tuple[str, str, str, list[str]]] = [
         OPERATOR_GROUP,
         ["64.08.09", "64.08.09.2001"],
     ),
+    # The best desa of the demo: its verification is done, with an answered and an open
+    # objection (demo.kutim.demo_objections_and_schedule_load).
+    ("op.tepianterap", "Operator Desa Tepian Terap", OPERATOR_GROUP, [OBJECTION_UNIT]),
     ("juri1", "Juri Komisi Informasi Kaltim", JURY_GROUP, []),
     ("juri2", "Juri Akademisi STIPER Kutim", JURY_GROUP, []),
     ("juri3", "Juri Bappeda Kutim", JURY_GROUP, ["OPD.BAPPEDA"]),

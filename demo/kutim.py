@@ -24,7 +24,7 @@ from award.models import (
     Unit,
 )
 
-from .data import ACCOUNTS, DEMO_JURY_SCOPE, DEMO_PASSWORD, KECAMATAN, OPD
+from .data import ACCOUNTS, DEMO_JURY_SCOPE, DEMO_PASSWORD, KECAMATAN, OBJECTION_UNIT, OPD
 
 
 def demo_units() -> list[dict]:
@@ -322,11 +322,12 @@ def demo_objections_and_schedule_load(*, period: Period, criteria) -> None:
     from penjurian.presentations import slot_save
     from penjurian.services import verification_save
 
+    submitted = Submission.objects.filter(period=period, status="submitted").select_related(
+        "unit", "questionnaire"
+    )
     best = (
-        Submission.objects.filter(period=period, status="submitted", unit__level__code="desa")
-        .select_related("unit", "questionnaire")
-        .order_by("-saq_score")
-        .first()
+        submitted.filter(unit__code=OBJECTION_UNIT).first()
+        or submitted.filter(unit__level__code="desa").order_by("-saq_score").first()
     )
     if best is None:
         return

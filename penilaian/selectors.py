@@ -320,7 +320,10 @@ def presentation_overview(*, period: Period) -> dict:
             .select_related("unit", "unit__level")
             .order_by("unit__level__order", "rank")
         )
-    slots = {slot.unit_id: slot for slot in PresentationSlot.objects.filter(period=period)}
+    slots = {
+        slot.unit_id: slot
+        for slot in PresentationSlot.objects.filter(period=period).select_related("unit__level")
+    }
     per_jury, combined = presentation_values(
         load_presentation(period.pk), normalisation="zscore", method=period.aggregation
     )
@@ -339,13 +342,20 @@ def presentation_overview(*, period: Period) -> dict:
         period=period, unit__in=[s.unit_id for s in finalists] + list(slots)
     ).values_list("unit_id", "jury_id"):
         juries_of.setdefault(unit_id, []).append(jury_id)
+    finalist_units = {score.unit_id for score in finalists}
+    scheduled = [
+        slot for unit_id, slot in slots.items() if unit_id not in finalist_units
+    ]  # scheduled before the latest run, or no longer a finalist: still shown
+    entries = [(score, score.unit) for score in finalists] + [
+        (None, slot.unit) for slot in sorted(scheduled, key=lambda s: s.starts_at)
+    ]
     rows = []
-    for score in finalists:
-        unit_id = score.unit_id
+    for score, unit in entries:
+        unit_id = unit.pk
         rows.append(
             {
                 "score": score,
-                "unit": score.unit,
+                "unit": unit,
                 "slot": slots.get(unit_id),
                 "juries": [
                     {

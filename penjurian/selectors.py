@@ -186,7 +186,10 @@ def verification_sheet(*, submission, jury) -> list[dict]:
     answers = submission_answers(submission=submission)
     evidence = submission_evidence(submission=submission)
     verdicts = {
-        v.indicator_id: v for v in Verification.objects.filter(submission=submission, jury=jury)
+        v.indicator_id: v
+        for v in Verification.objects.filter(submission=submission, jury=jury).select_related(
+            "objection"
+        )
     }
     aspects = []
     for aspect in questionnaire.aspects.all():
