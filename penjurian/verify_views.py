@@ -40,9 +40,20 @@ class VerifyView(LoginRequiredMixin, View):
     def render_sheet(self, request, submission, *, failed=None, status=200):
         aspects = selectors.verification_sheet(submission=submission, jury=request.user)
         flat = [row for aspect in aspects for row in aspect["rows"]]
+        yes_no = [("ya", _("Yes")), ("tidak", _("No"))]
         for row in flat:
-            row["failed"] = (failed or {}).get(row["indicator"].pk)
-            row["version"] = services.verification_version(row["verdict"])
+            verdict, typed = row["verdict"], (failed or {}).get(row["indicator"].pk)
+            row["version"] = services.verification_version(verdict)
+            # What the form shows: what was typed after a refused save, else the verdict.
+            row["form"] = typed or {
+                "decision": verdict.decision if verdict else "",
+                "value": verdict.value if verdict else "",
+                "reason": verdict.reason if verdict else "",
+            }
+            options = [(o.code, o.label) for o in row["indicator"].options.all()]
+            row["choices"] = options or (yes_no if row["indicator"].type == "ya_tidak" else [])
+            for item in row["evidence"]:
+                item.is_image = (item.content_type or "").startswith("image/")
         total = len(flat)
         done = sum(a["done"] for a in aspects)
         context = {
@@ -53,6 +64,8 @@ class VerifyView(LoginRequiredMixin, View):
             "percent": round(100 * done / total) if total else 0,
             "locked": submission.period.finalised_at is not None,
             "objections": selectors.objections_open_count(jury=request.user, submission=submission),
+            # One reverse for the page, not three per evidence file (100 files on a page).
+            "evidence_base": reverse("penjurian:evidence", args=[0]).removesuffix("0/"),
         }
         return render(request, self.template_name, context, status=status)
 

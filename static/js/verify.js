@@ -4,12 +4,13 @@
 (function () {
   "use strict";
   var items = Array.prototype.slice.call(document.querySelectorAll(".verify-item"));
+  var texts = (document.getElementById("verify-keys") || { dataset: {} }).dataset;
   var current = 0;
 
   function status(form, key, cls) {
     var el = form.querySelector(".verdict-status");
     if (!el) return;
-    el.textContent = key ? el.dataset[key] : "";
+    el.textContent = key ? texts[key] || "" : "";
     el.className = "small verdict-status " + (cls || "");
   }
 
