@@ -140,28 +140,36 @@ async def jury(base, info, start_event, seconds, stats, seed, ready):
         deadline = time.monotonic() + seconds
         await asyncio.sleep(rng.uniform(0, 1.0))
         while time.monotonic() < deadline:
-            start = time.perf_counter()
-            response = await http.get(url)
-            stats["page"].append(time.perf_counter() - start)
-            if response.status_code != 200 or "bukti-" not in response.text:
-                stats["errors"].append(f"page {response.status_code}")
-            # A jury looks, then saves a few verdicts (each answered by a redirect).
-            for _ in range(rng.randint(1, 3)):
-                await asyncio.sleep(rng.uniform(0.5, 2.0))
-                start = time.perf_counter()
-                saved = await http.post(
-                    url,
-                    data={"indicator": rng.choice(info["indicators"]), "decision": "accept"},
-                    headers={"X-CSRFToken": csrf, "Referer": base + url},
-                )
-                stats["save"].append(time.perf_counter() - start)
-                if saved.status_code != 302:
-                    stats["errors"].append(f"save {saved.status_code}")
-            start = time.perf_counter()
-            health = await http.get("/sehat/web/")
-            stats["health"].append(time.perf_counter() - start)
-            if health.status_code != 200:
-                stats["errors"].append(f"health {health.status_code}")
+            try:
+                await _round(http, url, base, csrf, info, rng, stats)
+            except httpx.TransportError as error:  # counted, never a crash of the bench
+                stats["errors"].append(f"transport {type(error).__name__}")
+
+
+async def _round(http, url, base, csrf, info, rng, stats):
+    """One look at the page, 1–3 verdicts, one health check."""
+    start = time.perf_counter()
+    response = await http.get(url)
+    stats["page"].append(time.perf_counter() - start)
+    if response.status_code != 200 or "bukti-" not in response.text:
+        stats["errors"].append(f"page {response.status_code}")
+    # A jury looks, then saves a few verdicts (each answered by a redirect).
+    for _ in range(rng.randint(1, 3)):
+        await asyncio.sleep(rng.uniform(0.5, 2.0))
+        start = time.perf_counter()
+        saved = await http.post(
+            url,
+            data={"indicator": rng.choice(info["indicators"]), "decision": "accept"},
+            headers={"X-CSRFToken": csrf, "Referer": base + url},
+        )
+        stats["save"].append(time.perf_counter() - start)
+        if saved.status_code != 302:
+            stats["errors"].append(f"save {saved.status_code}")
+    start = time.perf_counter()
+    health = await http.get("/sehat/web/")
+    stats["health"].append(time.perf_counter() - start)
+    if health.status_code != 200:
+        stats["errors"].append(f"health {health.status_code}")
 
 
 async def run(base, clients, seconds):

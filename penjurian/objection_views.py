@@ -17,11 +17,7 @@ from common.storage import private_file_response
 from evaluasi.models import Submission
 from penjurian import objections
 from penjurian.models import Objection, Verification
-from penjurian.verify_views import INLINE_TYPES
-
-
-def _errors(error: ValidationError) -> dict:
-    return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+from penjurian.verify_views import INLINE_TYPES, submission_checked, validation_errors
 
 
 class OperatorObjectionsView(LoginRequiredMixin, View):
@@ -30,10 +26,7 @@ class OperatorObjectionsView(LoginRequiredMixin, View):
     template_name = "penjurian/objections.html"
 
     def submission(self, request, pk) -> Submission:
-        submission = get_object_or_404(Submission.objects.select_related("period", "unit"), pk=pk)
-        if not request.user.has_perm("evaluasi.view_submission", submission):
-            raise PermissionDenied
-        return submission
+        return submission_checked(request, pk, "evaluasi.view_submission")
 
     def render_page(self, request, submission, *, failed=None, status=200):
         period = submission.period
@@ -73,7 +66,7 @@ class OperatorObjectionsView(LoginRequiredMixin, View):
                 _("The objection on %(code)s was not sent; see the message there.")
                 % {"code": verification.indicator.code},
             )
-            failed = {"pk": verification.pk, "text": text, "errors": _errors(error)}
+            failed = {"pk": verification.pk, "text": text, "errors": validation_errors(error)}
             return self.render_page(request, submission, failed=failed, status=422)
         messages.success(request, _("Objection sent to the jury."))
         return redirect(
@@ -87,10 +80,7 @@ class JuryObjectionsView(LoginRequiredMixin, View):
     template_name = "penjurian/objections_jury.html"
 
     def submission(self, request, pk) -> Submission:
-        submission = get_object_or_404(Submission.objects.select_related("period", "unit"), pk=pk)
-        if not request.user.has_perm("penjurian.verify_submission", submission):
-            raise PermissionDenied
-        return submission
+        return submission_checked(request, pk, "penjurian.verify_submission")
 
     def render_page(self, request, submission, *, failed=None, status=200):
         items = list(objections.objections_for_jury(jury=request.user, submission=submission))
@@ -126,7 +116,7 @@ class JuryObjectionsView(LoginRequiredMixin, View):
                 messages.success(request, _("Answer saved; the operator is told by email."))
                 return redirect("penjurian:objections_jury", pk=submission.pk)
         messages.error(request, " ".join(error.messages))
-        failed = {"pk": objection.pk, "answer": answer, "errors": _errors(error)}
+        failed = {"pk": objection.pk, "answer": answer, "errors": validation_errors(error)}
         return self.render_page(request, submission, failed=failed, status=422)
 
 

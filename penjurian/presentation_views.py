@@ -13,6 +13,7 @@ from django.views import View
 from penjurian import presentations
 from penjurian.models import PresentationSlot
 from penjurian.selectors import jury_may_judge_unit
+from penjurian.verify_views import validation_errors
 
 
 class PresentationListView(LoginRequiredMixin, View):
@@ -62,7 +63,7 @@ class PresentationScoreView(LoginRequiredMixin, View):
                 slot=slot, jury=request.user, scores=typed
             )
         except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            errors = validation_errors(error)
             messages.error(request, _("Nothing was saved; correct the scores marked below."))
             return self.render_page(request, slot, typed=typed, errors=errors, status=422)
         messages.success(

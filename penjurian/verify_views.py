@@ -20,11 +20,21 @@ from penjurian.models import Verification
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
-def _submission_for_jury(request, pk) -> Submission:
+def submission_checked(request, pk, perm: str) -> Submission:
+    """The submission, or 403 unless the user holds ``perm`` on it (django-rules)."""
     submission = get_object_or_404(Submission.objects.select_related("period", "unit"), pk=pk)
-    if not request.user.has_perm("penjurian.verify_submission", submission):
+    if not request.user.has_perm(perm, submission):
         raise PermissionDenied
     return submission
+
+
+def _submission_for_jury(request, pk) -> Submission:
+    return submission_checked(request, pk, "penjurian.verify_submission")
+
+
+def validation_errors(error: ValidationError) -> dict:
+    """A ValidationError as field → messages (non-field messages under "")."""
+    return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
 
 
 class InboxView(LoginRequiredMixin, View):
@@ -94,7 +104,7 @@ class VerifyView(LoginRequiredMixin, View):
                 version=request.POST.get("version"),
             )
         except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            errors = validation_errors(error)
             conflict = isinstance(error, services.VerificationConflict)
             status = 409 if conflict else 422
             if autosave:

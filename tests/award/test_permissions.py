@@ -129,11 +129,12 @@ MATRIX = {
         {},
         {**ADMIN_ONLY, "admin": 422},
     ),
+    # Unit A is scheduled: an empty form is refused (422) for the admin, nobody else gets in.
     "penilaian:presentation_slot": (
         "post",
         lambda w: {"year": w["period"].year, "unit_pk": w["unit_a"].pk},
         {},
-        ADMIN_ONLY_POST_REDIRECT,
+        {**ADMIN_ONLY, "admin": 422},
     ),
     "penilaian:override": (
         "post",

@@ -15,6 +15,25 @@ from penjurian.models import Assignment, PresentationCriterion, PresentationScor
 from tests.conftest import client_for
 
 
+def _finalist_run(period, unit):
+    """A current successful run in which ``unit`` is a finalist."""
+    from penilaian.models import Score, ScoringRun
+
+    run = ScoringRun.objects.create(period=period, number=1, status="succeeded", is_current=True)
+    Score.objects.create(
+        run=run,
+        unit=unit,
+        level=unit.level,
+        saq=90,
+        verified=90,
+        final=90,
+        qualification="Informatif",
+        rank=1,
+        finalist=True,
+    )
+    return run
+
+
 @pytest.fixture
 def criteria(period):
     return [
@@ -97,24 +116,12 @@ def test_the_admin_schedules_a_finalist_and_the_operator_sees_it(
     client, admin_client, period, unit_a, operator_a, submission, django_capture_on_commit_callbacks
 ):
     from evaluasi.models import Submission
-    from penilaian.models import Score, ScoringRun
 
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED)
 
     operator_a.email = "op@example.org"
     operator_a.save()
-    run = ScoringRun.objects.create(period=period, number=1, status="succeeded", is_current=True)
-    Score.objects.create(
-        run=run,
-        unit=unit_a,
-        level=unit_a.level,
-        saq=90,
-        verified=90,
-        final=90,
-        qualification="Informatif",
-        rank=1,
-        finalist=True,
-    )
+    _finalist_run(period, unit_a)
     page = reverse("penilaian:presentations", args=[period.year])
     assert unit_a.name in admin_client.get(page).content.decode()
     url = reverse("penilaian:presentation_slot", args=[period.year, unit_a.pk])
@@ -134,21 +141,9 @@ def test_the_admin_schedules_a_finalist_and_the_operator_sees_it(
 
 @pytest.mark.django_db
 def test_raw_and_z_scores_beside_each_other(admin_client, period, criteria, unit_a, jury_user):
-    from penilaian.models import Score, ScoringRun
     from penilaian.selectors import presentation_overview
 
-    run = ScoringRun.objects.create(period=period, number=1, status="succeeded", is_current=True)
-    Score.objects.create(
-        run=run,
-        unit=unit_a,
-        level=unit_a.level,
-        saq=90,
-        verified=90,
-        final=90,
-        qualification="Informatif",
-        rank=1,
-        finalist=True,
-    )
+    _finalist_run(period, unit_a)
     Assignment.objects.create(period=period, unit=unit_a, jury=jury_user)
     m, w = criteria
     PresentationScore.objects.create(criterion=m, unit=unit_a, jury=jury_user, score=80)
