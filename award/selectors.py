@@ -45,6 +45,29 @@ def period_active(*, moment: dt.datetime | None = None) -> Period | None:
     return periods[0] if periods else None
 
 
+def periods_in_view(*, moment: dt.datetime | None = None) -> list[Period]:
+    """Every period people have something to do in now — past preparation and not closed —
+    the one whose current stage ends soonest first; else the latest period that started.
+    Creating next year's period (still in preparation) never hides this year's open SAQ."""
+    from django.utils import timezone
+
+    moment = moment or timezone.now()
+    periods = [
+        period
+        for period in Period.objects.order_by("-year")[:10]
+        if period.stage_at(moment) != Stage.PREPARATION
+    ]
+    open_ = [period for period in periods if period.stage_at(moment) != Stage.CLOSED]
+    if not open_:
+        return periods[:1]
+
+    def stage_end(period):
+        later = [start for _s, start in period.stage_boundaries() if start and start > moment]
+        return (min(later) if later else dt.datetime.max.replace(tzinfo=dt.UTC), -period.year)
+
+    return sorted(open_, key=stage_end)
+
+
 def period_saq_deadline(*, period: Period, unit: Unit) -> dt.datetime:
     """The SAQ deadline of one unit: the period's, or a later one granted to that unit."""
     extension = DeadlineExtension.objects.filter(period=period, unit=unit).first()

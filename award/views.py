@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -64,14 +66,22 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         roles = selectors.user_roles(user=user)
-        active = selectors.period_active()
-        context.update(roles=roles, active_period=active)
+        in_view = selectors.periods_in_view()
+        active = in_view[0] if in_view else selectors.period_active()
+        context.update(roles=roles, active_period=active, periods_in_view=in_view)
         if roles["admin"]:
             context["periods"] = selectors.period_list()[:10]
             context["levels"] = selectors.level_unit_counts()
             context["recent_jobs"] = Job.objects.select_related("created_by")[:5]
         if roles["operator"]:
-            context["operator_units"] = list(selectors.units_for_operator(user=user))
+            units = list(selectors.units_for_operator(user=user))
+            context["operator_units"] = units
+            # One block per period in view, each with its own copies of the units (the apps
+            # add the SAQ state, jury work and results of that period to them).
+            context["operator_blocks"] = [
+                {"period": period, "units": [copy.copy(unit) for unit in units]}
+                for period in (in_view or ([active] if active else []))
+            ]
         if roles["jury"]:
             context["jury_periods"] = selectors.periods_for_jury(user=user)
         # Each app adds what it knows (SAQ cards, published results): common.dashboard.

@@ -28,9 +28,7 @@ class EvaluasiConfig(AppConfig):
         )
 
         def saq_cards(context, request):
-            if "operator_units" in context:
-                selectors.operator_saq_cards(
-                    period=context.get("active_period"), units=context["operator_units"]
-                )
+            for block in context.get("operator_blocks", []):
+                selectors.operator_saq_cards(period=block["period"], units=block["units"])
 
         dashboard_contribution_register(order=20, contribute=saq_cards)

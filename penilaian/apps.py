@@ -12,9 +12,12 @@ class PenilaianConfig(AppConfig):
         from . import selectors, tasks  # noqa: F401 - services queue the tasks by name
 
         def published_results(context, request):
-            if context.get("operator_units") and context.get("active_period"):
-                selectors.units_with_published_result(
-                    period=context["active_period"], units=context["operator_units"]
+            for block in context.get("operator_blocks", []):
+                selectors.units_with_published_result(period=block["period"], units=block["units"])
+            if context.get("operator_units"):
+                context["past_results"] = selectors.operator_past_results(
+                    units=context["operator_units"],
+                    exclude=[block["period"] for block in context.get("operator_blocks", [])],
                 )
 
         dashboard_contribution_register(order=30, contribute=published_results)

@@ -244,6 +244,20 @@ def units_with_published_result(*, period: Period, units: list[Unit]) -> list[Un
     return units
 
 
+def operator_past_results(*, units: list[Unit], exclude=()) -> list[Score]:
+    """The published results of the operator's units in other periods, newest year first."""
+    return list(
+        Score.objects.filter(
+            unit__in=units,
+            run__finalised_at__isnull=False,
+            run__superseded_by__isnull=True,
+        )
+        .exclude(run__period__in=list(exclude))
+        .select_related("run__period", "unit")
+        .order_by("-run__period__year", "unit__code")
+    )
+
+
 def finalisation_blockers(*, period: Period, moment=None) -> list[str]:
     """What still stands in the way of penetapan, each said in Indonesian: a stage the period
     uses still open, a unit whose SAQ deadline was extended past now, a SAQ reopened."""

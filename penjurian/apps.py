@@ -15,9 +15,7 @@ class PenjurianConfig(AppConfig):
         )
 
         def jury_cards(context, request):
-            if "operator_units" in context:
-                selectors.operator_jury_cards(
-                    period=context.get("active_period"), units=context["operator_units"]
-                )
+            for block in context.get("operator_blocks", []):
+                selectors.operator_jury_cards(period=block["period"], units=block["units"])
 
         dashboard_contribution_register(order=25, contribute=jury_cards)
