@@ -9,7 +9,7 @@ storage and display (``round_score``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -258,6 +258,23 @@ def indicator_score(indicator: IndicatorSpec, answer) -> Fraction | None:
     low, high = Fraction(indicator.min_value), Fraction(indicator.max_value)
     share = (number - low) / (high - low)
     return HUNDRED * min(max(share, Fraction(0)), Fraction(1))
+
+
+def evidence_needed(indicator: IndicatorSpec, answer) -> bool:
+    """Whether ``bukti = wajib`` applies to this answer: only when it claims something — Ya,
+    or an option or a number that scores above 0 (weight aside); for ``teks`` and ``url``
+    any answer. Nothing is needed for an unanswered indicator or a “Tidak”."""
+    if indicator.evidence != "wajib" or answer is None or str(answer).strip() == "":
+        return False
+    if indicator.type not in SCORABLE:
+        return True
+    if indicator.type == "angka" and (indicator.min_value is None or indicator.max_value is None):
+        try:
+            return parse_number(answer) > 0
+        except ValueError:
+            return True
+    probe = indicator if indicator.is_scored else replace(indicator, weight=Decimal(1))
+    return indicator_score(probe, answer) > 0
 
 
 def aspect_score(aspect: AspectSpec, answers: dict) -> Fraction | None:

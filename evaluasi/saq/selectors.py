@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Q
 from award.models import Period, Unit
 from evaluasi.models import Answer, Aspect, Evidence, Indicator, Submission
 from evaluasi.questionnaires.rubric import (
+    evidence_needed,
     questionnaire_score,
     round_score,
 )
@@ -51,13 +52,15 @@ def submission_missing(*, submission: Submission) -> list[MissingItem]:
     questionnaire = questionnaire_for_saq(questionnaire=submission.questionnaire)
     answers = submission_answers(submission=submission)
     evidence = submission_evidence(submission=submission)
+    specs = questionnaire_spec(questionnaire=questionnaire).indicator_map()
     missing = []
     for aspect in questionnaire.aspects.all():
         for indicator in aspect.indicators.all():
             answer = answers.get(indicator.pk)
-            if indicator.required and not (answer and answer.value):
+            value = answer.value if answer else ""
+            if indicator.required and not value:
                 missing.append(MissingItem(indicator, aspect, step_name(aspect), "answer"))
-            if indicator.evidence == "wajib" and not evidence.get(indicator.pk):
+            elif evidence_needed(specs[indicator.code], value) and not evidence.get(indicator.pk):
                 missing.append(MissingItem(indicator, aspect, step_name(aspect), "evidence"))
     return missing
 
@@ -74,14 +77,16 @@ def submission_progress(
         answers = answers if answers is not None else submission_answers(submission=submission)
         evidence = evidence if evidence is not None else submission_evidence(submission=submission)
     answers, evidence = answers or {}, evidence or {}
+    specs = questionnaire_spec(questionnaire=content).indicator_map()
     required = answered = evidence_missing = 0
     for aspect in content.aspects.all():
         for indicator in aspect.indicators.all():
+            answer = answers.get(indicator.pk)
+            value = answer.value if answer else ""
             if indicator.required:
                 required += 1
-                answer = answers.get(indicator.pk)
-                answered += bool(answer and answer.value)
-            if indicator.evidence == "wajib" and not evidence.get(indicator.pk):
+                answered += bool(value)
+            if evidence_needed(specs[indicator.code], value) and not evidence.get(indicator.pk):
                 evidence_missing += 1
     percent = round(100 * answered / required) if required else 100
     return {

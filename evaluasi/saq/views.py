@@ -358,6 +358,11 @@ class SaqSummaryView(LoginRequiredMixin, View):
         )
         answers = saq_selectors.submission_answers(submission=submission)
         evidence = saq_selectors.submission_evidence(submission=submission)
+        evidence_missing = {
+            item.indicator.pk
+            for item in saq_selectors.submission_missing(submission=submission)
+            if item.what == "evidence"
+        }
         aspects = []
         for aspect in questionnaire.aspects.all():
             rows = [
@@ -365,6 +370,7 @@ class SaqSummaryView(LoginRequiredMixin, View):
                     "indicator": indicator,
                     "answer": answers.get(indicator.pk),
                     "evidence": evidence.get(indicator.pk, []),
+                    "evidence_missing": indicator.pk in evidence_missing,
                 }
                 for indicator in aspect.indicators.all()
             ]

@@ -285,7 +285,14 @@ def test_submit_review_lists_missing_then_locks_and_shows_the_score(client, oper
     review = reverse("evaluasi:saq_step", args=[submission.pk, "tinjau"])
     page = client.get(review).content.decode()
     assert "masih kurang" in page
-    assert "jawaban belum diisi" in page and "bukti belum diunggah" in page
+    # Nothing answered: each missing answer once; no evidence is due before an answer claims it.
+    assert "jawaban belum diisi" in page and "bukti belum diunggah" not in page
+    _step, claimed = step_of(submission, "1.1.1")
+    saq_services.answer_save(
+        submission=submission, indicator=claimed, raw="ya", version=None, user=operator_a
+    )
+    page = client.get(review).content.decode()
+    assert "bukti belum diunggah" in page
     response = client.post(review, {f"saq_{submission.pk}-current_step": "tinjau"}, follow=True)
     assert "jawaban atau bukti wajib yang belum lengkap" in response.content.decode()
     assert Submission.objects.get().status == "draft"
