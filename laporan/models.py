@@ -57,9 +57,28 @@ class ReportSettings(models.Model):
         return str(self.period)
 
 
+# Crockford's base32: digits and capitals without I, L, O and U, so a code read off paper
+# can be typed back (lower case, O for 0 and I or L for 1 are accepted: ``code_normalise``).
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
 def certificate_code() -> str:
-    """An unguessable verification code (72 random bits, URL-safe)."""
-    return secrets.token_urlsafe(9)
+    """An unguessable verification code people can type: 60 random bits as 12 Crockford
+    base32 characters in three groups, e.g. ``7KQ2-M9XD-4TBW`` (the hyphens keep a code
+    from ever being all digits)."""
+    value = secrets.randbits(60)
+    chars = "".join(CROCKFORD[(value >> shift) & 31] for shift in range(55, -1, -5))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def code_normalise(text: str) -> str:
+    """A typed code in its stored form: upper case, spaces and hyphens ignored, O read as 0
+    and I or L as 1, regrouped 4-4-4 when it has 12 characters."""
+    raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    raw = raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(raw) == 12 and all(ch in CROCKFORD for ch in raw):
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    return raw
 
 
 class Certificate(models.Model):

@@ -83,6 +83,20 @@ class PublicUnitView(View):
         )
 
 
+class CertificateLookupView(View):
+    """The box to type a code from a certificate; it opens the code's page."""
+
+    def get(self, request):
+        typed = request.GET.get("kode", "").strip()[:40]
+        if typed:
+            from django.shortcuts import redirect
+
+            from laporan.models import code_normalise
+
+            return redirect("laporan:verify", code=code_normalise(typed) or typed)
+        return render(request, "laporan/public/verify_lookup.html")
+
+
 class CertificateVerifyView(View):
     def get(self, request, code):
         certificate = selectors.certificate_by_code(code=code[:32])

@@ -108,8 +108,11 @@ def certificate_replacement(*, certificate: Certificate) -> Certificate | None:
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:
-    return (
-        Certificate.objects.filter(code=code, run__finalised_at__isnull=False)
-        .select_related("unit", "level", "run__period", "run__superseded_by")
-        .first()
+    """The published certificate with this code as typed: exactly (codes issued before the
+    typable ones are case-sensitive) or in its normalised form, any case."""
+    from laporan.models import code_normalise
+
+    found = Certificate.objects.filter(run__finalised_at__isnull=False).select_related(
+        "unit", "level", "run__period", "run__superseded_by"
     )
+    return found.filter(code=code).first() or found.filter(code=code_normalise(code)).first()

@@ -28,6 +28,7 @@ urlpatterns = [
     path("hasil/", public_views.PublicHomeView.as_view(), name="public_home"),
     path("hasil/<int:year>/", public_views.PublicRankingView.as_view(), name="public_ranking"),
     path("hasil/unit/<str:code>/", public_views.PublicUnitView.as_view(), name="public_unit"),
+    path("verifikasi/", public_views.CertificateLookupView.as_view(), name="verify_lookup"),
     path("verifikasi/<str:code>/", public_views.CertificateVerifyView.as_view(), name="verify"),
     path("lencana/<str:code>/<int:year>.svg", public_views.BadgeView.as_view(), name="badge"),
 ]

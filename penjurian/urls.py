@@ -7,22 +7,24 @@ from . import objection_views, oversight_views, presentation_views, verify_views
 app_name = "penjurian"
 
 urlpatterns = [
-    path("verifikasi/", verify_views.InboxView.as_view(), name="inbox"),
-    path("verifikasi/<int:pk>/", verify_views.VerifyView.as_view(), name="verify"),
+    path("juri/", verify_views.InboxView.as_view(), name="inbox"),
+    path("juri/unit/<int:pk>/", verify_views.VerifyView.as_view(), name="verify"),
     path(
-        "verifikasi/<int:pk>/aspek/<int:aspect_pk>/terima/",
+        "juri/unit/<int:pk>/aspek/<int:aspect_pk>/terima/",
         verify_views.AspectAcceptView.as_view(),
         name="aspect_accept",
     ),
-    path("verifikasi/bukti/<int:pk>/", verify_views.EvidenceView.as_view(), name="evidence"),
+    path("juri/bukti/<int:pk>/", verify_views.EvidenceView.as_view(), name="evidence"),
     path(
-        "verifikasi/<int:pk>/sanggah/",
+        "juri/unit/<int:pk>/sanggah/",
         objection_views.JuryObjectionsView.as_view(),
         name="objections_jury",
     ),
-    path("presentasi/", presentation_views.PresentationListView.as_view(), name="presentations"),
     path(
-        "presentasi/<int:pk>/",
+        "juri/presentasi/", presentation_views.PresentationListView.as_view(), name="presentations"
+    ),
+    path(
+        "juri/presentasi/<int:pk>/",
         presentation_views.PresentationScoreView.as_view(),
         name="presentation_score",
     ),

@@ -90,6 +90,7 @@ MATRIX = {
     "penjurian:objection_file": ("get", lambda w: {"pk": w["objection"].pk}, None, UNIT_A_OR_ADMIN),
     "penjurian:objections_admin": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
     "penjurian:presentations": ("get", None, None, LOGGED_IN),
+    "laporan:verify_lookup": ("get", None, None, PUBLIC),
     "penjurian:presentation_score": (
         "get",
         lambda w: {"pk": w["slot"].pk},

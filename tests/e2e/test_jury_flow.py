@@ -107,16 +107,16 @@ def test_jury_work_from_import_to_penetapan(page, browser, live_server, tmp_path
 
     # 2. juri.b previews the PDF inline, accepts with the keyboard, adjusts one, rejects one.
     login(page, live_server, "juri.b", PASSWORD)
-    page.goto(f"{base}/verifikasi/")
+    page.goto(f"{base}/juri/")
     page.get_by_role("link", name="Desa Sepaso").click()
-    with page.expect_response("**/verifikasi/bukti/*/") as preview:
+    with page.expect_response("**/juri/bukti/*/") as preview:
         page.locator("summary", has_text="Pratinjau").first.click()
     response = preview.value
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert "attachment" not in response.headers.get("content-disposition", "")
     first = page.locator(f"#ind-{yes_no[0].pk}")
     first.focus()
-    with page.expect_response(lambda r: r.request.method == "POST" and "/verifikasi/" in r.url):
+    with page.expect_response(lambda r: r.request.method == "POST" and "/juri/unit/" in r.url):
         page.keyboard.press("a")
     first.get_by_text("Tersimpan").wait_for()
     second = page.locator(f"#ind-{yes_no[1].pk}")
@@ -159,7 +159,7 @@ def test_jury_work_from_import_to_penetapan(page, browser, live_server, tmp_path
 
     # 4. The jury accepts the objection: the verdict becomes "accept", the old one recorded.
     login(page, live_server, "juri.b", PASSWORD)
-    page.goto(f"{base}/verifikasi/")
+    page.goto(f"{base}/juri/")
     assert page.get_by_text("1 sanggahan perlu dijawab").first.is_visible()
     page.get_by_role("link", name="Desa Sepaso").click()
     page.get_by_role("link", name="1 sanggahan perlu dijawab").click()
@@ -209,7 +209,7 @@ def test_jury_work_from_import_to_penetapan(page, browser, live_server, tmp_path
     page.context.clear_cookies()
     for jury, (materi, wawancara) in (("juri.b", ("150", "80")), ("juri.c", ("70", "75,5"))):
         login(page, live_server, jury, PASSWORD)
-        page.goto(f"{base}/presentasi/")
+        page.goto(f"{base}/juri/presentasi/")
         page.get_by_role("link", name="Desa Sepaso").click()
         page.get_by_label("M · Materi").fill(materi)
         page.get_by_label("W · Wawancara").fill(wawancara)

@@ -181,6 +181,10 @@ def test_certificates_batch_with_qr_verification(published, admin_user, client, 
     assert page.status_code == 200
     assert "Dinas G03" in page.text and "asli dan berlaku" in page.text
     assert "Terbaik I PPID Award 2030" in page.text
+    # The code as a person would type it from the paper: small letters, no hyphens.
+    typed = urlparse(codes[0]).path.rstrip("/").rsplit("/", 1)[-1].lower().replace("-", "")
+    page = client.get(reverse("laporan:verify", args=[typed]))
+    assert page.status_code == 200 and "Dinas G03" in page.text
 
 
 def test_a_superseded_certificate_says_so(published, admin_user, client):
@@ -300,3 +304,23 @@ def test_export_ranking_command(published, tmp_path, capsys):
         call_command(
             "export_ranking", "--period", str(period.year), "--out", str(tmp_path / "x.csv")
         )
+
+
+def test_verification_codes_people_can_type(client, default_levels):
+    """Crockford base32 in 4-4-4 groups; typed in any case, with O for 0 and I/L for 1, or
+    without hyphens, the code still opens the certificate; the box on /verifikasi/ too."""
+    import re
+
+    from laporan.models import CROCKFORD, certificate_code, code_normalise
+
+    codes = {certificate_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(
+        re.fullmatch(rf"[{CROCKFORD}]{{4}}-[{CROCKFORD}]{{4}}-[{CROCKFORD}]{{4}}", c) for c in codes
+    )
+    assert code_normalise("7kq2 m9xd 4tbw") == "7KQ2-M9XD-4TBW"
+    assert code_normalise("o1l2-AAAA-BBBB") == "0112-AAAA-BBBB"
+    lookup = client.get(reverse("laporan:verify_lookup"), {"kode": "7kq2m9xd4tbw"})
+    assert lookup.status_code == 302
+    assert lookup["Location"] == reverse("laporan:verify", args=["7KQ2-M9XD-4TBW"])
+    assert "XXXX-XXXX-XXXX" in client.get(reverse("laporan:verify_lookup")).content.decode()
