@@ -131,7 +131,15 @@ class ExtensionForm(StyledMixin, forms.Form):
 
 
 class LoginForm(StyledMixin, auth_forms.AuthenticationForm):
-    pass
+    # Django's message fills in the field's name, which reads "nama pengguna nama pengguna"
+    # in Indonesian; ours says it once and adds where an invited account's username comes from.
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or password is wrong. An account made by invitation has its "
+            "email address as its username. Mind capital letters in the password."
+        ),
+    }
 
 
 class PasswordChangeForm(StyledMixin, auth_forms.PasswordChangeForm):

@@ -473,6 +473,7 @@ def invitation_send(*, invitation: Invitation, role: str, target: str) -> None:
         _("You have been registered in PPID Award as %(role)s for %(target)s.")
         % {"role": role, "target": target},
     ]
+    lines += ["", _("Your username: %(username)s") % {"username": user.get_username()}]
     if invitation.link:
         lines += [
             "",

@@ -80,7 +80,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             # add the SAQ state, jury work and results of that period to them).
             context["operator_blocks"] = [
                 {"period": period, "units": [copy.copy(unit) for unit in units]}
-                for period in (in_view or ([active] if active else []))
+                for period in (in_view or [active])  # None: the cards say no period is open
             ]
         if roles["jury"]:
             context["jury_periods"] = selectors.periods_for_jury(user=user)

@@ -13,11 +13,15 @@ class PenilaianConfig(AppConfig):
 
         def published_results(context, request):
             for block in context.get("operator_blocks", []):
+                if block["period"] is None:
+                    continue
                 selectors.units_with_published_result(period=block["period"], units=block["units"])
             if context.get("operator_units"):
                 context["past_results"] = selectors.operator_past_results(
                     units=context["operator_units"],
-                    exclude=[block["period"] for block in context.get("operator_blocks", [])],
+                    exclude=[
+                        b["period"] for b in context.get("operator_blocks", []) if b["period"]
+                    ],
                 )
 
         dashboard_contribution_register(order=30, contribute=published_results)

@@ -90,3 +90,49 @@ def reminders_due(*, moment=None) -> int:
         for left, units in due.items():
             sent += reminders_send(period=period, units=units, kind="auto", days_before=left)
     return sent
+
+
+def submission_receipt_send(*, submission_id: int) -> int:
+    """The receipt after a SAQ is submitted, to every operator of the unit with an email:
+    when, by whom, how many answers and evidence, and where to see it. Returns the count."""
+    from django.core.mail import send_mass_mail
+    from django.urls import reverse
+    from django.utils import formats
+
+    from award.models import OperatorMembership
+
+    submission = Submission.objects.select_related("unit", "period", "submitted_by").get(
+        pk=submission_id
+    )
+    emails = sorted(
+        {
+            email
+            for email in OperatorMembership.objects.filter(unit=submission.unit).values_list(
+                "user__email", flat=True
+            )
+            if email
+        }
+    )
+    when = formats.date_format(timezone.localtime(submission.submitted_at), "DATETIME_FORMAT")
+    body = _(
+        "The SAQ of %(unit)s for %(period)s was submitted on %(when)s WITA by %(who)s.\n"
+        "%(answers)s answers and %(evidence)s evidence items are locked in.\n"
+        "See it here: %(link)s\n\nKeep this email as your receipt."
+    ) % {
+        "unit": submission.unit.name,
+        "period": submission.period.name,
+        "when": when,
+        "who": submission.submitted_by.get_full_name() or submission.submitted_by.get_username()
+        if submission.submitted_by
+        else "–",
+        "answers": submission.answers.exclude(value="").count(),
+        "evidence": submission.evidence.count(),
+        "link": settings.SITE_URL + reverse("evaluasi:saq_summary", args=[submission.pk]),
+    }
+    subject = _("PPID Award: SAQ of %(unit)s received") % {"unit": submission.unit.name}
+    try:
+        send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=False)
+    except Exception:  # noqa: BLE001 - the submission stands; the log says the receipt failed
+        logger.exception("SAQ receipt not sent for submission %s", submission_id)
+        return 0
+    return len(emails)

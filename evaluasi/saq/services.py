@@ -355,6 +355,9 @@ def submission_submit(*, submission: Submission, user, moment=None) -> Submissio
         SubmissionEvent.objects.create(
             submission=locked, kind=SubmissionEvent.Kind.SUBMITTED, user=user
         )
+        from evaluasi.saq.reminders import submission_receipt_send
+
+        transaction.on_commit(lambda: submission_receipt_send(submission_id=locked.pk))
     submission.refresh_from_db()
     return submission
 

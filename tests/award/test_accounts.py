@@ -139,3 +139,11 @@ def test_operator_removed_from_a_unit_loses_access(client, admin_client, operato
     admin_client.post(reverse("award:operator_remove", args=[unit_a.pk, membership.pk]))
     client.force_login(operator_a)
     assert client.get(reverse("award:unit_detail", args=[unit_a.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_login_error_and_invitation_name_the_username_once(client, operator_a):
+    response = client.post(reverse("login"), {"username": "op.a", "password": "salah"})
+    body = response.content.decode()
+    assert "nama pengguna nama pengguna" not in body.lower()
+    assert "alamat email" in body  # where an invited account's username comes from

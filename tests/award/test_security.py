@@ -71,7 +71,7 @@ def test_successful_login_with_the_right_password(client):
 def test_wrong_password_message_is_indonesian(client):
     UserFactory(username="op.salah")
     response = client.post(reverse("login"), {"username": "op.salah", "password": "keliru"})
-    assert "dan sandi yang benar" in response.content.decode()
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
 
 
 def test_check_deploy_is_clean_with_production_settings():

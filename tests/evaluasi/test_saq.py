@@ -384,3 +384,19 @@ def test_permissions_between_units_and_roles(client, operator_a, operator_b, jur
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert download["Cache-Control"] == "private, no-store"
     assert Evidence.objects.count() == 1
+
+
+def test_a_submitted_saq_sends_a_receipt(
+    operator_a, submission, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    operator_a.email = "op.a@example.org"
+    operator_a.save()
+    fill_everything(submission, operator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        saq_services.submission_submit(submission=submission, user=operator_a)
+    assert [m.to for m in mail.outbox] == [["op.a@example.org"]]
+    body = mail.outbox[0].body
+    assert submission.unit.name in body and "tanda terima" in body
+    assert reverse("evaluasi:saq_summary", args=[submission.pk]) in body
