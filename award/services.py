@@ -21,6 +21,7 @@ from django.core.mail import send_mail
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -60,7 +61,10 @@ def period_default_dates(
 ) -> dict[str, dt.datetime | None]:
     """A sensible timetable: SAQ 30 days, then verification 14, objections 7, presentation 14,
     finalisation 7 days later. Stages switched off take no time."""
-    saq_close = saq_close or saq_open + dt.timedelta(days=30)
+    if saq_close is None:  # the end of the 30th day, 23.59 WITA
+        saq_close = timezone.localtime(saq_open + dt.timedelta(days=30)).replace(
+            hour=23, minute=59, second=59, microsecond=0
+        )
     dates: dict[str, dt.datetime | None] = {"saq_open": saq_open, "saq_close": saq_close}
     end = saq_close
     if with_verification:

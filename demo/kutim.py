@@ -77,7 +77,9 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
             year=year,
             name=f"PPID Award Kabupaten Kutai Timur {year}",
             **services.period_default_dates(
-                saq_open=start - dt.timedelta(days=14), saq_close=start + dt.timedelta(days=21)
+                saq_open=start - dt.timedelta(days=14),
+                # Stages end at the end of a day (23.59 WITA), as people read a deadline.
+                saq_close=(start + dt.timedelta(days=21)).replace(hour=23, minute=59, second=59),
             ),
         )
 

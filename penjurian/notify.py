@@ -13,6 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.formats import moment_text
+
 logger = logging.getLogger(__name__)
 
 
@@ -132,9 +134,7 @@ def verification_done_notify(*, submission) -> None:
 
 
 def presentation_scheduled_notify(*, slot) -> None:
-    from django.utils import formats, timezone
-
-    when = formats.date_format(timezone.localtime(slot.starts_at), "DATETIME_FORMAT")
+    when = moment_text(slot.starts_at, with_day=True)
     _send(
         [
             (
@@ -169,9 +169,7 @@ def juries_remind_notify(*, period, rows: list[dict]) -> None:
                     "done": row["done"],
                     "due": row["due"],
                     "period": period.name,
-                    "close": period.verification_close.strftime("%d-%m-%Y %H:%M")
-                    if period.verification_close
-                    else "–",
+                    "close": moment_text(period.verification_close),
                     "link": _link("penjurian:inbox"),
                 },
                 [row["user"].email],

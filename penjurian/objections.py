@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award.models import Period, Stage
+from common.formats import moment_text
 from evaluasi.models import Submission
 from penjurian import notify
 from penjurian.models import Objection, Verification
@@ -128,9 +129,7 @@ def objection_file(
                 _("The objection window of %(period)s is not open (it closes %(close)s).")
                 % {
                     "period": period.name,
-                    "close": timezone.localtime(period.objection_close).strftime("%d-%m-%Y %H:%M")
-                    if period.objection_close
-                    else "–",
+                    "close": moment_text(period.objection_close),
                 }
             )
         verification = Verification.objects.select_for_update().get(pk=verification.pk)

@@ -31,3 +31,19 @@ def signed(value) -> str:
     number = float(value)
     text = f"{abs(number):.2f}".replace(".", ",")
     return ("+" if number > 0 else "−" if number < 0 else "±") + text
+
+
+@register.filter
+def waktu(value) -> str:
+    """A moment as people in Kutai Timur write it: “21 Desember 2026 pukul 23.59 WITA”."""
+    from common.formats import moment_text
+
+    return moment_text(value)
+
+
+@register.filter
+def waktu_hari(value) -> str:
+    """The same with the day: “Senin, 21 Desember 2026 pukul 23.59 WITA”."""
+    from common.formats import moment_text
+
+    return moment_text(value, with_day=True)

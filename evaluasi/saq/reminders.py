@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
 from award.selectors import period_saq_deadline, period_saq_deadlines
+from common.formats import moment_text
 from evaluasi.models import (
     ReminderLog,
     Submission,
@@ -45,7 +46,7 @@ def reminders_send(*, period: Period, units, kind: str = "manual", days_before=N
                 "",
                 _("Your self-assessment (SAQ) for %(period)s has not been submitted yet.")
                 % {"period": period.name},
-                _("The deadline is %(date)s WITA.") % {"date": deadline.strftime("%d-%m-%Y %H:%M")},
+                _("The deadline is %(date)s.") % {"date": moment_text(deadline)},
                 "",
                 _("Sign in at %(url)s to complete it.") % {"url": settings.SITE_URL + "/masuk/"},
             ]
@@ -97,7 +98,6 @@ def submission_receipt_send(*, submission_id: int) -> int:
     when, by whom, how many answers and evidence, and where to see it. Returns the count."""
     from django.core.mail import send_mass_mail
     from django.urls import reverse
-    from django.utils import formats
 
     from award.models import OperatorMembership
 
@@ -113,9 +113,9 @@ def submission_receipt_send(*, submission_id: int) -> int:
             if email
         }
     )
-    when = formats.date_format(timezone.localtime(submission.submitted_at), "DATETIME_FORMAT")
+    when = moment_text(submission.submitted_at)
     body = _(
-        "The SAQ of %(unit)s for %(period)s was submitted on %(when)s WITA by %(who)s.\n"
+        "The SAQ of %(unit)s for %(period)s was submitted on %(when)s by %(who)s.\n"
         "%(answers)s answers and %(evidence)s evidence items are locked in.\n"
         "See it here: %(link)s\n\nKeep this email as your receipt."
     ) % {

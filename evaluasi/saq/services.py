@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
 from award.selectors import period_saq_deadline, period_saq_is_open
+from common.formats import moment_text
 from common.jobs import (
     task_enqueue,
 )
@@ -79,16 +80,11 @@ def submission_check_editable(*, submission: Submission, moment=None) -> None:
         deadline = period_saq_deadline(period=submission.period, unit=submission.unit)
         if moment < submission.period.saq_open:
             raise ValidationError(
-                _("The SAQ opens on %(date)s WITA.")
-                % {
-                    "date": timezone.localtime(submission.period.saq_open).strftime(
-                        "%d-%m-%Y %H:%M"
-                    )
-                }
+                _("The SAQ opens on %(date)s.") % {"date": moment_text(submission.period.saq_open)}
             )
         raise ValidationError(
-            _("The SAQ deadline (%(date)s WITA) has passed; answers can no longer change.")
-            % {"date": timezone.localtime(deadline).strftime("%d-%m-%Y %H:%M")}
+            _("The SAQ deadline (%(date)s) has passed; answers can no longer change.")
+            % {"date": moment_text(deadline)}
         )
 
 

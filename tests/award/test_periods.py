@@ -248,7 +248,13 @@ def test_create_period_command_defaults_to_30_days(capsys):
     period = Period.objects.get(year=2030)
     assert period.stage == Stage.SAQ
     assert period.saq_open >= before.replace(microsecond=0)
-    assert period.saq_close - period.saq_open == dt.timedelta(days=30)
+    # The SAQ closes at the end of the 30th day, 23.59 WITA, and pages say so.
+    close = timezone.localtime(period.saq_close)
+    assert close.date() == timezone.localtime(period.saq_open + dt.timedelta(days=30)).date()
+    assert (close.hour, close.minute, close.second) == (23, 59, 59)
+    from common.formats import moment_text
+
+    assert moment_text(period.saq_close).endswith("pukul 23.59 WITA")
     assert not period.has_presentation and period.presentation_close is None
     assert "Periode 2030" in capsys.readouterr().out
 
@@ -258,11 +264,15 @@ def test_create_period_command_with_dates_and_errors():
         "create_period", "--year", "2031", "--saq-open", "2031-01-05", "--saq-close", "2031-02-05"
     )
     period = Period.objects.get(year=2031)
-    assert timezone.localtime(period.saq_close).isoformat() == "2031-02-05T00:00:00+08:00"
+    # A date without a time: the SAQ opens at the start of its day and closes at the end.
+    assert timezone.localtime(period.saq_open).isoformat() == "2031-01-05T00:00:00+08:00"
+    assert timezone.localtime(period.saq_close).isoformat() == "2031-02-05T23:59:59+08:00"
     with pytest.raises(CommandError, match="sudah ada"):
         call_command("create_period", "--year", "2031")
     with pytest.raises(CommandError, match="bukan tanggal ISO"):
         call_command("create_period", "--year", "2032", "--saq-open", "besok")
+    with pytest.raises(CommandError, match="bukan tanggal ISO"):
+        call_command("create_period", "--year", "2032", "--saq-close", "2032-13-45")
     with pytest.raises(CommandError, match="SAQ harus ditutup setelah dibuka"):
         call_command(
             "create_period",

@@ -158,7 +158,7 @@ def test_deadline_edges_around_midnight_wita(submission, operator_a, period, uni
         moment=last_second,
     )
     with pytest.raises(
-        ValidationError, match=r"Batas waktu SAQ \(01-12-2026 00:00 WITA\) telah lewat"
+        ValidationError, match=r"Batas waktu SAQ \(1 Desember 2026 pukul 00.00 WITA\) telah lewat"
     ):
         saq_services.answer_save(
             submission=submission,

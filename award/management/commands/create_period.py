@@ -19,16 +19,21 @@ DATE_OPTIONS = [
 ]
 
 
-def parse_moment(value: str) -> dt.datetime:
-    moment = parse_datetime(value)
+def parse_moment(value: str, *, end_of_day: bool = False) -> dt.datetime:
+    """An ISO date or date-time in WITA. A date alone means the start of that day for an
+    opening and its end (23.59.59) for a close: “until 21 December” includes the 21st."""
+    try:
+        day = parse_date(value) if len(value.strip()) == 10 else None
+        moment = None if day else parse_datetime(value)
+    except ValueError:  # well formed but impossible, e.g. 2031-13-45
+        day = moment = None
     if moment is None:
-        day = parse_date(value)
         if day is None:
             raise CommandError(
                 _("'%(value)s' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM).")
                 % {"value": value}
             )
-        moment = dt.datetime.combine(day, dt.time())
+        moment = dt.datetime.combine(day, dt.time(23, 59, 59) if end_of_day else dt.time())
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -52,7 +57,11 @@ class Command(BaseCommand):
             raise CommandError(
                 _("A period for %(year)s already exists.") % {"year": options["year"]}
             )
-        given = {k: parse_moment(options[k]) for k in DATE_OPTIONS if options.get(k)}
+        given = {
+            k: parse_moment(options[k], end_of_day=k != "saq_open")
+            for k in DATE_OPTIONS
+            if options.get(k)
+        }
         with_verification = not options["without_verification"]
         with_presentation = not options["without_presentation"]
         saq_open = given.get("saq_open") or timezone.now().replace(microsecond=0)
