@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from award.views import AdminRequired, period_or_404
@@ -15,36 +15,49 @@ from evaluasi.saq import selectors as saq_selectors
 
 # --- participation ------------------------------------------------------------------------
 class ParticipationView(AdminRequired, View):
-    """Per level: units not started / in progress / submitted, and the list to chase."""
+    """Per level: units not started / in progress / submitted, and the list to chase (paged,
+    filtered in the database, searchable by name or code)."""
 
     def get(self, request, year):
+        from django.core.paginator import Paginator
+
         period = period_or_404(year)
-        data = saq_selectors.participation(period=period)
         state = request.GET.get("status", "")
         level = request.GET.get("level", "")
-        rows = [
-            r
-            for r in data["rows"]
-            if (not state or r["state"] == state) and (not level or r["unit"].level.code == level)
-        ]
+        query = request.GET.get("q", "")[:100]
+        without = request.GET.get("operator") == "tanpa"
+        units = saq_selectors.participation_units(
+            period=period,
+            state=state if state in dict(STATES) else "",
+            level=level,
+            query=query,
+            without=without,
+        )
+        page = Paginator(units, 50).get_page(request.GET.get("halaman"))
+        page.object_list = saq_selectors.participation_rows(period=period, units=page.object_list)
+        keep = request.GET.copy()
+        keep.pop("halaman", None)
         return render(
             request,
             "evaluasi/participation.html",
             {
                 "period": period,
-                "levels": data["levels"],
-                "rows": rows,
+                "levels": saq_selectors.participation_levels(period=period),
+                "page": page,
                 "state": state,
                 "level": level,
+                "query": query,
+                "without": without,
+                "keep": keep.urlencode(),
                 "states": STATES,
             },
         )
 
 
 STATES = [
-    ("not_started", _lazy("Not started")),
-    ("in_progress", _lazy("In progress")),
-    ("submitted", _lazy("Submitted (partisipan)")),
+    ("not_started", gettext_lazy("Not started")),
+    ("in_progress", gettext_lazy("Filling in")),
+    ("submitted", gettext_lazy("Submitted (partisipan)")),
 ]
 
 
@@ -53,11 +66,16 @@ class ReminderSendView(AdminRequired, View):
         period = period_or_404(year)
         unit_ids = [int(pk) for pk in request.POST.getlist("unit") if pk.isdigit()]
         if not unit_ids:
-            unit_ids = [
-                row["unit"].pk
-                for row in saq_selectors.participation(period=period)["rows"]
-                if row["state"] != "submitted"
-            ]
+            unit_ids = list(
+                saq_selectors.participation_units(period=period)
+                .exclude(pk__in=saq_selectors.participation_units(period=period, state="submitted"))
+                .values_list("pk", flat=True)
+            )
+        reachable = len(unit_ids) - (
+            saq_selectors.participation_units(period=period, without=True)
+            .filter(pk__in=unit_ids)
+            .count()
+        )
         failed = []
         task_enqueue(
             "evaluasi.reminders_send", period.pk, unit_ids, on_error=lambda: failed.append(True)
@@ -67,7 +85,17 @@ class ReminderSendView(AdminRequired, View):
         else:
             messages.success(
                 request,
-                _("Reminders are being sent to the operators of %(count)s units.")
-                % {"count": len(unit_ids)},
+                _("Reminders are being sent for %(reachable)s of %(count)s units.")
+                % {"reachable": reachable, "count": len(unit_ids)},
             )
+            if reachable < len(unit_ids):
+                messages.warning(
+                    request,
+                    _(
+                        "%(missing)s units have no operator with an email and get no reminder. "
+                        "Filter the list by “Without an operator” and invite one from the "
+                        "unit's page."
+                    )
+                    % {"missing": len(unit_ids) - reachable},
+                )
         return redirect("evaluasi:participation", year=year)

@@ -192,3 +192,30 @@ def test_automatic_reminders_n_days_before_once_a_day(operator_a, submission, pe
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [operator_a.email]
     assert ReminderLog.objects.get().days_before == 3
     assert Submission.objects.count() == 1
+
+
+def test_participation_board_pages_searches_and_says_who_gets_no_reminder(
+    admin_client, period, operator_a, submission, kecamatan, django_capture_on_commit_callbacks
+):
+    from award.models import Unit
+    from tests.factories import DesaFactory
+
+    for n in range(60):
+        DesaFactory(code=f"64.08.04.3{n:03d}", name=f"Desa Uji {n:02d}", parent=kecamatan)
+    url = reverse("evaluasi:participation", args=[2026])
+    page = admin_client.get(url).content.decode()
+    assert "Halaman 1 dari 2" in page and "Belum mulai" in page and "Not started" not in page
+    assert 'data-progress="' in page
+    found = admin_client.get(url, {"q": "uji 07"}).content.decode()
+    assert "Desa Uji 07" in found and "Desa Uji 08" not in found
+    found = admin_client.get(url, {"q": "64.08.04.3059"}).content.decode()
+    assert "Desa Uji 59" in found
+    without = admin_client.get(url, {"operator": "tanpa"}).content.decode()
+    assert "Desa Uji 00" in without and submission.unit.name not in without
+    # All not submitted: 62 units, one with an operator; the message says so.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("evaluasi:reminder_send", args=[2026]), follow=True)
+    body = response.content.decode()
+    count = Unit.objects.filter(active=True).count()
+    assert f"untuk 1 dari {count} unit" in body
+    assert f"{count - 1} unit belum punya operator" in body
