@@ -33,11 +33,11 @@ def units_template_workbook(*, with_units: bool = False) -> Workbook:
                 ]
             )
     else:
-        sheet.append(["64.08.01", "Kecamatan Sangatta Utara", "kecamatan", "", "", ""])
-        sheet.append(
-            ["64.08.01.2001", "Desa Swarga Bara", "desa", "64.08.01", "", "ppid@contoh.id"]
-        )
-        sheet.append(["OPD-KOMINFO", "Dinas Komunikasi dan Informatika", "opd", "", "", ""])
+        # Example rows with codes no real unit has: uploading the template as downloaded
+        # adds three obvious examples instead of renaming real units.
+        sheet.append(["CONTOH-01", "Kecamatan Contoh", "kecamatan", "", "", ""])
+        sheet.append(["CONTOH-01.01", "Desa Contoh", "desa", "CONTOH-01", "", "ppid@contoh.id"])
+        sheet.append(["CONTOH-OPD", "Dinas Contoh", "opd", "", "", ""])
     if levels:
         validation = DataValidation(
             type="list", formula1='"' + ",".join(level.code for level in levels) + '"'

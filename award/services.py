@@ -149,6 +149,7 @@ def unit_save(*, unit: Unit | None = None, **fields) -> Unit:
 UNITS_SHEET = "unit"
 UNITS_REQUIRED = ["kode", "nama", "tingkat", "induk"]
 UNITS_OPTIONAL = ["website", "email_operator"]
+CHANGES_SHOWN = 500  # units listed one by one in the preview; the counts cover them all
 
 
 @dataclass
@@ -161,6 +162,7 @@ class UnitsImportPlan:
     updated: int = 0
     unchanged: int = 0
     per_level: dict[str, int] = field(default_factory=dict)
+    changes: list[dict] = field(default_factory=list)  # the first CHANGES_SHOWN, for the preview
 
     def summary(self) -> dict:
         return {
@@ -169,6 +171,7 @@ class UnitsImportPlan:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "per_level": self.per_level,
+            "changes": self.changes,
             **self.problems.as_lists(),
         }
 
@@ -341,21 +344,35 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
 
     progress(85, _("Comparing with the units in the system"))
     counts: Counter = Counter()
+    level_codes = {level.pk: code for code, level in levels.items()}
     for item in rows:
         counts[item["level"]] += 1
         before = existing.get(item["code"])
         if before is None:
             plan.created += 1
-        elif (
-            before["name"] == item["name"]
-            and before["level_id"] == levels.get(item["level"], Level()).pk
-            and (before["parent__code"] or "") == item["parent"]
-            and before["website"] == item["website"]
-            and before["operator_email"] == item["operator_email"]
-        ):
+            if len(plan.changes) < CHANGES_SHOWN:
+                plan.changes.append(
+                    {"code": item["code"], "new": True, "fields": [["nama", "", item["name"]]]}
+                )
+            del item["row"], item["ok"]
+            continue
+        fields = [
+            [label, old, new]
+            for label, old, new in (
+                ("nama", before["name"], item["name"]),
+                ("tingkat", level_codes.get(before["level_id"], ""), item["level"]),
+                ("induk", before["parent__code"] or "", item["parent"]),
+                ("website", before["website"], item["website"]),
+                ("email_operator", before["operator_email"], item["operator_email"]),
+            )
+            if old != new
+        ]
+        if not fields:
             plan.unchanged += 1
         else:
             plan.updated += 1
+            if len(plan.changes) < CHANGES_SHOWN:
+                plan.changes.append({"code": item["code"], "new": False, "fields": fields})
         del item["row"], item["ok"]
     plan.rows = rows
     plan.per_level = dict(counts)

@@ -47,6 +47,14 @@ def test_reimport_updates_by_code_and_never_deletes():
     changed[1][1] = "Desa Kelinjau Ilir (baru)"
     plan = services.units_import_apply(data=units_xlsx(changed))
     assert (plan.created, plan.updated, plan.unchanged) == (0, 1, 1)
+    # The preview says which unit changes and how, old → new.
+    assert plan.changes == [
+        {
+            "code": "64.08.01.2001",
+            "new": False,
+            "fields": [["nama", GOOD[1][1], "Desa Kelinjau Ilir (baru)"]],
+        }
+    ]
     assert Unit.objects.get(code="64.08.01.2001").name == "Desa Kelinjau Ilir (baru)"
     assert Unit.objects.filter(pk=extra.pk).exists()
     assert Unit.objects.filter(code="OPD.DISKOMINFO").exists()
@@ -221,10 +229,14 @@ def test_template_download_is_a_valid_units_workbook(admin_client):
     assert workbook.sheetnames == ["unit", "petunjuk"]
     header = [c.value for c in workbook["unit"][1]]
     assert header == ["kode", "nama", "tingkat", "induk", "website", "email_operator"]
-    # The template's own example rows import cleanly.
+    # The template's own example rows import cleanly, and only as new obvious examples:
+    # uploading it as downloaded never renames a real unit.
+    DesaFactory(code="64.08.01.2001", name="Desa Kelinjau Ilir")
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert not services.units_import_check(data=buffer.getvalue()).problems.errors
+    plan = services.units_import_check(data=buffer.getvalue())
+    assert not plan.problems.errors and plan.updated == 0 and plan.created == 3
+    assert all(change["code"].startswith("CONTOH") for change in plan.changes)
 
 
 # --- command line -----------------------------------------------------------------------
