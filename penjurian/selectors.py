@@ -4,12 +4,12 @@ assignments as a workbook, a jury's inbox and the verification sheet of one unit
 from __future__ import annotations
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from award.models import Period
 from common.xlsx import header_row, workbook_defuse
 from evaluasi.models import Submission
+from evaluasi.questionnaires.selectors import answer_label  # noqa: F401 - used by the app
 from penjurian.conflicts import jury_blocked_for_unit
 from penjurian.models import Assignment, Verification
 
@@ -162,18 +162,6 @@ def jury_inbox(*, jury) -> list[dict]:
             }
         )
     return rows
-
-
-def answer_label(*, indicator, value: str) -> str:
-    """An answer as the person chose it: the option's label, not its code."""
-    if value == "":
-        return ""
-    for option in indicator.options.all():
-        if option.code == value:
-            return option.label
-    if indicator.type == "ya_tidak":
-        return {"ya": _("Yes"), "tidak": _("No")}.get(value, value)
-    return value
 
 
 def verification_sheet(*, submission, jury) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from award.models import Period
 from evaluasi.models import Aspect, Indicator, Questionnaire
@@ -146,3 +147,18 @@ def period_previous(*, period: Period) -> Period | None:
 
 
 # === the SAQ ==============================================================================
+
+
+def answer_label(*, indicator, value: str) -> str:
+    """An answer as the person chose it: the option's label, not its code; numbers with a
+    decimal comma."""
+    if value == "":
+        return ""
+    for option in indicator.options.all():
+        if option.code == value:
+            return option.label
+    if indicator.type == "ya_tidak":
+        return {"ya": _("Yes"), "tidak": _("No")}.get(value, value)
+    if indicator.type == "angka":
+        return value.replace(".", ",")
+    return value

@@ -369,6 +369,10 @@ class SaqSummaryView(LoginRequiredMixin, View):
                 {
                     "indicator": indicator,
                     "answer": answers.get(indicator.pk),
+                    "label": questionnaire_selectors.answer_label(
+                        indicator=indicator,
+                        value=answers[indicator.pk].value if indicator.pk in answers else "",
+                    ),
                     "evidence": evidence.get(indicator.pk, []),
                     "evidence_missing": indicator.pk in evidence_missing,
                 }

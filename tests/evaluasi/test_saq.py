@@ -400,3 +400,17 @@ def test_a_submitted_saq_sends_a_receipt(
     body = mail.outbox[0].body
     assert submission.unit.name in body and "tanda terima" in body
     assert reverse("evaluasi:saq_summary", args=[submission.pk]) in body
+
+
+def test_the_summary_shows_option_labels_and_comma_decimals(client, operator_a, submission):
+    choice = submission.questionnaire.indicators.filter(type="pilihan").first()
+    option = choice.options.order_by("value").last()
+    number = submission.questionnaire.indicators.filter(type="angka").first()
+    for indicator, raw in ((choice, option.code), (number, "2,5")):
+        saq_services.answer_save(
+            submission=submission, indicator=indicator, raw=raw, version=None, user=operator_a
+        )
+    client.force_login(operator_a)
+    body = client.get(reverse("evaluasi:saq_summary", args=[submission.pk])).content.decode()
+    assert f"<td>{option.label}</td>" in body
+    assert "<td>2,5</td>" in body
