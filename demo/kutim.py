@@ -408,4 +408,8 @@ def demo_previous_year_load(*, current: Period, now: dt.datetime) -> Period | No
     if run.status == ScoringRun.Status.SUCCEEDED:
         admin = get_user_model().objects.filter(username="admin").first()
         scoring_run_finalise(run=run, user=admin)
+        # Published when last year's award was: on its finalisation date, not today.
+        published = period.finalisation_date
+        ScoringRun.objects.filter(pk=run.pk).update(finalised_at=published)
+        Period.objects.filter(pk=period.pk).update(finalised_at=published)
     return period

@@ -120,3 +120,15 @@ def test_demo_jury_data_respects_the_rules():
     )
     assert PresentationSlot.objects.filter(period=period).count() >= 3
     assert Verification.objects.filter(decision="adjust").exists()
+
+
+def test_last_years_results_carry_last_years_date():
+    from award.models import Period
+    from penilaian.models import ScoringRun
+
+    call_command("demo_kutim")
+    current = Period.objects.order_by("-year").first()
+    previous = Period.objects.get(year=current.year - 1)
+    run = ScoringRun.objects.get(period=previous, finalised_at__isnull=False)
+    assert run.finalised_at == previous.finalisation_date
+    assert run.finalised_at < current.saq_open  # not "today"
