@@ -59,12 +59,9 @@ def test_operator_and_public_pages_fit_360_px(browser, live_server):
         check(path)
     login(page, live_server, "op.hp", PASSWORD)
     check("/dasbor/")
-    steps = {
-        href
-        for href in page.eval_on_selector_all(
-            "a[href*='/saq/']", "els => els.map(e => e.getAttribute('href'))"
-        )
-    }
+    steps = set(
+        page.eval_on_selector_all("a[href*='/saq/']", "els => els.map(e => e.getAttribute('href'))")
+    )
     page.goto(base + f"/saq/{submission.pk}/tinjau/")
     steps |= set(
         page.eval_on_selector_all(
