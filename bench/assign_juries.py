@@ -15,13 +15,14 @@ import random
 import time
 
 from _django import scratch_database
+from _units import national_units
 
 
 def build(units: int, juries: int):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from award.models import JuryMembership, Level, Unit
+    from award.models import JuryMembership, Level
     from award.services import period_create, period_default_dates
     from evaluasi.models import Questionnaire, Submission
 
@@ -33,17 +34,8 @@ def build(units: int, juries: int):
     questionnaire = Questionnaire.objects.create(
         period=period, level=desa, version=1, title="Bench", status="published"
     )
-    per = 12
-    kecamatan = Unit.objects.bulk_create(
-        Unit(code=f"K{n:05d}", name=f"Kecamatan {n}", level=kecamatan_level)
-        for n in range(units // per + 1)
-    )
-    villages = Unit.objects.bulk_create(
-        (
-            Unit(code=f"D{n:06d}", name=f"Desa {n}", level=desa, parent=kecamatan[n // per])
-            for n in range(units)
-        ),
-        batch_size=5000,
+    kecamatan, villages = national_units(
+        units=units, desa=desa, kecamatan_level=kecamatan_level, name="Desa {n}"
     )
     Submission.objects.bulk_create(
         (

@@ -19,8 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _django import scratch_database  # noqa: E402
+from _django import scratch_database
 from _server import gunicorn_serving, percentile  # noqa: E402
+from _units import national_units  # noqa: E402
 
 PASSWORD = "bench-admin-123"  # noqa: S105 - a throwaway database
 
@@ -29,7 +30,7 @@ def build(units: int) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from award.models import ADMIN_GROUP, Level, OperatorMembership, Unit
+    from award.models import ADMIN_GROUP, Level, OperatorMembership
     from award.services import period_create, period_default_dates, user_get_or_invite
     from evaluasi.models import Answer, Aspect, Indicator, Questionnaire, Submission
 
@@ -50,17 +51,8 @@ def build(units: int) -> None:
         type="ya_tidak",
         weight=1,
     )
-    per = 12
-    kecamatan = Unit.objects.bulk_create(
-        Unit(code=f"K{n:05d}", name=f"Kecamatan {n}", level=kecamatan_level)
-        for n in range(units // per + 1)
-    )
-    villages = Unit.objects.bulk_create(
-        (
-            Unit(code=f"D{n:06d}", name=f"Desa Bench {n}", level=desa, parent=kecamatan[n // per])
-            for n in range(units)
-        ),
-        batch_size=5000,
+    kecamatan, villages = national_units(
+        units=units, desa=desa, kecamatan_level=kecamatan_level, name="Desa Bench {n}"
     )
     rng = random.Random(13)  # noqa: S311
     states = [rng.random() for _ in villages]

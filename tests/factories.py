@@ -78,3 +78,23 @@ class PeriodFactory(factory.django.DjangoModelFactory):
 
 
 ROLE_GROUPS = {"admin": [ADMIN_GROUP], "jury": [JURY_GROUP], "operator": [OPERATOR_GROUP]}
+
+
+def score_make(*, run, unit, score=0, **fields):
+    """A stored result of ``unit`` in ``run``: SAQ, verified and final all ``score`` unless
+    given, rank 1, the qualification worked out by the default thresholds."""
+    from decimal import Decimal
+
+    from award.qualifications import QUALIFICATIONS
+    from penilaian.models import Score
+
+    label = next(q.label for q in QUALIFICATIONS if Decimal(score) >= Decimal(q.default))
+    values = {
+        "saq": score,
+        "verified": score,
+        "final": score,
+        "qualification": label,
+        "rank": 1,
+        **fields,
+    }
+    return Score.objects.create(run=run, unit=unit, level=unit.level, **values)

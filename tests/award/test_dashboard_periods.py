@@ -10,7 +10,7 @@ from django.utils import timezone
 from award import selectors
 from award.models import Period
 from tests.conftest import client_for
-from tests.factories import PeriodFactory
+from tests.factories import PeriodFactory, score_make
 
 
 @pytest.mark.django_db
@@ -39,23 +39,14 @@ def test_two_open_periods_both_shown_soonest_deadline_first(client, period, oper
 
 @pytest.mark.django_db
 def test_past_years_results_are_listed(client, period, operator_a, unit_a, admin_user):
-    from penilaian.models import Score, ScoringRun
+    from penilaian.models import ScoringRun
 
     old = PeriodFactory(year=2025, saq_open=timezone.now() - dt.timedelta(days=400))
     Period.objects.filter(pk=old.pk).update(stage_override="selesai")
     run = ScoringRun.objects.create(
         period=old, number=1, status="succeeded", is_current=True, finalised_at=timezone.now()
     )
-    Score.objects.create(
-        run=run,
-        unit=unit_a,
-        level=unit_a.level,
-        saq=80,
-        verified=80,
-        final=81.5,
-        qualification="Menuju Informatif",
-        rank=2,
-    )
+    score_make(run=run, unit=unit_a, score=80, final=81.5, rank=2)
     body = client_for(client, operator_a).get(reverse("award:dashboard")).content.decode()
     assert "Hasil tahun-tahun sebelumnya" in body and "81,50" in body
     assert reverse("penilaian:score_explain", args=[run.pk, unit_a.pk]) in body

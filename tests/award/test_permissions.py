@@ -462,7 +462,8 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
     )
     from django.utils import timezone
 
-    from penilaian.models import Score, ScoringRun
+    from penilaian.models import ScoringRun
+    from tests.factories import score_make
 
     run = ScoringRun.objects.create(
         period=period,
@@ -472,16 +473,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         finalised_at=timezone.now(),
         finalised_by=admin_user,
     )
-    Score.objects.create(
-        run=run,
-        unit=unit_a,
-        level=unit_a.level,
-        saq=0,
-        verified=0,
-        final=0,
-        qualification="Tidak Informatif",
-        rank=1,
-    )
+    score_make(run=run, unit=unit_a)
     from django.core.files.base import ContentFile
 
     from laporan.models import Certificate

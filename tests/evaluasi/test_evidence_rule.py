@@ -10,6 +10,8 @@ from evaluasi.models import Answer, Evidence
 from evaluasi.questionnaires.rubric import IndicatorSpec, OptionSpec, evidence_needed
 from evaluasi.saq import selectors
 
+OPTIONS = [OptionSpec("a", "Tidak ada", Decimal(0)), OptionSpec("b", "Ada", Decimal(50))]
+
 
 def spec(type_, **fields):
     fields = {"weight": Decimal(1), "evidence": "wajib", **fields}
@@ -24,24 +26,12 @@ def spec(type_, **fields):
         (spec("ya_tidak"), "", False),
         (spec("ya_tidak", weight=Decimal(0)), "ya", True),  # weight aside
         (
-            spec(
-                "pilihan",
-                options=[
-                    OptionSpec("a", "Tidak ada", Decimal(0)),
-                    OptionSpec("b", "Ada", Decimal(50)),
-                ],
-            ),
+            spec("pilihan", options=OPTIONS),
             "a",
             False,
         ),
         (
-            spec(
-                "pilihan",
-                options=[
-                    OptionSpec("a", "Tidak ada", Decimal(0)),
-                    OptionSpec("b", "Ada", Decimal(50)),
-                ],
-            ),
+            spec("pilihan", options=OPTIONS),
             "b",
             True,
         ),

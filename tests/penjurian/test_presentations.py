@@ -17,20 +17,11 @@ from tests.conftest import client_for
 
 def _finalist_run(period, unit):
     """A current successful run in which ``unit`` is a finalist."""
-    from penilaian.models import Score, ScoringRun
+    from penilaian.models import ScoringRun
+    from tests.factories import score_make
 
     run = ScoringRun.objects.create(period=period, number=1, status="succeeded", is_current=True)
-    Score.objects.create(
-        run=run,
-        unit=unit,
-        level=unit.level,
-        saq=90,
-        verified=90,
-        final=90,
-        qualification="Informatif",
-        rank=1,
-        finalist=True,
-    )
+    score_make(run=run, unit=unit, score=90, finalist=True)
     return run
 
 
