@@ -416,9 +416,13 @@ class DeadlineExtension(models.Model):
     saq_close = models.DateTimeField(_("extended SAQ deadline"))
     reason = models.CharField(_("reason"), max_length=500)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("deadline extension")
@@ -450,9 +454,14 @@ class OperatorMembership(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="operator_memberships"
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("operator membership")
@@ -500,7 +509,7 @@ class JuryMembership(models.Model):
         related_name="+",
         help_text=_("Units this jury never judges; a kecamatan also covers every desa under it."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("jury membership")

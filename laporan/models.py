@@ -47,7 +47,7 @@ class ReportSettings(models.Model):
         blank=True,
         max_length=300,
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("report settings")
@@ -101,14 +101,16 @@ class Certificate(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="certificates"
     )
-    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(
+        Level, verbose_name=_("level"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("award"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     qualification = models.CharField(_("qualification"), max_length=32)
     final = models.DecimalField(_("final score"), max_digits=5, decimal_places=2)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     code = models.CharField(_("verification code"), max_length=32, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["run", "level__order", "unit__code", "kind"]

@@ -46,7 +46,7 @@ class ScoringRun(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(verbose_name=_("heartbeat at"), null=True, blank=True)
     # The period's scoring settings as the run used them (weights, method, thresholds...).
     settings = models.JSONField(
         _("settings used"),
@@ -55,16 +55,17 @@ class ScoringRun(models.Model):
         db_default=models.Value({}, models.JSONField()),
     )
     # The Celery id of the planning task, to tell a run whose message the broker lost.
-    task_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(verbose_name=_("task id"), max_length=64, blank=True)
     input_hash = models.CharField(_("input hash"), max_length=64, blank=True)
     code_version = models.CharField(_("code version"), max_length=64, blank=True)
-    chunks_total = models.PositiveIntegerField(default=0)
-    chunks_done = models.PositiveIntegerField(default=0)
-    stats = models.JSONField(default=dict, blank=True)
+    chunks_total = models.PositiveIntegerField(verbose_name=_("chunks total"), default=0)
+    chunks_done = models.PositiveIntegerField(verbose_name=_("chunks done"), default=0)
+    stats = models.JSONField(verbose_name=_("stats"), default=dict, blank=True)
     is_current = models.BooleanField(_("current results"), default=False)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -149,7 +150,11 @@ class Score(models.Model):
     # level are not checked by the database (the rows come from units read in the same
     # transaction; Django still applies on_delete).
     run = models.ForeignKey(
-        ScoringRun, on_delete=models.CASCADE, related_name="scores", db_index=False
+        ScoringRun,
+        verbose_name=_("run"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "award.Unit",
@@ -252,19 +257,26 @@ class ScorePresentation(models.Model):
     """A jury's presentation score of a finalist as a run used it: the weighted mean over
     criteria and the value after the period's normalisation."""
 
-    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="presentations")
+    run = models.ForeignKey(
+        ScoringRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="presentations"
+    )
     unit = models.ForeignKey(
-        "award.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "award.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     jury = models.ForeignKey(
         django_settings.AUTH_USER_MODEL,
+        verbose_name=_("jury"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
     )
-    raw = models.FloatField()
-    normalised = models.FloatField()
+    raw = models.FloatField(verbose_name=_("raw"))
+    normalised = models.FloatField(verbose_name=_("normalised"))
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.unit_id}/{self.jury_id}: {self.normalised}"
@@ -277,16 +289,25 @@ class FinalisationOverride(models.Model):
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="overrides"
     )
-    key = models.CharField(max_length=100)
+    key = models.CharField(verbose_name=_("key"), max_length=100)
     unit = models.ForeignKey(
-        "award.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "award.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     label = models.CharField(_("item"), max_length=500)
     reason = models.CharField(_("reason"), max_length=1000)
     created_by = models.ForeignKey(
-        django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        django_settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]

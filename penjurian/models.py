@@ -29,7 +29,7 @@ class Assignment(models.Model):
     unit = models.ForeignKey(
         "award.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="assignments"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         db_table = "evaluasi_assignment"  # kept from before the move
@@ -79,7 +79,10 @@ class Verification(models.Model):
         REJECT = "reject", _("Reject")
 
     submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="verifications"
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="verifications",
     )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
@@ -93,8 +96,8 @@ class Verification(models.Model):
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
     value = models.TextField(_("adjusted answer"), blank=True)
     reason = models.CharField(_("reason"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         db_table = "evaluasi_verification"  # kept from before the move
@@ -197,7 +200,7 @@ class PresentationScore(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         db_table = "evaluasi_presentationscore"  # kept from before the move
@@ -241,7 +244,12 @@ class Objection(models.Model):
         on_delete=models.PROTECT,
         related_name="objection",
     )
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="objections")
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="objections",
+    )
     text = models.TextField(_("objection"), max_length=4000)
     file = models.FileField(
         _("new evidence"),
@@ -251,9 +259,13 @@ class Objection(models.Model):
         max_length=300,
     )
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
-    file_type = models.CharField(max_length=100, blank=True)
+    file_type = models.CharField(verbose_name=_("file type"), max_length=100, blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     status = models.CharField(
@@ -261,13 +273,17 @@ class Objection(models.Model):
     )
     answer = models.TextField(_("jury's answer"), blank=True, max_length=4000)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # The verdict before an accepted objection changed it (recorded, never lost).
-    before_decision = models.CharField(max_length=8, blank=True)
-    before_value = models.TextField(blank=True)
-    before_reason = models.CharField(max_length=1000, blank=True)
+    before_decision = models.CharField(verbose_name=_("before decision"), max_length=8, blank=True)
+    before_value = models.TextField(verbose_name=_("before value"), blank=True)
+    before_reason = models.CharField(verbose_name=_("before reason"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["filed_at", "id"]
@@ -290,7 +306,7 @@ class PresentationSlot(models.Model):
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=255, blank=True)
     link = models.URLField(_("video link"), blank=True, max_length=500)
-    notified_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(verbose_name=_("notified at"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]

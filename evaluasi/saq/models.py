@@ -42,7 +42,12 @@ class Submission(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
@@ -66,14 +71,23 @@ class Submission(models.Model):
 class Answer(models.Model):
     """One answer; ``version`` grows on every change so a stale save is detected."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="answers")
-    value = models.TextField(_("answer"), blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="answers"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="answers"
+    )
+    value = models.TextField(_("answer"), blank=True)
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("answer")
@@ -98,26 +112,36 @@ class Evidence(models.Model):
         OK = "ok", _("Reachable")
         BROKEN = "broken", _("Not reachable")
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evidence")
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="evidence"
+    )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="evidence_items"
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="evidence_items",
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     file = models.FileField(
         _("file"), storage=private_storage, upload_to=evidence_path, blank=True, max_length=300
     )
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(verbose_name=_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(verbose_name=_("size"), default=0)
     url = models.URLField(_("link"), max_length=1000, blank=True)
     link_status = models.CharField(
         _("link status"), max_length=16, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED
     )
-    link_checked_at = models.DateTimeField(null=True, blank=True)
+    link_checked_at = models.DateTimeField(verbose_name=_("link checked at"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -135,16 +159,25 @@ class SubmissionEvent(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         REOPENED = "reopened", _("Reopened")
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("SAQ event")
+        verbose_name_plural = _("SAQ events")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
@@ -153,15 +186,21 @@ class SubmissionEvent(models.Model):
 class ReminderLog(models.Model):
     """A reminder sent to a unit's operators (automatic by Celery beat, or by hand)."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
-    unit = models.ForeignKey("award.Unit", on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=16, default="auto")
-    days_before = models.IntegerField(null=True, blank=True)
-    recipients = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    unit = models.ForeignKey(
+        "award.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, default="auto")
+    days_before = models.IntegerField(verbose_name=_("days before"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(verbose_name=_("recipients"), default=0)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), auto_now_add=True)
 
     class Meta:
         indexes = [models.Index(fields=["period", "unit", "sent_at"])]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
 
     def __str__(self) -> str:
         return f"{self.unit} {self.sent_at:%Y-%m-%d}"
