@@ -87,3 +87,11 @@ def test_unit_form_validates_the_parent_rule_and_keeps_input(admin_client, units
     )
     opd.refresh_from_db()
     assert opd.parent is None and opd.active
+
+
+@pytest.mark.django_db
+def test_a_units_page_links_to_its_saq(admin_client, submission):
+    body = admin_client.get(
+        reverse("award:unit_detail", args=[submission.unit_id])
+    ).content.decode()
+    assert reverse("evaluasi:saq_summary", args=[submission.pk]) in body
