@@ -259,7 +259,12 @@ class AutosaveView(LoginRequiredMixin, View):
         if result.conflict is not None:
             context.update(conflict=result.conflict, mine=raw)
             return render(request, "evaluasi/_autosave.html", context, status=409)
-        context.update(answer=result.answer, saved_at=timezone.localtime())
+        context.update(
+            answer=result.answer,
+            saved_at=timezone.localtime(),
+            # The sidebar's count and bar follow each save (htmx out-of-band swap).
+            progress=saq_selectors.submission_progress(submission=submission),
+        )
         return render(request, "evaluasi/_autosave.html", context)
 
 

@@ -89,6 +89,8 @@
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
+  // Out-of-band swaps (the SAQ sidebar's progress after each autosave) come through here.
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
   document.addEventListener("htmx:responseError", function () {
     var box = document.getElementById("htmx-error");
     if (box) box.classList.remove("d-none");

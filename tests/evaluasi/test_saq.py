@@ -414,3 +414,20 @@ def test_the_summary_shows_option_labels_and_comma_decimals(client, operator_a, 
     body = client.get(reverse("evaluasi:saq_summary", args=[submission.pk])).content.decode()
     assert f"<td>{option.label}</td>" in body
     assert "<td>2,5</td>" in body
+
+
+def test_autosave_sends_the_sidebar_progress_along(client, operator_a, submission):
+    indicator = submission.questionnaire.indicators.filter(required=True).first()
+    client.force_login(operator_a)
+    prefix = f"saq_{submission.pk}-"
+    response = client.post(
+        reverse("evaluasi:saq_autosave", args=[submission.pk, indicator.pk]),
+        {
+            "prefix": prefix,
+            f"{prefix}i{indicator.pk}": "ya" if indicator.type == "ya_tidak" else "1",
+        },
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="saq-progress" hx-swap-oob="true"' in body and "1 dari" in body
