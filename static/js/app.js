@@ -79,6 +79,25 @@
     else button.remove();
   });
 
+  // Questionnaire editor: the total of the aspect weights follows what is typed (the saved
+  // total comes back from the server after each save).
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    var forms = '[id^="aspect-"][id$="-form"]';
+    if (input.name !== "weight" || !input.closest(forms)) return;
+    var total = 0;
+    document.querySelectorAll(forms + ' input[name="weight"]').forEach(function (el) {
+      var value = parseFloat((el.value || "0").replace(",", "."));
+      if (!isNaN(value)) total += value;
+    });
+    var out = document.getElementById("weight-total");
+    if (!out) return;
+    var ok = Math.abs(total - 100) < 0.005;
+    out.textContent = String(Math.round(total * 100) / 100).replace(".", ",") + " / 100";
+    out.classList.toggle("text-success", ok);
+    out.classList.toggle("text-danger", !ok);
+  });
+
   function init(root) {
     paintProgress(root);
     wireForms(root);
