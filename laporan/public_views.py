@@ -57,6 +57,7 @@ class PublicRankingView(View):
                 "level": level,
                 "query": query,
                 "page": page,
+                "distribution": selectors.qualification_distribution(run=run, level=level),
             },
         )
 

@@ -60,6 +60,31 @@ def public_ranking(*, run: ScoringRun, level: Level | None = None, query: str = 
     return scores.order_by("level__order", "level__code", "rank", "unit__code")
 
 
+def qualification_distribution(*, run: ScoringRun, level: Level | None) -> list[dict]:
+    """How many units of ``level`` got each qualification in ``run`` (all five, in order),
+    with the bar geometry of the server-rendered chart (percent of the largest group)."""
+    from award.qualifications import QUALIFICATIONS
+
+    scores = Score.objects.filter(run=run)
+    if level is not None:
+        scores = scores.filter(level=level)
+    counts = dict(
+        scores.values("qualification").annotate(n=Count("pk")).values_list("qualification", "n")
+    )
+    total = sum(counts.values()) or 1
+    widest = max(counts.values(), default=0) or 1
+    return [
+        {
+            "qualification": q,
+            "count": counts.get(q.label, 0),
+            "percent": round(100 * counts.get(q.label, 0) / total),
+            "width": round(190 * counts.get(q.label, 0) / widest),
+            "y": 26 * index,
+        }
+        for index, q in enumerate(QUALIFICATIONS)
+    ]
+
+
 def public_unit_history(*, unit: Unit) -> QuerySet[Score]:
     """A unit's published results across the years, newest first."""
     return (

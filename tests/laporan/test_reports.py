@@ -252,6 +252,14 @@ def test_public_pages_after_finalisation(published, client):
     assert body.index("Dinas G03") < body.index("Dinas G04") < body.index("Dinas G02")
     assert "q-informatif" in body and "Tidak Informatif" in body
     assert "Dinas G05" not in body, "a unit that did not submit is not ranked"
+    # The qualification distribution as a server-rendered chart (golden: 1 Informatif,
+    # 2 Menuju, 1 Cukup, 0 Kurang, 1 Tidak Informatif of 5).
+    assert 'class="w-100 qualification-chart"' in body
+    assert (
+        'aria-label="Informatif 1, Menuju Informatif 2, Cukup Informatif 1, '
+        'Kurang Informatif 0, Tidak Informatif 1"'
+    ) in body
+    assert ">2 (40%)<" in body and ">0 (0%)<" in body
     found = client.get(reverse("laporan:public_home"), {"q": "G03"})
     assert "Dinas G03" in found.text
     unit = client.get(reverse("laporan:public_unit", args=["G03"]))
