@@ -123,6 +123,17 @@ def units_for_operator(*, user) -> QuerySet[Unit]:
     return Unit.objects.filter(operator_memberships__user=user).select_related("level", "parent")
 
 
+def unit_operator_emails(*, unit_id: int) -> set[str]:
+    """The email addresses of a unit's operator accounts (the one place that reads them)."""
+    return {
+        email
+        for email in OperatorMembership.objects.filter(unit_id=unit_id).values_list(
+            "user__email", flat=True
+        )
+        if email
+    }
+
+
 def periods_for_jury(*, user) -> QuerySet[Period]:
     return Period.objects.filter(juries__user=user).order_by("-year")
 

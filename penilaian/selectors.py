@@ -258,7 +258,7 @@ def operator_past_results(*, units: list[Unit], exclude=()) -> list[Score]:
     )
 
 
-def finalisation_blockers(*, period: Period, moment=None) -> list[str]:
+def finalisation_blockers(*, period: Period, moment=None, jury_items=None) -> list[str]:
     """What still stands in the way of penetapan, each said in Indonesian: a stage the period
     uses still open, a unit whose SAQ deadline was extended past now, a SAQ reopened."""
     from django.utils import timezone
@@ -292,7 +292,9 @@ def finalisation_blockers(*, period: Period, moment=None) -> list[str]:
             _("%(count)s SAQ are reopened and not submitted again (%(names)s).")
             % {"count": reopened.count(), "names": ", ".join(names)}
         )
-    blockers += [item["label"] for item in jury_work_items(period=period) if not item["override"]]
+    if jury_items is None:  # a screen that also lists the items hands them in (read once)
+        jury_items = jury_work_items(period=period)
+    blockers += [item["label"] for item in jury_items if not item["override"]]
     return blockers
 
 

@@ -30,6 +30,7 @@ class ScoringView(AdminRequired, View):
 
     def context(self, period, form=None):
         scoring_services.scoring_runs_fail_stale(period=period)
+        jury_items = scoring_selectors.jury_work_items(period=period)
         return {
             "period": period,
             "runs": scoring_selectors.scoring_runs(period=period),
@@ -37,8 +38,10 @@ class ScoringView(AdminRequired, View):
             "published": scoring_selectors.scoring_run_published(period=period),
             "form": form or ScoringStartForm(),
             "correction_form": CorrectionForm(),
-            "blockers": scoring_selectors.finalisation_blockers(period=period),
-            "jury_items": scoring_selectors.jury_work_items(period=period),
+            "blockers": scoring_selectors.finalisation_blockers(
+                period=period, jury_items=jury_items
+            ),
+            "jury_items": jury_items,
         }
 
     def get(self, request, year):

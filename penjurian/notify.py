@@ -34,15 +34,9 @@ def _send(messages: list[tuple[str, str, list[str]]]) -> None:
 
 
 def _operator_emails(unit_id: int) -> list[str]:
-    from award.models import OperatorMembership
+    from award.selectors import unit_operator_emails
 
-    return sorted(
-        email
-        for email in OperatorMembership.objects.filter(unit_id=unit_id).values_list(
-            "user__email", flat=True
-        )
-        if email
-    )
+    return sorted(unit_operator_emails(unit_id=unit_id))
 
 
 def _link(name: str, *args) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
-from award.selectors import period_saq_deadline, period_saq_deadlines
+from award.selectors import period_saq_deadline, period_saq_deadlines, unit_operator_emails
 from common.formats import moment_text
 from evaluasi.models import (
     ReminderLog,
@@ -34,7 +34,7 @@ def reminders_send(*, period: Period, units, kind: str = "manual", days_before=N
         if unit.pk in submitted:
             continue
         recipients = sorted(
-            {m.user.email for m in unit.operator_memberships.select_related("user") if m.user.email}
+            unit_operator_emails(unit_id=unit.pk)
             | ({unit.operator_email} if unit.operator_email else set())
         )
         if not recipients:
@@ -99,20 +99,10 @@ def submission_receipt_send(*, submission_id: int) -> int:
     from django.core.mail import send_mass_mail
     from django.urls import reverse
 
-    from award.models import OperatorMembership
-
     submission = Submission.objects.select_related("unit", "period", "submitted_by").get(
         pk=submission_id
     )
-    emails = sorted(
-        {
-            email
-            for email in OperatorMembership.objects.filter(unit=submission.unit).values_list(
-                "user__email", flat=True
-            )
-            if email
-        }
-    )
+    emails = sorted(unit_operator_emails(unit_id=submission.unit_id))
     when = moment_text(submission.submitted_at)
     body = _(
         "The SAQ of %(unit)s for %(period)s was submitted on %(when)s by %(who)s.\n"
