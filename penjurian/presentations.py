@@ -158,18 +158,29 @@ def presentation_sheet(*, slot: PresentationSlot, jury) -> list[dict]:
 def presentation_open_items(*, period: Period) -> list[tuple[PresentationSlot, list]]:
     """Scheduled finalists with the assigned juries that have not scored every criterion."""
     criteria = PresentationCriterion.objects.filter(period=period).count()
+    slots = list(PresentationSlot.objects.filter(period=period).select_related("unit"))
+    units = [slot.unit_id for slot in slots]
+    scored = {
+        (unit, jury): n
+        for unit, jury, n in PresentationScore.objects.filter(
+            unit__in=units, criterion__period=period
+        )
+        .values("unit", "jury")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "jury", "n")
+    }
+    juries: dict[int, list] = {}
+    for assignment in Assignment.objects.filter(period=period, unit__in=units).select_related(
+        "jury"
+    ):
+        juries.setdefault(assignment.unit_id, []).append(assignment.jury)
     out = []
-    for slot in PresentationSlot.objects.filter(period=period).select_related("unit"):
-        juries = Assignment.objects.filter(period=period, unit_id=slot.unit_id).select_related(
-            "jury"
-        )
-        scored = dict(
-            PresentationScore.objects.filter(unit_id=slot.unit_id, criterion__period=period)
-            .values("jury")
-            .annotate(n=Count("pk"))
-            .values_list("jury", "n")
-        )
-        missing = [a.jury for a in juries if scored.get(a.jury_id, 0) < criteria]
+    for slot in slots:
+        missing = [
+            jury
+            for jury in juries.get(slot.unit_id, [])
+            if scored.get((slot.unit_id, jury.pk), 0) < criteria
+        ]
         if missing:
             out.append((slot, missing))
     return out
