@@ -31,17 +31,6 @@ CSRF = re.compile(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
 PRINTED = re.compile(r"Dicetak\s.*?\sWITA\.", re.S)
 
 
-@pytest.fixture(autouse=True)
-def _answers_gone_before_the_flush():
-    """On SQLite the test database is emptied with DELETE, table by table in no fixed order,
-    and deleting an answer or a verification fires the copy-on-write trigger: were the
-    snapshot table emptied first, the rows it writes would point at emptied tables. Remove
-    them here, while everything they point at still exists."""
-    yield
-    Verification.objects.all().delete()
-    Answer.objects.all().delete()
-
-
 def page(client, url) -> bytes:
     response = client.get(url)
     assert response.status_code == 200, url
