@@ -31,4 +31,10 @@ class EvaluasiConfig(AppConfig):
             for block in context.get("operator_blocks", []):
                 selectors.operator_saq_cards(period=block["period"], units=block["units"])
 
+        def submission_chart(context, request):
+            period = context.get("active_period")
+            if context["roles"]["admin"] and period is not None:
+                context["submission_chart"] = selectors.submission_daily(period=period)
+
         dashboard_contribution_register(order=20, contribute=saq_cards)
+        dashboard_contribution_register(order=21, contribute=submission_chart)

@@ -24,4 +24,15 @@ class PenilaianConfig(AppConfig):
                     ],
                 )
 
+        def score_chart(context, request):
+            period = context.get("active_period")
+            if context["roles"]["admin"] and period is not None:
+                run = selectors.scoring_run_current(period=period)
+                if run is not None:
+                    context["score_chart"] = {
+                        "run": run,
+                        "levels": selectors.score_distribution(run=run),
+                    }
+
         dashboard_contribution_register(order=30, contribute=published_results)
+        dashboard_contribution_register(order=31, contribute=score_chart)

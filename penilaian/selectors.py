@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from award.models import Period, Unit
+from award.models import Level, Period, Unit
+from common import charts
 from evaluasi.models import Indicator, Submission
-from evaluasi.questionnaires.selectors import questionnaire_with_content
+from evaluasi.questionnaires.selectors import answer_label, questionnaire_with_content
 from penilaian.models import Score, ScorePresentation, ScoringRun
 from penilaian.rules import QUALIFICATIONS
 
@@ -62,6 +64,13 @@ class ExplainedIndicator:
     self_score: float | None
     verified_score: float | None
     juries: list[dict]
+
+
+def _text(value) -> str:
+    """A stored answer value as text ('' for a missing one, whatever pandas made of it)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
 
 
 def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
@@ -173,15 +182,18 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
             verified_score = verified_by_indicator.get(indicator.pk)
             if verified_score is not None and pd.isna(verified_score):
                 verified_score = None
+            juries = juries_by_indicator.get(indicator.pk, [])
+            for entry in juries:
+                entry["label"] = answer_label(indicator=indicator, value=_text(entry["value"]))
             items.append(
                 ExplainedIndicator(
                     indicator=indicator,
-                    answer=row["value"],
+                    answer=answer_label(indicator=indicator, value=_text(row["value"])),
                     self_score=self_score,
                     verified_score=verified_score
                     if period.has_verification and verified_score is not None
                     else self_score,
-                    juries=juries_by_indicator.get(indicator.pk, []),
+                    juries=juries,
                 )
             )
         explained_aspects.append(
@@ -396,3 +408,98 @@ def unit_objections(*, period: Period, unit: Unit) -> list:
         .select_related("verification__indicator")
         .order_by("filed_at")
     )
+
+
+def _level_aspect_stats(*, run: ScoringRun, level_id: int) -> dict[str, tuple[float, float]]:
+    """Per aspect code, the mean and the best verified aspect score of the level's units in
+    ``run``, from the run's stored scores. A run's scores never change once written, so the
+    figures are cached per run and level."""
+    key = f"penilaian:aspect-stats:{run.pk}:{level_id}"
+    stats = cache.get(key)
+    if stats is None:
+        totals: dict[str, list[float]] = {}
+        rows = Score.objects.filter(run=run, level_id=level_id).values_list("aspects", flat=True)
+        for aspects in rows.iterator(chunk_size=5000):
+            for code, (own, checked) in aspects.items():
+                value = checked if checked is not None else own
+                if value is None:
+                    continue
+                entry = totals.setdefault(code, [0.0, 0, float("-inf")])
+                entry[0] += float(value)
+                entry[1] += 1
+                entry[2] = max(entry[2], float(value))
+        stats = {code: (total / count, best) for code, (total, count, best) in totals.items()}
+        cache.set(key, stats, 24 * 3600)
+    return stats
+
+
+def score_aspect_comparison(*, score: Score, aspects: list) -> dict:
+    """The unit's aspect scores beside the mean and the best of its level in the same run
+    (``aspects``: the Aspect rows in questionnaire order), with the bars' geometry."""
+    stats = _level_aspect_stats(run=score.run, level_id=score.level_id)
+    rows = []
+    for index, aspect in enumerate(aspects):
+        own, checked = score.aspects.get(aspect.code, (None, None))
+        value = checked if checked is not None else own
+        mean, best = stats.get(aspect.code, (None, None))
+        bars = [
+            {"label": _("This unit"), "value": value, "colour": charts.colour(0)},
+            {"label": _("Level average"), "value": mean, "colour": "#6c757d"},
+            {"label": _("Best of level"), "value": best, "colour": charts.colour(2)},
+        ]
+        for offset, bar in enumerate(bars):
+            bar["y"] = 78 * index + 24 + 17 * offset
+            bar["width"] = charts.scaled(bar["value"], top=100, length=230)
+        rows.append({"aspect": aspect, "y": 78 * index + 15, "bars": bars})
+    return {"rows": rows, "height": 78 * len(rows) + 4}
+
+
+SCORE_BINS = 10  # 0–10, 10–20, …, 90–100
+
+
+def score_distribution(*, run: ScoringRun) -> list[dict]:
+    """Per level, how many units' final scores fall in each ten-point band in ``run``, with
+    the columns' geometry (one small chart per level)."""
+    from django.db.models import Count, IntegerField
+    from django.db.models.functions import Cast, Floor, Least
+
+    band = Least(Cast(Floor("final") / 10, IntegerField()), SCORE_BINS - 1)
+    counts: dict[int, dict[int, int]] = {}
+    for level_id, bin_, n in (
+        Score.objects.filter(run=run)
+        .annotate(band=band)
+        .values_list("level_id", "band")
+        .annotate(n=Count("pk"))
+        .values_list("level_id", "band", "n")
+    ):
+        counts.setdefault(level_id, {})[int(bin_)] = n
+    levels = Level.objects.filter(pk__in=counts).order_by("order", "code")
+    charts_ = []
+    for index, level in enumerate(levels):
+        per_bin = counts[level.pk]
+        top = charts.nice_top(max(per_bin.values()))
+        columns = []
+        for bin_ in range(SCORE_BINS):
+            n = per_bin.get(bin_, 0)
+            height = charts.scaled(n, top=top, length=100)
+            columns.append(
+                {
+                    "low": 10 * bin_,
+                    "count": n,
+                    "x": 30 + 27 * bin_,
+                    "y": round(110 - height, 1),
+                    "h": height,
+                    "label_x": 42 + 27 * bin_,
+                    "label_y": round(107 - height, 1),
+                }
+            )
+        charts_.append(
+            {
+                "level": level,
+                "total": sum(per_bin.values()),
+                "top": top,
+                "colour": charts.colour(index),
+                "columns": columns,
+            }
+        )
+    return charts_

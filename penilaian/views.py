@@ -205,4 +205,7 @@ class ScoreExplainView(LoginRequiredMixin, View):
         context["is_admin"] = request.user.has_perm("award.manage")
         context["overrides"] = scoring_selectors.unit_overrides(period=run.period, unit=unit)
         context["objections"] = scoring_selectors.unit_objections(period=run.period, unit=unit)
+        context["aspect_chart"] = scoring_selectors.score_aspect_comparison(
+            score=score, aspects=[a["aspect"] for a in context.get("aspects", [])]
+        )
         return render(request, "penilaian/explain.html", context)

@@ -261,3 +261,80 @@ def operator_saq_cards(*, period: Period | None, units: list[Unit]) -> list[Unit
 
 
 # === scoring results ======================================================================
+
+
+CHART_DAYS = 92  # the SAQ window is a month or two; a longer one shows its last three months
+
+
+def submission_daily(*, period: Period) -> dict | None:
+    """Submissions per day (WITA) and level during the SAQ, as stacked columns: from the day
+    the SAQ opened to the day it closed (or today, if sooner), and any later day with a
+    submission (an extension)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    from award.models import Level
+    from common import charts
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    counts: dict[dt.date, dict[int, int]] = {}
+    for day, level_id, n in (
+        Submission.objects.filter(period=period, submitted_at__isnull=False)
+        .annotate(day=TruncDate("submitted_at", tzinfo=zone))
+        .values_list("day", "unit__level_id")
+        .annotate(n=Count("pk"))
+        .values_list("day", "unit__level_id", "n")
+    ):
+        counts.setdefault(day, {})[level_id] = counts.get(day, {}).get(level_id, 0) + n
+    first = timezone.localtime(period.saq_open, zone).date()
+    last = min(timezone.localtime(period.saq_close, zone), timezone.localtime(None, zone)).date()
+    if counts:
+        first, last = min(first, *counts), max(last, *counts)
+    if last < first:
+        return None
+    first = max(first, last - dt.timedelta(days=CHART_DAYS - 1))
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    levels = list(Level.objects.order_by("order", "code"))
+    top = charts.nice_top(max((sum(c.values()) for c in counts.values()), default=1))
+    step = 360 / len(days)
+    columns = []
+    for index, day in enumerate(days):
+        base = 130.0
+        parts = []
+        for colour_index, level in enumerate(levels):
+            n = counts.get(day, {}).get(level.pk, 0)
+            if n:
+                height = charts.scaled(n, top=top, length=120)
+                base -= height
+                parts.append(
+                    {
+                        "y": round(base, 1),
+                        "h": height,
+                        "colour": charts.colour(colour_index),
+                        "n": n,
+                        "level": level,
+                    }
+                )
+        columns.append(
+            {
+                "day": day,
+                "x": round(34 + index * step, 1),
+                "w": round(max(step - 1, 0.8), 1),
+                "parts": parts,
+                "total": sum(p["n"] for p in parts),
+                "label": index % max(1, len(days) // 5) == 0 and index * step < 330,
+            }
+        )
+    totals = {level.pk: 0 for level in levels}
+    for per_level in counts.values():
+        for level_id, n in per_level.items():
+            totals[level_id] = totals.get(level_id, 0) + n
+    legend = [
+        {"level": level, "colour": charts.colour(i), "total": totals.get(level.pk, 0)}
+        for i, level in enumerate(levels)
+    ]
+    return {"columns": columns, "top": top, "legend": legend, "total": sum(totals.values())}
