@@ -257,6 +257,22 @@ INDICATOR_HEADER = [
 ]
 
 
+def _answer_cell(sheet: SheetWriter, value: str, kind: str):
+    """An answer as the sheet holds it: a number answer as a number with two decimals (not
+    the text "7.5"), anything else as its text; empty as an empty cell."""
+    if not value:
+        return None
+    if kind == "angka":
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        cell = WriteOnlyCell(sheet.sheet, value=number)
+        cell.number_format = TWO_DECIMALS
+        return cell
+    return value
+
+
 def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     """Per unit and indicator: the answer, the self-assessed and the verified indicator score,
     all as the run read them (``data.stored_indicator_sql``, ``data.stored_verdicts``, the
@@ -293,7 +309,7 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [run.pk])
         while rows := cursor.fetchmany(5000):
-            for unit, code, name, level, aspect, ind_id, ind_code, weight, value, own in rows:
+            for unit, code, name, level, aspect, ind_id, ind_code, weight, value, own, kind in rows:
                 if only_verified and unit not in verified_units:
                     continue
                 checked, juries = verified_pairs.get((unit, ind_id), (None, 0))
@@ -307,7 +323,7 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
                         aspect,
                         ind_code,
                         weight,
-                        value or None,
+                        _answer_cell(sheet, value, kind),
                         own,
                         checked,
                         juries,

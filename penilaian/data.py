@@ -260,11 +260,11 @@ def stored_indicator_sql(*, unit: bool = False) -> str:
     """Every indicator of every unit scored in a run, with the answer the run read and its
     score (the run's own SQL expression). Parameters: the run id (and the unit id with
     ``unit``). Columns: unit id, unit code, unit name, level name, aspect code, indicator id,
-    indicator code, weight, answer, self-assessed score."""
+    indicator code, weight, answer, self-assessed score, indicator type."""
     score = f"CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql(RUN_ANSWER, 'o')}, 0) END"
     return (
         "SELECT sc.unit_id, u.code, u.name, l.name, asp.code, i.id, i.code, i.weight,"
-        f" {RUN_ANSWER}, {score}" + RUN_UNITS + " JOIN award_unit u ON u.id = sc.unit_id"
+        f" {RUN_ANSWER}, {score}, i.type" + RUN_UNITS + " JOIN award_unit u ON u.id = sc.unit_id"
         " JOIN award_level l ON l.id = u.level_id"
         " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
         " JOIN evaluasi_aspect asp ON asp.id = i.aspect_id"

@@ -460,10 +460,10 @@ SCORE_BINS = 10  # 0–10, 10–20, …, 90–100
 def score_distribution(*, run: ScoringRun) -> list[dict]:
     """Per level, how many units' final scores fall in each ten-point band in ``run``, with
     the columns' geometry (one small chart per level)."""
-    from django.db.models import Count, IntegerField
+    from django.db.models import Count, F, IntegerField
     from django.db.models.functions import Cast, Floor, Least
 
-    band = Least(Cast(Floor("final") / 10, IntegerField()), SCORE_BINS - 1)
+    band = Least(Cast(Floor(F("final") / 10), IntegerField()), SCORE_BINS - 1)
     counts: dict[int, dict[int, int]] = {}
     for level_id, bin_, n in (
         Score.objects.filter(run=run)

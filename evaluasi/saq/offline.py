@@ -24,6 +24,7 @@ from evaluasi.questionnaires.rubric import (
     answer_normalise,
 )
 from evaluasi.questionnaires.selectors import (
+    answer_label,
     indicator_spec,
 )
 from evaluasi.saq.services import (
@@ -154,8 +155,8 @@ def answers_import_check(*, data: bytes, submission: Submission | None = None) -
                 {
                     "code": indicator.code,
                     "question": indicator.question[:120],
-                    "old": old,
-                    "new": value,
+                    "old": answer_label(indicator=indicator, value=old),
+                    "new": answer_label(indicator=indicator, value=value),
                 }
             )
     return plan

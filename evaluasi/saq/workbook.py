@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -63,7 +64,7 @@ def answers_workbook(*, submission, questionnaire, answers) -> Workbook:
             sheet.append(
                 [
                     indicator.code,
-                    answer.value if answer and answer.value else None,
+                    _answer_cell(indicator, answer.value if answer else ""),
                     evidence_urls.get(indicator.pk),
                     aspect.name,
                     indicator.question,
@@ -98,6 +99,17 @@ class ParsedAnswers:
     unit_code: str = ""
     year: int | None = None
     rows: list[dict] = field(default_factory=list)  # indikator, jawaban, bukti_url, row
+
+
+def _answer_cell(indicator, value: str):
+    """An answer as the workbook holds it: a number answer as a number (Excel shows it with
+    the reader's decimal comma and can sum it), anything else as its text."""
+    if not value:
+        return None
+    if indicator.type == "angka":
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    return value
 
 
 def answers_parse(data: bytes) -> ParsedAnswers:

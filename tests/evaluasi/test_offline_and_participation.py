@@ -62,7 +62,7 @@ def test_offline_workbook_round_trip_with_preview(
     job = Job.objects.get(kind=Job.Kind.ANSWERS_IMPORT)
     page = client.get(response["Location"]).content.decode()
     assert "Pratinjau: yang akan berubah" in page
-    assert "2.5" in page and "https://ppid.desa.id/dip" in page
+    assert "2,5" in page and "https://ppid.desa.id/dip" in page
     assert not Answer.objects.exists(), "nothing changes before the operator confirms"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("evaluasi:answers_import_confirm", args=[job.pk]))
@@ -219,3 +219,37 @@ def test_participation_board_pages_searches_and_says_who_gets_no_reminder(
     count = Unit.objects.filter(active=True).count()
     assert f"untuk 1 dari {count} unit" in body
     assert f"{count - 1} unit belum punya operator" in body
+
+
+def test_number_answers_travel_as_numbers_and_round_trip(
+    client, operator_a, submission, django_capture_on_commit_callbacks
+):
+    """A number answer is a number cell (Excel shows 2,5 to an Indonesian reader and can sum
+    it), not the text "2.5"; the workbook as downloaded imports back to the same answers."""
+    number = submission.questionnaire.indicators.get(code="1.2.3")
+    saq_services.answer_save(
+        submission=submission, indicator=number, raw="2,5", version=None, user=operator_a
+    )
+    whole = submission.questionnaire.indicators.filter(type="angka").exclude(pk=number.pk).first()
+    if whole is not None:
+        saq_services.answer_save(
+            submission=submission, indicator=whole, raw="3", version=None, user=operator_a
+        )
+    client.force_login(operator_a)
+    workbook = downloaded_workbook(client, submission)
+    cells = {row[0].value: row[1] for row in workbook["jawaban"].iter_rows(min_row=2)}
+    assert cells["1.2.3"].value == 2.5 and cells["1.2.3"].data_type == "n"
+    if whole is not None:
+        assert cells[whole.code].value == 3 and cells[whole.code].data_type == "n"
+    before = dict(Answer.objects.values_list("indicator__code", "value"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("evaluasi:answers_import", args=[submission.pk]),
+            {"file": SimpleUploadedFile("jawaban.xlsx", save(workbook))},
+        )
+    job = Job.objects.get(kind=Job.Kind.ANSWERS_IMPORT)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("evaluasi:answers_import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.result
+    assert dict(Answer.objects.values_list("indicator__code", "value")) == before

@@ -4,6 +4,7 @@ public pages before and after finalisation."""
 
 import csv
 import io
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
@@ -99,7 +100,7 @@ def test_ranking_workbook_reads_back_equal_to_the_scores(published, admin_user):
     aspects = {r[1]: r for r in workbook["aspek-opd"].iter_rows(min_row=2, values_only=True)}
     assert aspects["G01"][3:] == (93.75, 65.63, 95.0, 63.13)
     detail = {(r[0], r[4]): r for r in workbook["indikator"].iter_rows(min_row=2, values_only=True)}
-    assert detail[("G01", "i5")][6:] == ("25", 100, 57.5, 4), "own 25 clamps to 100; 4 juries"
+    assert detail[("G01", "i5")][6:] == (25, 100, 57.5, 4), "own 25 clamps to 100; 4 juries"
     assert detail[("G02", "i3")][6:8] == (None, 0), "unanswered scores 0"
     assert detail[("G02", "t1")][7] is None, "text is never scored"
     juries = list(workbook["juri"].iter_rows(min_row=2, values_only=True))
@@ -332,3 +333,27 @@ def test_verification_codes_people_can_type(client, default_levels):
     assert lookup.status_code == 302
     assert lookup["Location"] == reverse("laporan:verify", args=["7KQ2-M9XD-4TBW"])
     assert "XXXX-XXXX-XXXX" in client.get(reverse("laporan:verify_lookup")).content.decode()
+
+
+NUMBER_AS_TEXT = re.compile(r"^[+-]?\d+(?:[.,]\d+)?%?$")
+
+
+def test_ranking_workbook_numbers_are_numbers_with_two_decimals(published, admin_user):
+    """Issue #13: no number is stored as text (Excel could not sum or sort it); every
+    fractional number carries the two-decimal format, shown with the reader's comma."""
+    period, _units, _run = published
+    job = make(Job.Kind.RANKING_EXPORT, period, admin_user)
+    workbook = load_workbook(io.BytesIO(job.file.read()))
+    as_text, unformatted, numbers = [], [], 0
+    for sheet in workbook:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and NUMBER_AS_TEXT.match(cell.value.strip()):
+                    as_text.append(f"{sheet.title}!{cell.coordinate}={cell.value!r}")
+                if isinstance(cell.value, float):
+                    numbers += 1
+                    if cell.number_format != "0.00":
+                        unformatted.append(f"{sheet.title}!{cell.coordinate}")
+    assert numbers > 20
+    assert not as_text, as_text[:10]
+    assert not unformatted, unformatted[:10]

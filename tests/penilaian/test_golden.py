@@ -163,3 +163,13 @@ def test_explanation_agrees_with_the_run(mode):
     assert i5.self_score == 100 and i5.verified_score == 57.5
     assert sorted(j["score"] for j in i5.juries) == [0, 50, 80, 100]
     assert g01["aspects"][0]["saq"] == 93.75
+    # The operator's picture: G01's verified aspect scores (worked by hand in
+    # test_main_period_mean: A1 65.63, A2 63.13) beside its level's average and best.
+    chart = scoring_selectors.score_aspect_comparison(
+        score=g01["score"], aspects=[a["aspect"] for a in g01["aspects"]]
+    )
+    own = [row["bars"][0]["value"] for row in chart["rows"]]
+    assert own == [65.63, 63.13]
+    for row in chart["rows"]:
+        _unit, mean, best = (bar["value"] for bar in row["bars"])
+        assert best >= max(mean, row["bars"][0]["value"])
