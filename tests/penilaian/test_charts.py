@@ -132,4 +132,4 @@ def test_the_admin_dashboard_draws_both_charts(client, scored, admin_user):
     page = client.get(reverse("award:dashboard")).content.decode()
     assert "Kiriman SAQ per hari" in page
     assert "Nilai akhir per tingkat" in page
-    assert page.count("<svg class=\"w-100 chart-svg\"") >= 3  # submissions + two levels
+    assert page.count('<svg class="w-100 chart-svg"') >= 3  # submissions + two levels
