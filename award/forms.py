@@ -113,7 +113,11 @@ class JuryForm(InviteForm):
 
 
 class ExtensionForm(StyledMixin, forms.Form):
-    unit_code = forms.CharField(label=_("Unit code"), max_length=64)
+    unit_code = forms.CharField(
+        label=_("Unit (code or name)"),
+        max_length=255,
+        help_text=_("The exact code, or enough of the name to find one unit."),
+    )
     saq_close = forms.DateTimeField(
         label=_("New SAQ deadline"),
         widget=DateTimeInput(),
@@ -121,13 +125,29 @@ class ExtensionForm(StyledMixin, forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
+    SHOWN = 5
+
     def clean_unit_code(self):
-        code = self.cleaned_data["unit_code"].strip()
-        unit = Unit.objects.filter(code=code).first()
+        text = " ".join(self.cleaned_data["unit_code"].split())
+        unit = Unit.objects.filter(code__iexact=text).first()
         if unit is None:
-            raise forms.ValidationError(_("No unit has code %(code)s.") % {"code": code})
+            found = list(
+                Unit.objects.filter(name__icontains=text).order_by("name")[: self.SHOWN + 1]
+            )
+            if not found:
+                raise forms.ValidationError(
+                    _("No unit has the code or a name containing “%(text)s”.") % {"text": text}
+                )
+            if len(found) > 1:
+                names = ", ".join(f"{u.name} ({u.code})" for u in found[: self.SHOWN])
+                more = _(", and more") if len(found) > self.SHOWN else ""
+                raise forms.ValidationError(
+                    _("Several units match “%(text)s”: %(names)s%(more)s. Type the code.")
+                    % {"text": text, "names": names, "more": more}
+                )
+            unit = found[0]
         self.unit = unit
-        return code
+        return unit.code
 
 
 class LoginForm(StyledMixin, auth_forms.AuthenticationForm):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from award import selectors, services
 from award.models import Period, Stage
-from tests.factories import PeriodFactory
+from tests.factories import DesaFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
 WITA = dt.timezone(dt.timedelta(hours=8))
@@ -229,7 +229,24 @@ def test_admin_adds_an_extension_and_a_jury_from_the_period_page(
     response = admin_client.post(
         url, {"ext-unit_code": "TIDAK-ADA", "ext-saq_close": late, "ext-reason": "x"}
     )
-    assert "Tidak ada unit dengan kode TIDAK-ADA." in response.content.decode()
+    assert "Tidak ada unit dengan kode atau nama yang memuat “TIDAK-ADA”." in (
+        response.content.decode()
+    )
+    assert period.extensions.count() == 1, "nothing saved"
+    # A name finds the unit when it names one; several matches are listed with their codes.
+    DesaFactory(code="64.08.04.2009", name="Desa Swarga Baru", parent=unit_a.parent)
+    response = admin_client.post(
+        url, {"ext-unit_code": "swarga", "ext-saq_close": late, "ext-reason": "Banjir"}
+    )
+    page = response.content.decode()
+    assert "Beberapa unit cocok dengan “swarga”" in page
+    assert "Desa Swarga Bara (64.08.04.2002)" in page and "(64.08.04.2009)" in page
+    assert 'value="swarga"' in page, "what was typed stays in the form"
+    response = admin_client.post(
+        url, {"ext-unit_code": "  swarga   baru ", "ext-saq_close": late, "ext-reason": "Banjir"}
+    )
+    assert response.status_code == 302
+    assert period.extensions.filter(unit__code="64.08.04.2009").exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
