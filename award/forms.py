@@ -83,6 +83,23 @@ class UnitForm(StyledMixin, forms.ModelForm):
         self.fields["level"].queryset = Level.objects.all()
 
 
+class LevelForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = Level
+        fields = ["code", "name", "order", "parent_level"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Level.objects.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["parent_level"].queryset = others
+        self.fields["code"].help_text = _(
+            "Lowercase letters, digits and dashes, e.g. kelurahan; workbooks use it."
+        )
+        self.fields["order"].help_text = _("Levels are listed from the smallest number up.")
+
+
 class UnitFilterForm(StyledMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False)

@@ -95,9 +95,11 @@ def period_saq_is_open(*, period: Period, unit: Unit, moment: dt.datetime | None
 
 def level_unit_counts() -> list[Level]:
     return list(
-        Level.objects.annotate(
+        Level.objects.select_related("parent_level")
+        .annotate(
             unit_count=Count("units", filter=Q(units__active=True)),
-        ).order_by("order", "code")
+        )
+        .order_by("order", "code")
     )
 
 

@@ -4,7 +4,7 @@ route has an entry in tests/award/test_permissions.py."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from award import forms, views
+from award import forms, level_views, views
 
 app_patterns = (
     [
@@ -32,6 +32,13 @@ app_patterns = (
             "periode/<int:year>/perpanjangan/<int:pk>/hapus/",
             views.PeriodExtensionDeleteView.as_view(),
             name="period_extension_delete",
+        ),
+        path("tingkat/", level_views.LevelListView.as_view(), name="level_list"),
+        path(
+            "tingkat/<slug:code>/ubah/", level_views.LevelUpdateView.as_view(), name="level_update"
+        ),
+        path(
+            "tingkat/<slug:code>/hapus/", level_views.LevelDeleteView.as_view(), name="level_delete"
         ),
         path("unit/", views.UnitListView.as_view(), name="unit_list"),
         path("unit/baru/", views.UnitFormView.as_view(), name="unit_create"),

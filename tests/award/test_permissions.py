@@ -181,6 +181,10 @@ MATRIX = {
         ADMIN_ONLY_POST_REDIRECT,
     ),
     "award:unit_list": ("get", None, None, ADMIN_ONLY),
+    "award:level_list": ("get", None, None, ADMIN_ONLY),
+    "award:level_update": ("get", lambda w: {"code": "opd"}, None, ADMIN_ONLY),
+    # An empty form: refused with the form again (200), nothing changed.
+    "award:level_delete": ("post", lambda w: {"code": "opd"}, {}, ADMIN_ONLY_POST_REDIRECT),
     "award:unit_create": ("get", None, None, ADMIN_ONLY),
     "award:unit_import": ("get", None, None, ADMIN_ONLY),
     "award:unit_import_template": ("get", None, None, ADMIN_ONLY),
