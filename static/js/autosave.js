@@ -20,6 +20,11 @@
   var delay = 0;
   var timer = null;
   var inFlight = {};
+  // The value and version of each field the server last answered. Leaving a field fires its
+  // "change" after the typing already sent the same value: sent again with the same version,
+  // it would only bring back a conflict box the operator has just dealt with.
+  var answered = {};
+  function keyOf(entry) { return entry.value + "\u0000" + entry.version; }
 
   function load() {
     try { return JSON.parse(window.localStorage.getItem(storageKey) || "{}"); }
@@ -131,6 +136,7 @@
           var box = statusBox(entry.indicator);
           if (box && window.htmx) window.htmx.swap(box, html, { swapStyle: "outerHTML" });
           forget(name, entry.value);
+          answered[name] = keyOf(entry);
           delay = 0;
         });
       }).catch(function () {
@@ -146,7 +152,11 @@
     var box = event.detail.elt;
     if (!box.classList || !box.classList.contains("saq-input")) return;
     var entry = entryOf(box);
-    if (entry) { remember(entry); box.dataset.sending = entry.value; }
+    if (!entry) return;
+    if (answered[entry.name] === keyOf(entry)) { event.preventDefault(); return; }
+    remember(entry);
+    box.dataset.sending = entry.value;
+    box.dataset.sendingKey = keyOf(entry);
   });
 
   function saqBox(event) {
@@ -159,7 +169,9 @@
     var box = saqBox(event);
     if (!box || !event.detail.successful) return;
     var entry = entryOf(box);
-    if (entry) forget(entry.name, box.dataset.sending);
+    if (!entry) return;
+    forget(entry.name, box.dataset.sending);
+    answered[entry.name] = box.dataset.sendingKey;
   });
 
   // No answer (connection down) or a server error (database or Redis down): keep, say, retry.

@@ -186,3 +186,11 @@ def outage_scenario(context, app_server, desa, number):
         timeout=70000
     )
     assert stored(submission, number) == "11"
+    # "Pakai jawaban saya": the operator's value is saved over the newer one and the conflict
+    # box gives way to the saved mark (issue #13: it used to stay on screen).
+    status = page.locator(f"#status-{number.pk}")
+    status.get_by_role("button", name="Pakai jawaban saya").click()
+    status.get_by_text("Tersimpan pukul").wait_for()
+    assert status.get_by_role("button", name="Pakai jawaban saya").count() == 0
+    assert stored(submission, number) == "9"
+    assert page.locator(f"#indikator-{number.pk} input[type=text]").input_value() == "9"
