@@ -1,9 +1,10 @@
 """Phones first (issue #13): every operator and public page fits a 360 px screen — no
-horizontal scroll (`document.documentElement.scrollWidth` ≤ 360) — checked in Chromium."""
+horizontal scroll (`document.documentElement.scrollWidth` ≤ 360) and no Content-Security-Policy
+error in the console (inline styles or scripts the policy blocks) — checked in Chromium."""
 
 import pytest
 
-from award.models import OPERATOR_GROUP, OperatorMembership
+from award.models import ADMIN_GROUP, OPERATOR_GROUP, OperatorMembership
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import default_workbook_path
 from evaluasi.saq import services as saq_services
@@ -46,6 +47,10 @@ def test_operator_and_public_pages_fit_360_px(browser, live_server):
         locale="id-ID", timezone_id="Asia/Makassar", viewport={"width": 360, "height": 740}
     )
     page = context.new_page()
+    console = []
+    page.on(
+        "console", lambda m: console.append(f"{page.url}: {m.text}") if m.type == "error" else None
+    )
     base = live_server.url
     wide = {}
 
@@ -74,5 +79,15 @@ def test_operator_and_public_pages_fit_360_px(browser, live_server):
         check(href)
     check(f"/saq/{submission.pk}/")
     check(f"/sanggah/{submission.pk}/")
+    # The admin's main screens too: the dashboard with its charts, units, levels, periods and
+    # the participation board (tables become cards below 576 px).
+    page.context.clear_cookies()
+    UserFactory(username="admin.hp", groups=[ADMIN_GROUP])
+    login(page, live_server, "admin.hp", PASSWORD)
+    admin_pages = ("/dasbor/", "/unit/", "/tingkat/", "/periode/", "/periode/2026/")
+    for path in (*admin_pages, "/periode/2026/partisipasi/"):
+        check(path)
     context.close()
     assert not wide, f"pages wider than 360 px: {wide}"
+    csp = [line for line in console if "Content Security Policy" in line]
+    assert not csp, csp
