@@ -16,7 +16,7 @@ TEST_BROKER_URL   ?= redis://127.0.0.1:6379/14
 TEST_ENV := DEBUG=1 SECRET_KEY=test-only-secret-key DATABASE_URL=$(TEST_DATABASE_URL) \
             CELERY_BROKER_URL=$(TEST_BROKER_URL) AXES_ENABLED=1
 
-.PHONY: install run test lint format messages check-deploy bench clean worker
+.PHONY: install run test lint format messages check-deploy audit bench clean worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ test: install
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 SECRET_KEY=test-only-secret-key \
 	  PPID_ALLOW_EMBEDDED_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
 	  tests/laporan/test_outputs_read_the_run.py
+	# Backup and restore drill on the demo (docs/OPERATIONS.md), then the static security checks.
+	$(TEST_ENV) $(BIN)/python scripts/backup_drill.py
+	$(BIN)/python scripts/security_checks.py
 
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=bench
@@ -65,6 +68,10 @@ messages: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=ppid.example.go.id \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in the pinned packages (needs pypi.org; make test notes when it is not).
+audit: install
+	$(BIN)/pip-audit -r requirements.txt --strict
 
 worker: install
 	$(BIN)/celery -A config worker -l info

@@ -182,16 +182,22 @@ def demo_submissions_load(
             answers.append(Answer(submission=submission, indicator=indicator, value=value))
         Answer.objects.bulk_create(answers)
         if not partial:
-            # Submitted units have their required evidence (as links, in the demo).
+            # Submitted units have their required evidence: the first of each aspect as an
+            # uploaded PDF (juries see it inline), the others as links.
+            required = [i for i in indicators if i.evidence == "wajib"]
+            first_of_aspect = {}
+            for indicator in required:
+                first_of_aspect.setdefault(indicator.aspect_id, indicator)
             Evidence.objects.bulk_create(
-                Evidence(
+                _demo_pdf_evidence(submission, indicator, unit)
+                if first_of_aspect.get(indicator.aspect_id) is indicator
+                else Evidence(
                     submission=submission,
                     indicator=indicator,
                     kind=Evidence.Kind.URL,
                     url=f"https://ppid.kutaitimurkab.go.id/bukti/{unit.code}/{indicator.code}",
                 )
-                for indicator in indicators
-                if indicator.evidence == "wajib"
+                for indicator in required
             )
             submission.status = Submission.Status.SUBMITTED
             submission.submitted_at = period.saq_open + dt.timedelta(
@@ -204,6 +210,59 @@ def demo_submissions_load(
             )
         created += 1
     return created
+
+
+def demo_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with a few lines of text (no library: the demo's evidence files)."""
+    text = "".join(
+        f"BT /F1 14 Tf 72 {760 - 24 * n} Td ({line.encode('latin-1', 'replace').decode()}) Tj ET\n"
+        for n, line in enumerate(lines)
+    ).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"endstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _demo_pdf_evidence(submission, indicator, unit):
+    from django.core.files.base import ContentFile
+
+    from evaluasi.models import Evidence
+
+    data = demo_pdf(
+        [
+            f"Bukti indikator {indicator.code}",
+            unit.name,
+            f"PPID Award {submission.period.year} - dokumen contoh",
+        ]
+    )
+    name = f"bukti-{indicator.code}.pdf"
+    return Evidence(
+        submission=submission,
+        indicator=indicator,
+        kind=Evidence.Kind.FILE,
+        file=ContentFile(data, name=name),
+        original_name=name,
+        content_type="application/pdf",
+        size=len(data),
+    )
 
 
 def demo_questionnaires_load(*, period: Period) -> int:
