@@ -14,6 +14,10 @@ from pathlib import Path
 from _django import ROOT
 
 
+# The server's secret; a bench that signs sessions for its clients runs with the same one.
+SECRET_KEY = "bench-" + "x" * 50
+
+
 def percentile(values, q):
     if not values:
         return float("nan")
@@ -39,7 +43,7 @@ def gunicorn_serving(db_name: str, *, workers: int, threads: int = 1):
     env = {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
+        "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
