@@ -13,7 +13,6 @@ from pathlib import Path
 
 from _django import ROOT
 
-
 # The server's secret; a bench that signs sessions for its clients runs with the same one.
 SECRET_KEY = "bench-" + "x" * 50
 
@@ -33,7 +32,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_serving(db_name: str, *, workers: int, threads: int = 1):
+def gunicorn_serving(db_name: str, *, workers: int, threads: int = 1, keepalive: int = 2):
     """Yield the base URL of gunicorn serving ``db_name``; stopped on exit."""
     import httpx
     from django.conf import settings
@@ -78,6 +77,11 @@ def gunicorn_serving(db_name: str, *, workers: int, threads: int = 1):
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            # gunicorn closes an idle connection after this many seconds; a client that sends
+            # on it at that moment gets a protocol error a browser would retry. In production
+            # nginx stands in front and keeps browsers' connections itself (75 s).
+            "--keep-alive",
+            str(keepalive),
         ],
         cwd=ROOT,
         env=env,

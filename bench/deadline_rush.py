@@ -3,13 +3,13 @@ two minutes, then all submit in the last 10 seconds — gunicorn, PostgreSQL and
 loopback, every request to 127.0.0.1, bounded in number and time.
 
     DATABASE_URL=postgres://postgres@127.0.0.1/ppid .venv/bin/python bench/deadline_rush.py \\
-        [--clients 200] [--seconds 120] [--rush 10] [--workers 16]
+        [--clients 200] [--seconds 120] [--rush 10] [--workers 16] [--think 1-4]
 
 Each client is the operator of its own desa, signed in with a session made beforehand (200
 password checks with the production hasher would measure the hasher). Its SAQ starts complete
 (every required answer, every required evidence as a link), as a unit's is a day before the
 deadline; during the run the client opens steps, autosaves answers with the versions the
-server gave it (0.2–1 s of thinking between actions) and uploads a 1–3 kB PDF now and then;
+server gave it (`--think`, 1–4 s between actions) and uploads a 1–3 kB PDF now and then;
 in the last ``--rush`` seconds it submits at a random moment, after its last save.
 
 Checked afterwards, from the database: zero errors; every answer equals the last value the
@@ -158,7 +158,7 @@ def value_for(kind, options, low, high, rng):
     return f"Catatan {rng.randint(1, 10_000)}"
 
 
-async def operator(base, info, start, seconds, rush, stats, seed, ready):
+async def operator(base, info, start, seconds, rush, stats, seed, ready, think):
     import httpx
 
     rng = random.Random(seed)  # noqa: S311 - load pattern, not security
@@ -209,7 +209,7 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready):
             for _ in range(3):
                 if time.monotonic() >= work_until:
                     break
-                await asyncio.sleep(rng.uniform(0.2, 1.0))
+                await asyncio.sleep(rng.uniform(*think))
                 pk, kind, options, low, high = rng.choice(steps[step])
                 value = value_for(kind, options, low, high, rng)
                 prefix = f"{step}-"
@@ -254,7 +254,7 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready):
                 health = await timed("health", "get", "/sehat/web/")
                 if health is None or health.status_code != 200:
                     stats["errors"].append("health")
-            await asyncio.sleep(rng.uniform(0.2, 1.0))
+            await asyncio.sleep(rng.uniform(*think))
         # The rush: at a random moment of the last seconds, after its last save, the operator
         # opens the review step and submits from it.
         await asyncio.sleep(max(0.0, submit_at - time.monotonic()))
@@ -286,7 +286,7 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready):
     stats["uploads"][sub] = uploads
 
 
-async def run(base, clients, seconds, rush):
+async def run(base, clients, seconds, rush, think):
     kinds = ("step", "autosave", "upload", "review", "submit", "health", "errors", "locked")
     stats = {k: [] for k in kinds}
     stats["lasts"], stats["uploads"] = {}, {}
@@ -300,7 +300,7 @@ async def run(base, clients, seconds, rush):
 
     await asyncio.gather(
         *(
-            operator(base, info, start, seconds, rush, stats, seed, ready)
+            operator(base, info, start, seconds, rush, stats, seed, ready, think)
             for seed, info in enumerate(clients)
         )
     )
@@ -354,17 +354,24 @@ def main():
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--rush", type=int, default=10)
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument(
+        "--think",
+        default="1-4",
+        help="seconds between one operator's actions, min-max (a person reading a question "
+        "and choosing takes longer; 0.2-1 is a stress test)",
+    )
     args = parser.parse_args()
+    think = tuple(float(x) for x in args.think.split("-"))
     assert args.seconds <= 600 and args.clients <= 1000, "bounded: at most 10 minutes, 1000 clients"
 
     with scratch_database() as db_name:
         began = time.monotonic()
         clients = prepare(args.clients, args.seconds)
         print(f"prepared {len(clients)} operators in {time.monotonic() - began:.0f} s", flush=True)
-        with gunicorn_serving(db_name, workers=args.workers) as base:
+        with gunicorn_serving(db_name, workers=args.workers, keepalive=75) as base:
             assert base.startswith("http://127.0.0.1:")
             wall = time.monotonic()
-            stats = asyncio.run(run(base, clients, args.seconds, args.rush))
+            stats = asyncio.run(run(base, clients, args.seconds, args.rush, think))
             wall = time.monotonic() - wall
         problems = verify(clients, stats)
 
@@ -376,8 +383,8 @@ def main():
     )
     print(
         f"{args.clients} operators for {args.seconds} s ({wall:.0f} s with the warm-up), all "
-        f"submitting in the last {args.rush} s; gunicorn {args.workers} sync workers; "
-        "PostgreSQL and Redis on loopback"
+        f"submitting in the last {args.rush} s; {args.think} s between actions; gunicorn "
+        f"{args.workers} workers; PostgreSQL and Redis on loopback"
     )
     header = ("endpoint", "requests", "p50 ms", "p95 ms", "p99 ms", "p95/health")
     print(f"{header[0]:<10} " + " ".join(f"{h:>8}" for h in header[1:]))

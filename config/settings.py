@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "penjurian",
     "penilaian",
     "laporan",
+    "pgtrigger",
+    "pghistory",
+    "audit",
     "demo",
 ]
 
@@ -113,6 +116,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("penjurian.urls")),
     path("", include("penilaian.urls")),
     path("", include("laporan.urls")),
+    path("", include("audit.urls")),
     *auth_patterns,
     path("admin/", admin.site.urls),
 ]

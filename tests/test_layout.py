@@ -1,6 +1,6 @@
-"""The layout rules of DESIGN.md §2, checked on the source: apps import one way (laporan →
-penilaian → penjurian → evaluasi → award → common; config and demo above all), no import
-cycle between modules, no module over 600 lines (migrations and shipped data aside)."""
+"""The layout rules of DESIGN.md §2, checked on the source: apps import one way (audit →
+laporan → penilaian → penjurian → evaluasi → award → common; config and demo above all), no
+import cycle between modules, no module over 600 lines (migrations and shipped data aside)."""
 
 import ast
 from pathlib import Path
@@ -8,7 +8,17 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = ["common", "award", "evaluasi", "penjurian", "penilaian", "laporan", "demo", "config"]
+LAYERS = [
+    "common",
+    "award",
+    "evaluasi",
+    "penjurian",
+    "penilaian",
+    "laporan",
+    "audit",
+    "demo",
+    "config",
+]
 SHIPPED_DATA = {"evaluasi/questionnaires/defaults.py", "demo/data.py"}
 
 

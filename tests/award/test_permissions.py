@@ -202,6 +202,8 @@ MATRIX = {
         {"anon": LOGIN, "op_a": 200, "op_b": 403, "jury": 403, "admin": 200},
     ),
     "award:unit_update": ("get", lambda w: {"pk": w["unit_a"].pk}, None, ADMIN_ONLY),
+    "audit:audit": ("get", None, None, ADMIN_ONLY),
+    "audit:unit_history": ("get", lambda w: {"pk": w["unit_a"].pk}, None, UNIT_A_OR_ADMIN),
     "award:operator_invite": ("post", lambda w: {"pk": w["unit_a"].pk}, {}, ADMIN_ONLY),
     "award:operator_remove": (
         "post",

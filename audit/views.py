@@ -1,0 +1,63 @@
+"""The audit page (admin) with its workbook export, and a unit's history (its operators)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views import View
+from rules.contrib.views import PermissionRequiredMixin
+
+from award.models import Unit
+from award.views import AdminRequired
+from common.xlsx import xlsx_response
+
+from . import selectors
+from .exports import audit_workbook
+from .forms import AuditFilterForm
+
+PAGE = 50
+
+
+def _page(request, events):
+    return Paginator(events, PAGE).get_page(request.GET.get("halaman"))
+
+
+class AuditView(AdminRequired, View):
+    def get(self, request):
+        form = AuditFilterForm(request.GET or None)
+        context = {"form": form, "available": selectors.audit_available()}
+        if context["available"] and (form.is_valid() or not request.GET):
+            filters = form.cleaned_data if request.GET else {}
+            events = selectors.audit_events(
+                period=filters.get("period"),
+                unit=filters.get("unit"),
+                user=filters.get("user"),
+                kinds=[filters["kind"]] if filters.get("kind") else None,
+                since=filters.get("since"),
+                until=filters.get("until"),
+            )
+            if request.GET.get("format") == "xlsx":
+                stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+                return xlsx_response(audit_workbook(events=events), f"jejak-audit-{stamp}.xlsx")
+            page = _page(request, events)
+            context.update(page=page, rows=selectors.audit_rows(page.object_list))
+            query = request.GET.copy()
+            query.pop("halaman", None)
+            context["query"] = query.urlencode()
+        return render(request, "audit/audit.html", context)
+
+
+class UnitHistoryView(PermissionRequiredMixin, View):
+    permission_required = "award.view_unit"
+
+    def get_permission_object(self):
+        return get_object_or_404(Unit, pk=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        unit = self.get_permission_object()
+        context = {"unit": unit, "available": selectors.audit_available()}
+        if context["available"]:
+            page = _page(request, selectors.audit_events(unit=unit))
+            context.update(page=page, rows=selectors.audit_rows(page.object_list))
+        return render(request, "audit/unit_history.html", context)
