@@ -15,6 +15,7 @@ class AuditFilterForm(StyledMixin, forms.Form):
         queryset=Period.objects.order_by("-year"),
         required=False,
         to_field_name="year",
+        empty_label=_("All periods"),
     )
     unit = forms.CharField(label=_("Unit (code or name)"), required=False, max_length=255)
     user = forms.CharField(label=_("User"), required=False, max_length=150)

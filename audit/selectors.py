@@ -157,7 +157,17 @@ def audit_rows(events) -> list[AuditRow]:
             who = _("system (command or database)")
         subject = _subject(event.pgh_obj_model, data, units, indicators)
         changes = []
-        if event.pgh_label == "update" and event.pgh_diff:
+        if event.pgh_label in ("insert", "delete"):
+            # What was created or removed, where a value says it: an answer, a verdict, a score.
+            for column in ("value", "decision", "score", "reason"):
+                if data.get(column) not in (None, ""):
+                    old, new = (None, data[column])
+                    if event.pgh_label == "delete":
+                        old, new = new, None
+                    changes.append(
+                        (_label(model, column) if model else column, _text(old), _text(new))
+                    )
+        elif event.pgh_label == "update" and event.pgh_diff:
             for column, (old, new) in sorted(event.pgh_diff.items()):
                 if column in NOISE:
                     continue

@@ -110,3 +110,18 @@ def test_the_filters_say_what_is_wrong_and_keep_what_was_typed(admin_client):
     assert "Ketik kodenya" in page or "kode" in page
     assert 'value="TIDAK-ADA"' in page and 'value="siapa"' in page
     assert "Tidak ada akun" in page
+
+
+@pytest.mark.django_db(transaction=True)  # the run's tasks are queued on commit
+@pytest.mark.usefixtures("default_levels")
+def test_changes_made_by_a_celery_task_name_the_task():
+    from audit.selectors import audit_events, audit_rows
+    from tests.penilaian import golden
+    from tests.penilaian.test_golden import run_period
+
+    period, _units, _juries = golden.main_period()
+    run_period(period)  # eager: the tasks run here, with their signals
+    rows = audit_rows(audit_events(period=period, kinds=["run"]))
+    finished = [r for r in rows if any(new == "succeeded" for _f, _o, new in r.changes)]
+    assert finished, [(r.who, r.changes) for r in rows]
+    assert finished[0].who.startswith("tugas sistem penilaian.")
