@@ -217,6 +217,7 @@ SCORING_STALE_MINUTES = env_int("SCORING_STALE_MINUTES", 15)
 # Test-only fault injection: seconds to sleep inside the final transaction of a run, so a test
 # can kill the worker at the worst moment. Always 0 in real deployments.
 SCORING_FAULT_DELAY = env_float("SCORING_FAULT_DELAY", 0)
+SCORING_CHUNK_FAULT_DELAY = env_float("SCORING_CHUNK_FAULT_DELAY", 0)
 JOB_FAULT_DELAY = env_float("JOB_FAULT_DELAY", 0)
 PPID_VERSION = "0.5.0"
 

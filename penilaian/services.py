@@ -221,6 +221,8 @@ def scoring_chunk_run(*, chunk_id: int) -> None:
 
     def compute(run):
         began = time.perf_counter()
+        if settings.SCORING_CHUNK_FAULT_DELAY:  # fault tests: a chunk long enough to kill
+            time.sleep(settings.SCORING_CHUNK_FAULT_DELAY)
         parts = scoring.chunk_compute(chunk.spec, scoring.PeriodSettings.of(run.period))
         data = scoring.chunk_pack(parts)
         with transaction.atomic():

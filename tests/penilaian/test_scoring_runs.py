@@ -1,17 +1,10 @@
 """Scoring runs: one at a time, atomic replacement, finalisation, corrections, year over year,
 the three agreeing implementations of an answer's score, and the screens."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
 import pandas as pd
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -192,67 +185,7 @@ def test_sql_scores_agree_with_the_exact_rules(main, answers):
     assert chunk["saq"].iloc[0] == pytest.approx(float(exact_saq), abs=1e-9)
 
 
-# --- a run killed mid-way (a real worker, SIGKILL inside the final transaction) ------------
-@pytest.mark.django_db(transaction=True)
-def test_killing_a_run_mid_way_leaves_previous_results_intact(default_levels, private_root):
-    if connection.vendor != "postgresql":
-        pytest.fail("needs PostgreSQL and a worker")
-    from config.celery import app
-
-    period, _units, _juries = golden.main_period()
-    good = run_period(period)  # eager
-    before = results(good)
-    db = settings.DATABASES["default"]
-    queue = "ppid-kill-test"
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
-        ),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "SCORING_FAULT_DELAY": "30",
-        "PRIVATE_ROOT": str(private_root),
-        "DEBUG": "1",
-    }
-    worker = subprocess.Popen(  # noqa: S603 - our own worker
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )  # fmt: skip
-    app.conf.task_always_eager = False
-    default_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    try:
-        run = scoring_services.scoring_run_start(period=period)
-        deadline = time.monotonic() + 60
-        while True:  # wait until the run is saving its results (inside the transaction)
-            run.refresh_from_db()
-            if run.progress >= 94:
-                break
-            assert run.is_active, run.message
-            assert time.monotonic() < deadline, "the worker never reached the final stage"
-            time.sleep(0.1)
-        time.sleep(1.0)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        app.conf.task_default_queue = default_queue
-        app.conf.task_always_eager = True
-        app.control.purge()
-    run.refresh_from_db()
-    assert run.status == "running" and not run.is_current
-    assert not Score.objects.filter(run=run).exists(), "nothing of the killed run was committed"
-    good.refresh_from_db()
-    assert good.is_current and results(good) == before
-    later = timezone.now() + timezone.timedelta(minutes=settings.SCORING_STALE_MINUTES + 1)
-    assert scoring_services.scoring_runs_fail_stale(period=period, moment=later) == 1
-    run.refresh_from_db()
-    assert run.status == "failed"
+# A run killed mid-way by real processes: tests/faults/test_worker_faults.py.
 
 
 # --- screens and command -------------------------------------------------------------------

@@ -1,0 +1,155 @@
+"""Faults with real processes (issue #14): Celery workers killed with SIGKILL in the middle of a
+scoring run. A chunk whose worker process died is delivered again and the run finishes on the
+workers still alive, with the same input hash and the same results as a run nobody disturbed;
+a whole worker killed inside the final stage leaves the previous results current, the run
+ends failed (never "running" forever), and a new run gives the same hash and results."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from penilaian import services as scoring_services
+from penilaian.models import ScoringRun
+from tests.conftest import process_env
+from tests.penilaian import golden
+from tests.penilaian.test_golden import results, run_period
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_levels"),
+]
+QUEUE = "ppid-worker-faults"
+
+
+def start_worker(node: str, private_root, **extra) -> subprocess.Popen:
+    env = process_env(
+        CELERY_TASK_DEFAULT_QUEUE=QUEUE,
+        PRIVATE_ROOT=str(private_root),
+        SCORING_CHUNK_UNITS="2",
+        **extra,
+    )
+    return subprocess.Popen(  # noqa: S603 - our own worker
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork", "-c", "1",
+         "-Q", QUEUE, "-n", f"{node}@%h", "--without-gossip", "--without-mingle", "-l", "warning"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        start_new_session=True,  # its own process group: killpg takes the pool children too
+    )  # fmt: skip
+
+
+def stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+@pytest.fixture
+def on_fault_queue():
+    from config.celery import app
+
+    app.control.purge()
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = QUEUE
+    yield app
+    app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    app.conf.task_always_eager = True
+    app.control.purge()
+
+
+def wait_for(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+def active_chunk(app, node_prefix: str):
+    """The pid of the pool process of ``node_prefix`` running a scoring chunk, if any."""
+    active = app.control.inspect(timeout=1.0).active() or {}
+    for node, tasks in active.items():
+        if node.startswith(node_prefix):
+            for task in tasks:
+                if task["name"] == "penilaian.scoring_chunk":
+                    return task["worker_pid"]
+    return None
+
+
+def test_a_chunk_whose_worker_process_is_killed_runs_again_on_the_others(
+    on_fault_queue, private_root, settings
+):
+    settings.SCORING_CHUNK_UNITS = 2
+    period, _units, _juries = golden.main_period()
+    on_fault_queue.conf.task_always_eager = True
+    undisturbed = run_period(period)  # eager, in this process: the reference
+    on_fault_queue.conf.task_always_eager = False
+    expected = results(undisturbed)
+    workers = [
+        start_worker(node, private_root, SCORING_CHUNK_FAULT_DELAY="3") for node in ("w1", "w2")
+    ]
+    try:
+        wait_for(lambda: len(on_fault_queue.control.ping(timeout=0.5)) >= 2, 30, "both workers")
+        run = scoring_services.scoring_run_start(period=period)
+        pid = wait_for(lambda: active_chunk(on_fault_queue, "w1"), 30, "w1 computing a chunk")
+        os.kill(pid, signal.SIGKILL)  # the pool process of w1, in the middle of the chunk
+
+        def finished():
+            run.refresh_from_db()
+            return not run.is_active
+
+        wait_for(finished, 90, "the run to finish on the surviving processes")
+        assert run.status == ScoringRun.Status.SUCCEEDED, run.message
+        assert run.chunks_done == run.chunks_total == 3
+        assert run.input_hash == undisturbed.input_hash
+        assert results(run) == expected
+        assert run.is_current
+    finally:
+        for worker in workers:
+            stop(worker)
+
+
+def test_a_worker_killed_in_the_final_stage_fails_the_run_and_a_new_run_agrees(
+    on_fault_queue, private_root
+):
+    period, _units, _juries = golden.main_period()
+    on_fault_queue.conf.task_always_eager = True
+    good = run_period(period)
+    on_fault_queue.conf.task_always_eager = False
+    before = results(good)
+    worker = start_worker("final", private_root, SCORING_FAULT_DELAY="30")
+    try:
+        wait_for(lambda: on_fault_queue.control.ping(timeout=0.5), 30, "the worker")
+        run = scoring_services.scoring_run_start(period=period)
+
+        def saving():
+            run.refresh_from_db()
+            assert run.is_active, run.message
+            return run.progress >= 94
+
+        wait_for(saving, 60, "the final stage (inside its transaction)")
+        time.sleep(1.0)
+        stop(worker)  # SIGKILL to the whole worker: main process and pool
+    finally:
+        stop(worker)
+    run.refresh_from_db()
+    assert run.status == ScoringRun.Status.RUNNING and not run.is_current
+    good.refresh_from_db()
+    assert good.is_current and results(good) == before, "the previous results stay current"
+    later = timezone.now() + timezone.timedelta(minutes=settings.SCORING_STALE_MINUTES + 1)
+    assert scoring_services.scoring_runs_fail_stale(period=period, moment=later) == 1
+    run.refresh_from_db()
+    assert run.status == ScoringRun.Status.FAILED and run.message
+
+    on_fault_queue.conf.task_always_eager = True
+    again = run_period(period)
+    assert again.status == ScoringRun.Status.SUCCEEDED and again.is_current
+    assert again.input_hash == good.input_hash
+    assert results(again) == before
