@@ -34,8 +34,8 @@ os.environ["SECRET_KEY"] = "bench-" + "x" * 50
 
 from _django import scratch_database  # noqa: E402
 from _server import gunicorn_serving, percentile  # noqa: E402
+from saq_load import VERSION_RE, value_for  # noqa: E402 - the same client moves as saq_load
 
-VERSION_RE = re.compile(r'id="id_[^"]*v(\d+)" value="(\d+)"')
 CSRF_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 MAX_REQUESTS_PER_CLIENT = 2000  # a bound, whatever the timings
 
@@ -146,16 +146,6 @@ def prepare(clients: int, seconds: int) -> list[dict]:
             }
         )
     return result
-
-
-def value_for(kind, options, low, high, rng):
-    if kind == "ya_tidak":
-        return rng.choice(["ya", "tidak"])
-    if kind == "pilihan":
-        return rng.choice(options)
-    if kind == "angka":
-        return str(rng.randint(int(low), int(high)))
-    return f"Catatan {rng.randint(1, 10_000)}"
 
 
 async def operator(base, info, start, seconds, rush, stats, seed, ready, think):

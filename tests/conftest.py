@@ -191,6 +191,20 @@ def default_levels(db):
     levels_ensure_defaults()
 
 
+def session_cookie(user) -> dict:
+    """A signed-in session for ``user`` made here, as cookies for a server of ours (which checks
+    passwords with the production hashers; the tests hash with a fast one)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return {settings.SESSION_COOKIE_NAME: session.session_key}
+
+
 @pytest.fixture
 def password():
     return PASSWORD

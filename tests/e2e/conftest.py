@@ -44,3 +44,20 @@ def login(page, live_server, username, password):
     page.get_by_label("Sandi", exact=True).fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url("**/dasbor/")
+
+
+def answer_yes_and_upload(page, indicator, folder, file_name: str):
+    """On the open SAQ step: answer "Ya" to ``indicator``, wait for the autosave, upload a PDF
+    as its evidence and wait until it is listed (by its stored name)."""
+    from tests.evaluasi.conftest import PDF
+
+    block = page.locator(f"#indikator-{indicator.pk}")
+    block.get_by_label("Ya").check()
+    block.get_by_text("Tersimpan pukul").wait_for()
+    upload = folder / file_name
+    upload.write_bytes(PDF)
+    block.get_by_text("Tambah bukti").click()
+    block.locator("input[type=file]").set_input_files(str(upload))
+    block.get_by_role("button", name="Unggah").click()
+    block.get_by_role("link", name=file_name.replace(" ", "_")).wait_for()
+    return block

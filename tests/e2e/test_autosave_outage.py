@@ -18,7 +18,7 @@ from evaluasi.models import Answer, Submission
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import default_workbook_path
 from evaluasi.saq import services as saq_services
-from tests.conftest import process_env
+from tests.conftest import process_env, session_cookie
 from tests.factories import DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
 
 pytestmark = [
@@ -114,19 +114,12 @@ def test_typing_during_an_outage_loses_nothing(browser, app_server):
 
 
 def signed_in(context, app_server, user):
-    """A session made here and handed to the browser (the server process checks passwords
-    with the production hashers, the tests hash with a fast one)."""
-    from django.conf import settings as conf
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
+    """A session made here and handed to the browser."""
     context.add_cookies(
-        [{"name": conf.SESSION_COOKIE_NAME, "value": session.session_key, "url": app_server.url}]
+        [
+            {"name": name, "value": value, "url": app_server.url}
+            for name, value in session_cookie(user).items()
+        ]
     )
 
 

@@ -14,8 +14,8 @@ from award.models import OPERATOR_GROUP, OperatorMembership
 from evaluasi.models import Evidence, Submission
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import default_workbook_path
-from tests.e2e.conftest import login
-from tests.evaluasi.conftest import PDF, fill_everything
+from tests.e2e.conftest import answer_yes_and_upload, login
+from tests.evaluasi.conftest import fill_everything
 from tests.factories import PASSWORD, DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
 
 pytestmark = [
@@ -102,15 +102,7 @@ def test_operator_fills_and_submits_the_saq_on_a_phone(browser, live_server, tmp
     page.get_by_role("link", name="Mulai mengisi SAQ").click()
     page.get_by_role("heading", name=re.compile("Langkah 1 dari")).wait_for()
     first = questionnaire.indicators.get(code="1.1.1")
-    block = page.locator(f"#indikator-{first.pk}")
-    block.get_by_label("Ya").check()
-    block.get_by_text("Tersimpan pukul").wait_for()
-    evidence = tmp_path / "SK PPID Tepian Terap.pdf"
-    evidence.write_bytes(PDF)
-    block.get_by_text("Tambah bukti").click()
-    block.locator("input[type=file]").set_input_files(str(evidence))
-    block.get_by_role("button", name="Unggah").click()
-    block.get_by_role("link", name="SK_PPID_Tepian_Terap.pdf").wait_for()
+    answer_yes_and_upload(page, first, tmp_path, "SK PPID Tepian Terap.pdf")
     look("langkah-1")
     submission = Submission.objects.get(unit=unit)
     assert submission.answers.get(indicator=first).value == "ya"

@@ -24,8 +24,8 @@ from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import default_workbook_path
 from penjurian import services as jury_services
 from penjurian.models import Objection, Verification
-from tests.e2e.conftest import login
-from tests.evaluasi.conftest import PDF, fill_everything
+from tests.e2e.conftest import answer_yes_and_upload, login
+from tests.evaluasi.conftest import fill_everything
 from tests.factories import PASSWORD, DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
 from tests.laporan.test_reports import decode_qr_codes
 
@@ -74,16 +74,9 @@ def test_operator_jury_admin_and_public(browser, live_server, tmp_path):
     mobile = phone.new_page()
     login(mobile, live_server, "op.tiga", PASSWORD)
     mobile.get_by_role("link", name="Mulai mengisi SAQ").click()
-    first = questionnaire.indicators.get(code="1.1.1")
-    block = mobile.locator(f"#indikator-{first.pk}")
-    block.get_by_label("Ya").check()
-    block.get_by_text("Tersimpan pukul").wait_for()
-    upload = tmp_path / "SK PPID.pdf"
-    upload.write_bytes(PDF)
-    block.get_by_text("Tambah bukti").click()
-    block.locator("input[type=file]").set_input_files(str(upload))
-    block.get_by_role("button", name="Unggah").click()
-    block.get_by_role("link", name="SK_PPID.pdf").wait_for()
+    answer_yes_and_upload(
+        mobile, questionnaire.indicators.get(code="1.1.1"), tmp_path, "SK PPID.pdf"
+    )
     shot(mobile, "operator-mengisi-saq")
     submission = Submission.objects.get(unit=unit)
     fill_everything(submission, operator)  # the other answers and files, as in step 1

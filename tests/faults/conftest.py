@@ -103,19 +103,6 @@ def own_redis():
     redis.stop()
 
 
-def signed_in(user) -> dict:
-    """The cookies of a session for ``user`` (made here, signed with the server's secret)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return {settings.SESSION_COOKIE_NAME: session.session_key}
-
-
 class Postgres:
     """A PostgreSQL cluster of this test (initdb in a temporary folder, its own port), which the
     test can restart under a running app. As root (CI containers) it runs as ``postgres``."""

@@ -16,8 +16,9 @@ from evaluasi.questionnaires.defaults import default_workbook_path
 from evaluasi.saq import selectors as saq_selectors
 from evaluasi.saq import services as saq_services
 from penilaian.models import ScoringRun
+from tests.conftest import session_cookie
 from tests.factories import DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
-from tests.faults.conftest import Gunicorn, signed_in
+from tests.faults.conftest import Gunicorn
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("default_levels")]
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -56,7 +57,7 @@ class Operator:
     def __init__(self, server, saq):
         self.saq = saq
         self.http = httpx.Client(
-            base_url=server.url, cookies=signed_in(saq["operator"]), timeout=20
+            base_url=server.url, cookies=session_cookie(saq["operator"]), timeout=20
         )
         self.version = "0"
         self.acknowledged: str | None = None
@@ -90,7 +91,9 @@ class Operator:
 
 def start_scoring(server, saq) -> str:
     """The admin presses "Mulai penilaian"; returns the page it lands on."""
-    with httpx.Client(base_url=server.url, cookies=signed_in(saq["admin"]), timeout=20) as http:
+    with httpx.Client(
+        base_url=server.url, cookies=session_cookie(saq["admin"]), timeout=20
+    ) as http:
         url = reverse("penilaian:scoring", args=[saq["period"].year])
         page = http.get(url)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
