@@ -99,6 +99,11 @@ def test_a_chunk_whose_worker_process_is_killed_runs_again_on_the_others(
         wait_for(lambda: len(on_fault_queue.control.ping(timeout=0.5)) >= 2, 30, "both workers")
         run = scoring_services.scoring_run_start(period=period)
         pid = wait_for(lambda: active_chunk(on_fault_queue, "w1"), 30, "w1 computing a chunk")
+        nodes = [name for reply in on_fault_queue.control.ping(timeout=0.5) for name in reply]
+        w1 = next(name for name in nodes if name.startswith("w1@"))
+        # w1 takes nothing more from the queue; its chunk is killed mid-way: the message goes
+        # back to the queue (reject_on_worker_lost) and only w2 can finish the run.
+        on_fault_queue.control.cancel_consumer(QUEUE, destination=[w1], reply=True)
         os.kill(pid, signal.SIGKILL)  # the pool process of w1, in the middle of the chunk
 
         def finished():
@@ -111,6 +116,13 @@ def test_a_chunk_whose_worker_process_is_killed_runs_again_on_the_others(
         assert run.input_hash == undisturbed.input_hash
         assert results(run) == expected
         assert run.is_current
+        stats = on_fault_queue.control.inspect(timeout=1.0).stats() or {}
+        done_by = {
+            node.split("@")[0]: info.get("total", {}).get("penilaian.scoring_chunk", 0)
+            for node, info in stats.items()
+        }
+        # w2 ran the chunk w1 lost besides its own (w1 took nothing after the kill).
+        assert done_by.get("w2", 0) >= 2, done_by
     finally:
         for worker in workers:
             stop(worker)
