@@ -23,7 +23,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CODE = ["award", "common", "config", "demo", "evaluasi", "laporan", "penilaian", "penjurian"]
+CODE = [
+    "audit",
+    "award",
+    "common",
+    "config",
+    "demo",
+    "evaluasi",
+    "laporan",
+    "penilaian",
+    "penjurian",
+]
 
 
 def bandit() -> bool:
