@@ -8,7 +8,7 @@ from common.xlsx import header_row, workbook_defuse
 
 from .selectors import audit_rows
 
-MAX_ROWS = 200_000
+MAX_ROWS = 100_000  # about 15 s on 2 cores; narrower filters for more
 BATCH = 2000
 
 

@@ -1,20 +1,32 @@
 """Reads of the audit trail: events filtered by period, unit, user, kind and date, each with who
-changed it, when, from where, and the old and new values."""
+changed it, when, from where, and the old and new values.
+
+The list is a UNION over the event tables of the kinds asked for, each filtered on its own
+columns (``period_id``, ``unit_id``, ``submission_id``…), carrying only (kind, id, time): the
+sort and the page cost an index walk, whatever the size of the trail. Only the rows of the
+page are then read whole, each beside the previous event of the same object for the
+before → after values. (pghistory's ``Events`` view computes that diff for every event of
+every table before it can sort: 10 s a page on the demo's 17,000 events.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Value
+from django.db.models.fields import CharField
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from award.models import Period, Unit
+from award.models import JuryMembership, Period, Unit
 from common.formats import moment_text
 from evaluasi.models import Indicator, Submission
+from penilaian.models import ScoringRun
+from penjurian.models import Verification
 
 from .models import TRACKED
 
@@ -28,23 +40,63 @@ def audit_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _event_models(kinds):
-    from pghistory.models import Events  # noqa: F401 - the registry is filled by then
-
-    from . import models as audit_models  # noqa: F401
-
-    names = {TRACKED[kind][0]._meta.label for kind in kinds}
-    return [model for model in _all_event_models() if model.pgh_tracked_model._meta.label in names]
-
-
-def _all_event_models():
+def _event_model(kind: str):
     from django.apps import apps
 
-    return [
-        model
-        for model in apps.get_app_config("audit").get_models()
-        if hasattr(model, "pgh_tracked_model")
-    ]
+    tracked = TRACKED[kind][0]
+    for model in apps.get_app_config("audit").get_models():
+        if getattr(model, "pgh_tracked_model", None) is tracked:
+            return model
+    raise LookupError(kind)
+
+
+def _scoped(events, tracked, *, period: Period | None, unit: Unit | None):
+    """``events`` limited to ``period`` / ``unit`` through the event table's own columns, or
+    None when this kind has nothing to do with them."""
+    names = {field.name for field in tracked._meta.concrete_fields}
+    if period is not None:
+        if tracked is Period:
+            events = events.filter(pgh_obj_id=period.pk)
+        elif "period" in names:
+            events = events.filter(period_id=period.pk)
+        elif "submission" in names:
+            events = events.filter(
+                submission_id__in=Submission.objects.filter(period=period).values("pk")
+            )
+        elif "questionnaire" in names:
+            events = events.filter(questionnaire_id__in=period.questionnaires.values("pk"))
+        elif "indicator" in names:
+            events = events.filter(
+                indicator_id__in=Indicator.objects.filter(questionnaire__period=period).values("pk")
+            )
+        elif "verification" in names:
+            events = events.filter(
+                verification_id__in=Verification.objects.filter(submission__period=period).values(
+                    "pk"
+                )
+            )
+        elif "run" in names:
+            events = events.filter(run_id__in=ScoringRun.objects.filter(period=period).values("pk"))
+        elif "jurymembership" in names:
+            events = events.filter(
+                jurymembership_id__in=JuryMembership.objects.filter(period=period).values("pk")
+            )
+        else:
+            return None
+    if unit is not None:
+        if tracked is Unit:
+            events = events.filter(pgh_obj_id=unit.pk)
+        elif "unit" in names:
+            events = events.filter(unit_id=unit.pk)
+        elif "submission" in names:
+            events = events.filter(submission_id__in=unit.submissions.values("pk"))
+        elif "verification" in names:
+            events = events.filter(
+                verification_id__in=Verification.objects.filter(submission__unit=unit).values("pk")
+            )
+        else:
+            return None
+    return events
 
 
 def audit_events(
@@ -56,38 +108,33 @@ def audit_events(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ):
-    """Newest first. ``period`` and ``unit`` match the object itself and anything that points
-    at it directly (a period's questionnaires, runs, juries…) or through its SAQs (answers,
-    evidence, verifications, objections)."""
-    from pghistory.models import MiddlewareEvents
-
-    events = MiddlewareEvents.objects.across(*_event_models(kinds or list(TRACKED)))
-    if period is not None:
-        submissions = list(Submission.objects.filter(period=period).values_list("pk", flat=True))
-        events = events.filter(
-            Q(pgh_obj_model="award.Period", pgh_obj_id=str(period.pk))
-            | Q(pgh_data__period_id=period.pk)
-            | Q(pgh_data__submission_id__in=submissions)
-            | Q(
-                pgh_data__questionnaire_id__in=list(
-                    period.questionnaires.values_list("pk", flat=True)
-                )
-            )
+    """Newest first, as {audit_kind, pgh_id, pgh_created_at} rows. ``period`` and ``unit`` match
+    the object itself and anything that points at it directly (a period's questionnaires,
+    runs, juries…) or through its SAQs (answers, evidence, verifications, objections)."""
+    zone = timezone.get_current_timezone()
+    parts = []
+    for kind in kinds or list(TRACKED):
+        tracked = TRACKED[kind][0]
+        events = _scoped(_event_model(kind).objects.all(), tracked, period=period, unit=unit)
+        if events is None:
+            continue
+        if user is not None:
+            events = events.filter(pgh_context__metadata__user=user.pk)
+        if since is not None:
+            start = dt.datetime.combine(since, dt.time.min, tzinfo=zone)
+            events = events.filter(pgh_created_at__gte=start)
+        if until is not None:
+            end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+            events = events.filter(pgh_created_at__lt=end)
+        parts.append(
+            events.order_by()
+            .annotate(audit_kind=Value(kind, output_field=CharField()))
+            .values("audit_kind", "pgh_id", "pgh_created_at")
         )
-    if unit is not None:
-        submissions = list(unit.submissions.values_list("pk", flat=True))
-        events = events.filter(
-            Q(pgh_obj_model="award.Unit", pgh_obj_id=str(unit.pk))
-            | Q(pgh_data__unit_id=unit.pk)
-            | Q(pgh_data__submission_id__in=submissions)
-        )
-    if user is not None:
-        events = events.filter(user=user)
-    if since is not None:
-        events = events.filter(pgh_created_at__date__gte=since)
-    if until is not None:
-        events = events.filter(pgh_created_at__date__lte=until)
-    return events.order_by("-pgh_created_at", "-pgh_id")
+    if not parts:
+        return []
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("-pgh_created_at", "-pgh_id")
 
 
 @dataclass
@@ -110,68 +157,82 @@ def _label(model, column: str) -> str:
         return column
 
 
-ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-
-
 def _text(value) -> str:
     """A stored value as people read it: comma decimals, moments in WITA, ya/tidak."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, (int, float)):
-        return str(value).replace(".", ",")
-    if isinstance(value, str) and ISO_MOMENT.match(value):
-        try:
-            return moment_text(dt.datetime.fromisoformat(value))
-        except ValueError:
-            return value
+    if isinstance(value, (int, float, Decimal)):
+        text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+        return text.replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return moment_text(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
     return str(value)
 
 
-def audit_rows(events) -> list[AuditRow]:
-    """The events of one page as a person reads them (a few batch lookups for names)."""
+def _data(event) -> dict:
+    """The tracked row as the event stored it, by column name (``period_id``, ``name``…)."""
+    return {
+        field.attname: getattr(event, field.attname)
+        for field in event._meta.concrete_fields
+        if not field.name.startswith("pgh_")
+    }
+
+
+def audit_rows(items) -> list[AuditRow]:
+    """The events of one page as a person reads them: a query per kind on the page, one per
+    changed row for its previous state, and a few batch lookups for names."""
     from django.contrib.auth import get_user_model
 
-    events = list(events)
-    by_label = {model._meta.label: (kind, model, label) for kind, (model, label) in TRACKED.items()}
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in={e.user_id for e in events})}
-    submission_ids = {e.pgh_data.get("submission_id") for e in events} - {None}
-    units = dict(Submission.objects.filter(pk__in=submission_ids).values_list("pk", "unit__name"))
+    items = list(items)
+    events: dict[tuple[str, int], object] = {}
+    by_kind = defaultdict(list)
+    for item in items:
+        by_kind[item["audit_kind"]].append(item["pgh_id"])
+    for kind, ids in by_kind.items():
+        for event in (
+            _event_model(kind).objects.filter(pgh_id__in=ids).select_related("pgh_context")
+        ):
+            events[(kind, event.pgh_id)] = event
+    contexts = {
+        key: (event.pgh_context.metadata if event.pgh_context_id else {})
+        for key, event in events.items()
+    }
+    users = {
+        u.pk: u
+        for u in get_user_model().objects.filter(
+            pk__in={c.get("user") for c in contexts.values()} - {None}
+        )
+    }
+    datas = {key: _data(event) for key, event in events.items()}
+    units = dict(
+        Submission.objects.filter(
+            pk__in={d.get("submission_id") for d in datas.values()} - {None}
+        ).values_list("pk", "unit__name")
+    )
     indicators = dict(
         Indicator.objects.filter(
-            pk__in={e.pgh_data.get("indicator_id") for e in events} - {None}
+            pk__in={d.get("indicator_id") for d in datas.values()} - {None}
         ).values_list("pk", "code")
     )
     rows = []
-    for event in events:
-        _kind, model, label = by_label.get(event.pgh_obj_model, (None, None, event.pgh_obj_model))
-        data = event.pgh_data or {}
-        context = event.pgh_context or {}
-        user = users.get(event.user_id)
+    for item in items:
+        key = (item["audit_kind"], item["pgh_id"])
+        event = events.get(key)
+        if event is None:
+            continue
+        model, label = TRACKED[item["audit_kind"]]
+        data, context = datas[key], contexts[key]
+        user = users.get(context.get("user"))
         if user is not None:
             who = user.get_full_name() or user.get_username()
         elif context.get("task"):
             who = _("system task %(task)s") % {"task": context["task"]}
         else:
             who = _("system (command or database)")
-        subject = _subject(event.pgh_obj_model, data, units, indicators)
-        changes = []
-        if event.pgh_label in ("insert", "delete"):
-            # What was created or removed, where a value says it: an answer, a verdict, a score.
-            for column in ("value", "decision", "score", "reason"):
-                if data.get(column) not in (None, ""):
-                    old, new = (None, data[column])
-                    if event.pgh_label == "delete":
-                        old, new = new, None
-                    changes.append(
-                        (_label(model, column) if model else column, _text(old), _text(new))
-                    )
-        elif event.pgh_label == "update" and event.pgh_diff:
-            for column, (old, new) in sorted(event.pgh_diff.items()):
-                if column in NOISE:
-                    continue
-                changes.append((_label(model, column) if model else column, _text(old), _text(new)))
         rows.append(
             AuditRow(
                 when=event.pgh_created_at,
@@ -179,20 +240,47 @@ def audit_rows(events) -> list[AuditRow]:
                 address=context.get("ip", ""),
                 path=context.get("url", ""),
                 kind=str(label),
-                subject=subject,
+                subject=_subject(model, data, units, indicators),
                 action=str(ACTIONS.get(event.pgh_label, event.pgh_label)),
-                changes=changes,
+                changes=_changes(event, model, data),
             )
         )
     return rows
 
 
-def _subject(model_label: str, data: dict, units: dict, indicators: dict) -> str:
+def _changes(event, model, data: dict) -> list[tuple[str, str, str]]:
+    changes = []
+    if event.pgh_label in ("insert", "delete"):
+        # What was created or removed, where a value says it: an answer, a verdict, a reason.
+        for column in ("value", "decision", "score", "reason"):
+            if data.get(column) not in (None, ""):
+                old, new = (None, data[column])
+                if event.pgh_label == "delete":
+                    old, new = new, None
+                changes.append((_label(model, column), _text(old), _text(new)))
+        return changes
+    previous = (
+        type(event)
+        .objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_id__lt=event.pgh_id)
+        .order_by("-pgh_id")
+        .first()
+    )
+    if previous is None:
+        return changes
+    before = _data(previous)
+    for column in sorted(data):
+        if column in NOISE or column == "id" or before.get(column) == data[column]:
+            continue
+        changes.append((_label(model, column), _text(before.get(column)), _text(data[column])))
+    return changes
+
+
+def _subject(model, data: dict, units: dict, indicators: dict) -> str:
     """Which object, in a few words: the period's year, the unit's code and name, the SAQ's
     unit and indicator…"""
-    if model_label == "award.Period":
+    if model is Period:
         return f"{data.get('name') or ''} ({data.get('year')})"
-    if model_label == "award.Unit":
+    if model is Unit:
         return f"{data.get('code')} {data.get('name')}"
     parts = []
     if data.get("submission_id") in units:

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from evaluasi.saq import services as saq_services
 from tests.award.test_periods import form_data
+from tests.factories import DesaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,13 @@ def test_a_write_behind_the_apps_back_is_recorded(admin_client, operator_a, subm
     assert "<del>ya</del> → <strong>tidak</strong>" in page
     assert "sistem (perintah atau basis data)" in page
     assert f"indikator {indicator.code}" in page
+    # Answers reach the period and the unit through their SAQ; another unit has none.
+    for filters in ({"period": "2026"}, {"unit": submission.unit.code}):
+        scoped = text(admin_client.get(reverse("audit:audit"), {**filters, "kind": "answer"}))
+        assert "<del>ya</del> → <strong>tidak</strong>" in scoped, filters
+    other = DesaFactory(code="64.08.04.2999", parent=submission.unit.parent)
+    empty = text(admin_client.get(reverse("audit:audit"), {"unit": other.code, "kind": "answer"}))
+    assert "Tidak ada perubahan yang cocok." in empty
 
 
 def test_an_operator_sees_its_units_history_and_no_other(
