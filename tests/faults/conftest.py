@@ -26,11 +26,13 @@ def free_port() -> int:
 
 
 def wait_until(predicate, seconds: float, what: str):
+    """``predicate()`` once it is true; a service not up yet (connection refused) counts as
+    false, an assertion inside the predicate fails at once."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             value = predicate()
-        except Exception:  # noqa: BLE001 - the service is not up yet
+        except (OSError, httpx.HTTPError):
             value = None
         if value:
             return value

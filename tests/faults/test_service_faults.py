@@ -52,30 +52,38 @@ def saq(private_root):
 
 
 class Operator:
-    """One operator's browser, reduced to what autosave sends."""
+    """One operator's browser, reduced to what autosave sends: one number answer of one SAQ."""
 
-    def __init__(self, server, saq):
-        self.saq = saq
-        self.http = httpx.Client(
-            base_url=server.url, cookies=session_cookie(saq["operator"]), timeout=20
-        )
+    def __init__(self, url: str, cookies: dict, *, submission: int, step: str, indicator: int):
+        self.http = httpx.Client(base_url=url, cookies=cookies, timeout=20)
+        self.submission, self.step, self.indicator = submission, step, indicator
         self.version = "0"
         self.acknowledged: str | None = None
         self.refresh()
 
+    @classmethod
+    def of(cls, server, saq):
+        return cls(
+            server.url,
+            session_cookie(saq["operator"]),
+            submission=saq["submission"].pk,
+            step=saq["step"],
+            indicator=saq["number"].pk,
+        )
+
     def refresh(self):
-        page = self.http.get(f"/saq/{self.saq['submission'].pk}/{self.saq['step']}/")
+        page = self.http.get(f"/saq/{self.submission}/{self.step}/")
         assert page.status_code == 200, page.status_code
         self.csrf = CSRF.search(page.text).group(1)
         for pk, version in VERSION.findall(page.text):
-            if int(pk) == self.saq["number"].pk:
+            if int(pk) == self.indicator:
                 self.version = version
 
     def save(self, value: str) -> int:
-        step, pk = self.saq["step"], self.saq["number"].pk
+        step, pk = self.step, self.indicator
         try:
             response = self.http.post(
-                reverse("evaluasi:saq_autosave", args=[self.saq["submission"].pk, pk]),
+                reverse("evaluasi:saq_autosave", args=[self.submission, pk]),
                 data={"prefix": f"{step}-", f"{step}-i{pk}": value, f"{step}-v{pk}": self.version},
                 headers={"X-CSRFToken": self.csrf, "HX-Request": "true"},
             )
@@ -106,7 +114,7 @@ def test_redis_stopped_answers_still_save_jobs_say_so_and_all_recovers(saq, own_
     server = Gunicorn(CELERY_BROKER_URL=own_redis.url)
     server.start()
     try:
-        operator = Operator(server, saq)
+        operator = Operator.of(server, saq)
         assert operator.save("3") == 200
 
         own_redis.stop()
@@ -168,7 +176,6 @@ def test_postgresql_restarted_under_the_app_loses_no_acknowledged_answer():
     import sys
     import threading
     import time
-    from types import SimpleNamespace
 
     import psycopg
     from django.conf import settings
@@ -192,19 +199,13 @@ def test_postgresql_restarted_under_the_app_loses_no_acknowledged_answer():
         server = Gunicorn(DATABASE_URL=database.url)
         server.start()
         pid = server.process.pid
-        saq = {
-            "submission": SimpleNamespace(pk=ids["submission"]),
-            "step": ids["step"],
-            "number": SimpleNamespace(pk=ids["number"]),
-            "operator": None,
-        }
-        operator = Operator.__new__(Operator)
-        operator.saq = saq
-        operator.http = httpx.Client(
-            base_url=server.url, cookies={settings.SESSION_COOKIE_NAME: ids["session"]}, timeout=20
+        operator = Operator(
+            server.url,
+            {settings.SESSION_COOKIE_NAME: ids["session"]},
+            submission=ids["submission"],
+            step=ids["step"],
+            indicator=ids["number"],
         )
-        operator.version, operator.acknowledged = "0", None
-        operator.refresh()
 
         codes: list[int] = []
         stop = threading.Event()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from penilaian import services as scoring_services
 from penilaian.models import ScoringRun
 from tests.conftest import process_env
+from tests.faults.conftest import wait_until
 from tests.penilaian import golden
 from tests.penilaian.test_golden import results, run_period
 
@@ -62,16 +63,6 @@ def on_fault_queue():
     app.control.purge()
 
 
-def wait_for(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"waited {seconds} s for {what}")
-
-
 def active_chunk(app, node_prefix: str):
     """The pid of the pool process of ``node_prefix`` running a scoring chunk, if any."""
     active = app.control.inspect(timeout=1.0).active() or {}
@@ -96,9 +87,9 @@ def test_a_chunk_whose_worker_process_is_killed_runs_again_on_the_others(
         start_worker(node, private_root, SCORING_CHUNK_FAULT_DELAY="3") for node in ("w1", "w2")
     ]
     try:
-        wait_for(lambda: len(on_fault_queue.control.ping(timeout=0.5)) >= 2, 30, "both workers")
+        wait_until(lambda: len(on_fault_queue.control.ping(timeout=0.5)) >= 2, 30, "both workers")
         run = scoring_services.scoring_run_start(period=period)
-        pid = wait_for(lambda: active_chunk(on_fault_queue, "w1"), 30, "w1 computing a chunk")
+        pid = wait_until(lambda: active_chunk(on_fault_queue, "w1"), 30, "w1 computing a chunk")
         nodes = [name for reply in on_fault_queue.control.ping(timeout=0.5) for name in reply]
         w1 = next(name for name in nodes if name.startswith("w1@"))
         # w1 takes nothing more from the queue; its chunk is killed mid-way: the message goes
@@ -110,7 +101,7 @@ def test_a_chunk_whose_worker_process_is_killed_runs_again_on_the_others(
             run.refresh_from_db()
             return not run.is_active
 
-        wait_for(finished, 90, "the run to finish on the surviving processes")
+        wait_until(finished, 90, "the run to finish on the surviving processes")
         assert run.status == ScoringRun.Status.SUCCEEDED, run.message
         assert run.chunks_done == run.chunks_total == 3
         assert run.input_hash == undisturbed.input_hash
@@ -138,7 +129,7 @@ def test_a_worker_killed_in_the_final_stage_fails_the_run_and_a_new_run_agrees(
     before = results(good)
     worker = start_worker("final", private_root, SCORING_FAULT_DELAY="30")
     try:
-        wait_for(lambda: on_fault_queue.control.ping(timeout=0.5), 30, "the worker")
+        wait_until(lambda: on_fault_queue.control.ping(timeout=0.5), 30, "the worker")
         run = scoring_services.scoring_run_start(period=period)
 
         def saving():
@@ -146,7 +137,7 @@ def test_a_worker_killed_in_the_final_stage_fails_the_run_and_a_new_run_agrees(
             assert run.is_active, run.message
             return run.progress >= 94
 
-        wait_for(saving, 60, "the final stage (inside its transaction)")
+        wait_until(saving, 60, "the final stage (inside its transaction)")
         time.sleep(1.0)
         stop(worker)  # SIGKILL to the whole worker: main process and pool
     finally:
