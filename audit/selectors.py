@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.db import connection
 from django.db.models import Value
@@ -40,14 +41,21 @@ def audit_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _event_model(kind: str):
+@cache
+def _event_models() -> dict:
+    """kind → its event model (pghistory made them when ``audit.models`` was loaded)."""
     from django.apps import apps
 
-    tracked = TRACKED[kind][0]
-    for model in apps.get_app_config("audit").get_models():
-        if getattr(model, "pgh_tracked_model", None) is tracked:
-            return model
-    raise LookupError(kind)
+    by_tracked = {
+        model.pgh_tracked_model: model
+        for model in apps.get_app_config("audit").get_models()
+        if hasattr(model, "pgh_tracked_model")
+    }
+    return {kind: by_tracked[tracked] for kind, (tracked, _name) in TRACKED.items()}
+
+
+def _event_model(kind: str):
+    return _event_models()[kind]
 
 
 def _scoped(events, tracked, *, period: Period | None, unit: Unit | None):

@@ -3,6 +3,7 @@ participation and the operator's cards."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -289,7 +290,7 @@ def submission_daily(*, period: Period) -> dict | None:
         .annotate(n=Count("pk"))
         .values_list("day", "unit__level_id", "n")
     ):
-        counts.setdefault(day, {})[level_id] = counts.get(day, {}).get(level_id, 0) + n
+        counts.setdefault(day, {})[level_id] = n  # one row per (day, level)
     first = timezone.localtime(period.saq_open, zone).date()
     last = min(timezone.localtime(period.saq_close, zone), timezone.localtime(None, zone)).date()
     if counts:
@@ -329,10 +330,9 @@ def submission_daily(*, period: Period) -> dict | None:
                 "label": index % max(1, len(days) // 5) == 0 and index * step < 330,
             }
         )
-    totals = {level.pk: 0 for level in levels}
+    totals = Counter()
     for per_level in counts.values():
-        for level_id, n in per_level.items():
-            totals[level_id] = totals.get(level_id, 0) + n
+        totals.update(per_level)
     legend = [
         {"level": level, "colour": charts.colour(i), "total": totals.get(level.pk, 0)}
         for i, level in enumerate(levels)
