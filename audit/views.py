@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import View
@@ -10,6 +9,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from award.models import Unit
 from award.views import AdminRequired
+from common.views import page_of
 from common.xlsx import xlsx_response
 
 from . import selectors
@@ -20,7 +20,7 @@ PAGE = 50
 
 
 def _page(request, events):
-    return Paginator(events, PAGE).get_page(request.GET.get("halaman"))
+    return page_of(request, events, per_page=PAGE)
 
 
 class AuditView(AdminRequired, View):
@@ -40,11 +40,8 @@ class AuditView(AdminRequired, View):
             if request.GET.get("format") == "xlsx":
                 stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
                 return xlsx_response(audit_workbook(events=events), f"jejak-audit-{stamp}.xlsx")
-            page = _page(request, events)
-            context.update(page=page, rows=selectors.audit_rows(page.object_list))
-            query = request.GET.copy()
-            query.pop("halaman", None)
-            context["query"] = query.urlencode()
+            page, keep = _page(request, events)
+            context.update(page=page, keep=keep, rows=selectors.audit_rows(page.object_list))
         return render(request, "audit/audit.html", context)
 
 
@@ -58,6 +55,6 @@ class UnitHistoryView(PermissionRequiredMixin, View):
         unit = self.get_permission_object()
         context = {"unit": unit, "available": selectors.audit_available()}
         if context["available"]:
-            page = _page(request, selectors.audit_events(unit=unit))
-            context.update(page=page, rows=selectors.audit_rows(page.object_list))
+            page, keep = _page(request, selectors.audit_events(unit=unit))
+            context.update(page=page, keep=keep, rows=selectors.audit_rows(page.object_list))
         return render(request, "audit/unit_history.html", context)

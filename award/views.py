@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -33,7 +32,7 @@ from award.models import DeadlineExtension, JuryMembership, OperatorMembership, 
 from common.dashboard import dashboard_context
 from common.forms import WorkbookUploadForm
 from common.models import Job
-from common.views import JobConfirmView, JobView
+from common.views import JobConfirmView, JobView, page_of
 from common.xlsx import xlsx_response
 
 
@@ -255,10 +254,8 @@ class UnitListView(AdminRequired, View):
         units = selectors.unit_list(
             q=data.get("q", ""), level=data.get("level", ""), parent=data.get("parent", "")
         )
-        page = Paginator(units, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"form": form, "page": page, "query": query.urlencode()}
+        page, keep = page_of(request, units)
+        context = {"form": form, "page": page, "keep": keep}
         template = self.partial_name if request.htmx else self.template_name
         return render(request, template, context)
 

@@ -1,9 +1,10 @@
 """Views every app builds on: the job page with its live progress and confirmation, the
-health checks, the favicon."""
+health checks, the favicon, and paging of long lists."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -17,6 +18,17 @@ from common import jobs
 from common import selectors as common_selectors
 
 from .models import Job
+
+PAGE_PARAM = "halaman"
+
+
+def page_of(request, items, *, per_page: int = 50) -> tuple[Page, str]:
+    """One page of ``items`` (``?halaman=N``, out-of-range numbers give the nearest page) and
+    the query string of the request's other filters, both for components/pagination.html."""
+    page = Paginator(items, per_page).get_page(request.GET.get(PAGE_PARAM))
+    keep = request.GET.copy()
+    keep.pop(PAGE_PARAM, None)
+    return page, keep.urlencode()
 
 
 def health(request):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
 from award.models import Period, Unit
+from common.views import page_of
 from penilaian.selectors import scoring_run_published
 
 from . import documents, selectors
@@ -46,7 +46,7 @@ class PublicRankingView(View):
         level = next((lv for lv in levels if lv.code == code), None)
         query = request.GET.get("q", "").strip()[:100]
         scores = selectors.public_ranking(run=run, level=level, query=query)
-        page = Paginator(scores, 50).get_page(request.GET.get("halaman"))
+        page, keep = page_of(request, scores)
         return render(
             request,
             "laporan/public/ranking.html",
@@ -57,6 +57,7 @@ class PublicRankingView(View):
                 "level": level,
                 "query": query,
                 "page": page,
+                "keep": keep,
                 "distribution": selectors.qualification_distribution(run=run, level=level),
             },
         )

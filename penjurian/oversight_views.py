@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from award.models import Period
 from award.views import AdminRequired
+from common.views import page_of
 from penjurian import agreement, oversight
 
 
@@ -17,7 +17,7 @@ class OversightView(AdminRequired, View):
     def get(self, request, year):
         period = get_object_or_404(Period, year=year)
         progress = oversight.verification_progress(period=period)
-        units = Paginator(progress["units"], 100).get_page(request.GET.get("halaman"))
+        units, keep = page_of(request, progress["units"], per_page=100)
         context = {
             "period": period,
             "juries": progress["juries"],

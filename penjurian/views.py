@@ -16,6 +16,7 @@ from award.models import Period
 from award.views import AdminRequired
 from common.forms import StyledMixin, WorkbookUploadForm
 from common.jobs import ImportRejected
+from common.views import page_of
 from common.workbooks import problems_summary
 from common.xlsx import xlsx_response
 from penjurian import selectors, services
@@ -258,8 +259,6 @@ class AssignmentMatrixView(AdminRequired, View):
     """Units × juries: assign or take away by hand, within the same rules."""
 
     def get(self, request, year):
-        from django.core.paginator import Paginator
-
         from award.models import Level, Unit
 
         period = get_object_or_404(Period, year=year)
@@ -270,7 +269,7 @@ class AssignmentMatrixView(AdminRequired, View):
             level_id=int(level) if level.isdigit() else None,
             parent_id=int(parent) if parent.isdigit() else None,
         )
-        page = Paginator(matrix["units"], 50).get_page(request.GET.get("halaman"))
+        page, keep = page_of(request, matrix["units"])
         rows = []
         for unit in page:
             cells = []
@@ -294,7 +293,8 @@ class AssignmentMatrixView(AdminRequired, View):
             "kecamatan": Unit.objects.filter(children__isnull=False).distinct().order_by("code"),
             "level": level,
             "parent": parent,
-            "query": request.GET.urlencode(),
+            "back": request.GET.urlencode(),
+            "keep": keep,
         }
         return render(request, "penjurian/matrix.html", context)
 

@@ -10,6 +10,7 @@ from django.views import View
 
 from award.views import AdminRequired, period_or_404
 from common.jobs import queue_down_message, task_enqueue
+from common.views import page_of
 from evaluasi.saq import selectors as saq_selectors
 
 
@@ -19,8 +20,6 @@ class ParticipationView(AdminRequired, View):
     filtered in the database, searchable by name or code)."""
 
     def get(self, request, year):
-        from django.core.paginator import Paginator
-
         period = period_or_404(year)
         state = request.GET.get("status", "")
         level = request.GET.get("level", "")
@@ -33,10 +32,8 @@ class ParticipationView(AdminRequired, View):
             query=query,
             without=without,
         )
-        page = Paginator(units, 50).get_page(request.GET.get("halaman"))
+        page, keep = page_of(request, units)
         page.object_list = saq_selectors.participation_rows(period=period, units=page.object_list)
-        keep = request.GET.copy()
-        keep.pop("halaman", None)
         return render(
             request,
             "evaluasi/participation.html",
@@ -48,7 +45,7 @@ class ParticipationView(AdminRequired, View):
                 "level": level,
                 "query": query,
                 "without": without,
-                "keep": keep.urlencode(),
+                "keep": keep,
                 "states": STATES,
             },
         )
