@@ -268,3 +268,37 @@ def test_the_admin_adds_a_jury_with_levels_and_conflicts(admin_client, period, u
     assert response.status_code == 302
     membership = period.juries.get()
     assert list(membership.levels.all()) == [desa] and list(membership.conflicts.all()) == [unit_a]
+
+
+@pytest.mark.django_db
+def test_the_matrix_pages_with_its_filters_and_returns_to_the_same_page(
+    admin_client, period, unit_a, kecamatan, jury_user, submission
+):
+    from tests.factories import DesaFactory
+
+    for n in range(55):
+        unit = DesaFactory(
+            code=f"64.08.04.4{n:03d}", name=f"Desa Matriks {n:02d}", parent=kecamatan
+        )
+        Submission.objects.create(
+            period=period,
+            unit=unit,
+            questionnaire=submission.questionnaire,
+            status=Submission.Status.SUBMITTED,
+        )
+    page = reverse("penjurian:matrix", args=[period.year])
+    filters = {"tingkat": unit_a.level_id, "kecamatan": kecamatan.pk}
+    first = admin_client.get(page, filters).content.decode()
+    assert "Halaman 1 dari 2" in first and "Desa Matriks 00" in first
+    assert f"?tingkat={unit_a.level_id}&amp;kecamatan={kecamatan.pk}&amp;halaman=2" in first
+    second = admin_client.get(page, {**filters, "halaman": 2}).content.decode()
+    assert "Halaman 2 dari 2" in second and "Desa Matriks 54" in second
+    assert "Desa Matriks 00" not in second
+    last = Submission.objects.get(unit__name="Desa Matriks 54").unit
+    back = f"tingkat={unit_a.level_id}&kecamatan={kecamatan.pk}&halaman=2"
+    response = admin_client.post(
+        reverse("penjurian:assignment_change", args=[period.year]),
+        {"unit": last.pk, "jury": jury_user.pk, "action": "add", "back": back},
+    )
+    assert response.status_code == 302 and response.url == f"{page}?{back}"
+    assert Assignment.objects.filter(unit=last, jury=jury_user).exists()
