@@ -7,4 +7,10 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401 - Celery tasks record what they change as the task
+        from .functions import audit_functions_install
+
+        # After every migrate: the libraries' own migrations may install their versions again.
+        post_migrate.connect(audit_functions_install, sender=self)
