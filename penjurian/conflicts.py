@@ -4,15 +4,18 @@ the models (``Assignment.clean``), selectors and services all use it."""
 from __future__ import annotations
 
 
-def jury_blocked(*, membership, operated: set[int], children: dict[int, set[int]]) -> frozenset:
+def jury_blocked(
+    *, membership, conflicts, operated: set[int], children: dict[int, set[int]]
+) -> frozenset:
     """The units a jury may never judge: its own unit, the units it operates, its declared
-    conflicts and every desa under a declared kecamatan (the one definition of the rule)."""
+    conflicts (unit ids) and every desa under a declared kecamatan (the one definition of the
+    rule)."""
     blocked = set(operated)
     if membership.home_unit_id:
         blocked.add(membership.home_unit_id)
-    for unit in membership.conflicts.all():
-        blocked.add(unit.pk)
-        blocked |= children.get(unit.pk, set())
+    for unit_id in conflicts:
+        blocked.add(unit_id)
+        blocked |= children.get(unit_id, set())
     return frozenset(blocked)
 
 
@@ -28,4 +31,7 @@ def jury_blocked_for_unit(*, membership, unit_id: int) -> bool:
             "unit_id", flat=True
         )
     )
-    return unit.pk in jury_blocked(membership=membership, operated=operated, children=children)
+    conflicts = membership.conflicts.values_list("pk", flat=True)
+    return unit.pk in jury_blocked(
+        membership=membership, conflicts=conflicts, operated=operated, children=children
+    )
