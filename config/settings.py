@@ -136,6 +136,14 @@ TEMPLATES = [
             ],
         },
     },
+    # Jinja2 renders the few fragments too large for Django's engine to render fast (the
+    # jury's 100-indicator verification sheet); their texts come translated from the view.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 FORM_RENDERER = "common.forms.BootstrapRenderer"

@@ -167,10 +167,12 @@ def jury_inbox(*, jury) -> list[dict]:
 def verification_sheet(*, submission, jury) -> list[dict]:
     """Per aspect, every indicator with the self-assessed answer (and its label), its
     evidence and this jury's verdict so far."""
-    from evaluasi.questionnaires.selectors import questionnaire_with_content
+    from evaluasi.questionnaires.selectors import questionnaire_for_saq
     from evaluasi.saq.selectors import submission_answers, submission_evidence
 
-    questionnaire = questionnaire_with_content(pk=submission.questionnaire_id)
+    # A submitted SAQ's questionnaire is frozen: its content comes from the process cache the
+    # SAQ screens share (read-only), not from four queries and 1,500 model instances a page.
+    questionnaire = questionnaire_for_saq(questionnaire=submission.questionnaire)
     answers = submission_answers(submission=submission)
     evidence = submission_evidence(submission=submission)
     verdicts = {

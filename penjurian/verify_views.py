@@ -7,15 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
 from evaluasi.models import Aspect, Evidence, Indicator, Submission
 from evaluasi.saq.views import evidence_file_response
 from penjurian import selectors, services
-from penjurian.models import Verification
+from penjurian.models import Objection, Verification
 
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 
@@ -44,6 +47,35 @@ class InboxView(LoginRequiredMixin, View):
         )
 
 
+BADGES = {"accept": "text-bg-success", "adjust": "text-bg-warning", "reject": "text-bg-danger"}
+
+
+def _sheet_texts() -> dict[str, str]:
+    """The verification sheet's texts, translated here (the Jinja2 sheet has none of its own,
+    so the catalogue is made from Python as for every other string)."""
+    return {
+        "accept_rest": _("Accept the rest of this aspect"),
+        "accept_rest_confirm": _(
+            "Accept every indicator of this aspect that has no verdict yet? Verdicts already "
+            "given stay."
+        ),
+        "decision": _("Decision"),
+        "accept": _("Accept"),
+        "adjust": _("Adjust"),
+        "reject": _("Reject"),
+        "adjusted": _("Adjusted answer (only for Adjust)"),
+        "reason": _("Reason (required for Adjust and Reject)"),
+        "save": _("Save and continue"),
+        "self": _("Self-assessed answer"),
+        "unanswered": _("not answered"),
+        "broken": _("link not reachable"),
+        "ok": _("link reachable"),
+        "preview": _("Preview"),
+        "none": _("No evidence."),
+        "objected": _("The unit objected to this verdict; it changes only through your answer."),
+    }
+
+
 class VerifyView(LoginRequiredMixin, View):
     template_name = "penjurian/verify.html"
 
@@ -51,6 +83,8 @@ class VerifyView(LoginRequiredMixin, View):
         aspects = selectors.verification_sheet(submission=submission, jury=request.user)
         flat = [row for aspect in aspects for row in aspect["rows"]]
         yes_no = [("ya", _("Yes")), ("tidak", _("No"))]
+        decisions = dict(Verification.Decision.choices)
+        statuses = dict(Objection.Status.choices)
         for row in flat:
             verdict, typed = row["verdict"], (failed or {}).get(row["indicator"].pk)
             row["version"] = services.verification_version(verdict)
@@ -59,23 +93,52 @@ class VerifyView(LoginRequiredMixin, View):
                 "decision": verdict.decision if verdict else "",
                 "value": verdict.value if verdict else "",
                 "reason": verdict.reason if verdict else "",
+                "errors": {},
             }
+            if verdict:
+                row["decision_label"] = decisions[verdict.decision]
+                row["badge"] = BADGES[verdict.decision]
+            # A verdict under objection shows the objection instead of the form.
+            row["objection"] = getattr(verdict, "objection", None)
+            if row["objection"]:
+                row["objection_status"] = statuses[row["objection"].status]
             options = [(o.code, o.label) for o in row["indicator"].options.all()]
             row["choices"] = options or (yes_no if row["indicator"].type == "ya_tidak" else [])
             for item in row["evidence"]:
                 item.is_image = (item.content_type or "").startswith("image/")
+        for block in aspects:
+            block["accept_url"] = reverse(
+                "penjurian:aspect_accept", args=[submission.pk, block["aspect"].pk]
+            )
         total = len(flat)
         done = sum(a["done"] for a in aspects)
+        locked = submission.period.finalised_at is not None
+        sheet = (
+            engines["jinja2"]
+            .get_template("penjurian/verify_sheet.html")
+            .render(
+                {
+                    "aspects": aspects,
+                    "locked": locked,
+                    "t": _sheet_texts(),
+                    # One token for the page's hundred forms (each csrf_input would mask a new one).
+                    "csrf": get_token(request),
+                    "action": reverse("penjurian:verify", args=[submission.pk]),
+                    "objections_url": reverse("penjurian:objections_jury", args=[submission.pk]),
+                    # One reverse for the page, not three per evidence file (100 files on a page).
+                    "evidence_base": reverse("penjurian:evidence", args=[0]).removesuffix("0/"),
+                },
+                request,
+            )
+        )
         context = {
             "submission": submission,
-            "aspects": aspects,
+            "sheet": mark_safe(sheet),  # noqa: S308 - Jinja2 output, autoescaped
             "total": total,
             "done": done,
             "percent": round(100 * done / total) if total else 0,
-            "locked": submission.period.finalised_at is not None,
+            "locked": locked,
             "objections": selectors.objections_open_count(jury=request.user, submission=submission),
-            # One reverse for the page, not three per evidence file (100 files on a page).
-            "evidence_base": reverse("penjurian:evidence", args=[0]).removesuffix("0/"),
         }
         return render(request, self.template_name, context, status=status)
 
