@@ -20,7 +20,13 @@ FULL_CSS = ICONS / "bootstrap-icons.min.css"
 FULL_FONT = ICONS / "fonts" / "bootstrap-icons.woff2"
 SUBSET_CSS = ICONS / "bootstrap-icons.subset.css"
 SUBSET_FONT = ICONS / "fonts" / "bootstrap-icons.subset.woff2"
-SOURCES = ("*/templates/**/*.html", "templates/**/*.html", "static/js/*.js", "*/*.py")
+SOURCES = (
+    "*/templates/**/*.html",
+    "*/jinja2/**/*.html",
+    "templates/**/*.html",
+    "static/js/*.js",
+    "*/*.py",
+)
 RULE = re.compile(r'\.(bi-[a-z0-9-]+)::before\{content:"\\([0-9a-f]+)"\}')
 
 
