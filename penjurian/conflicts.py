@@ -31,7 +31,7 @@ def jury_blocked_for_unit(*, membership, unit_id: int) -> bool:
             "unit_id", flat=True
         )
     )
-    conflicts = membership.conflicts.values_list("pk", flat=True)
+    conflicts = [unit.pk for unit in membership.conflicts.all()]  # prefetched by the callers
     return unit.pk in jury_blocked(
         membership=membership, conflicts=conflicts, operated=operated, children=children
     )
