@@ -2,7 +2,7 @@
 100 indicators and 100 evidence files, opening the page and saving verdicts.
 
     DATABASE_URL=postgres://postgres@127.0.0.1/ppid .venv/bin/python bench/verify_page.py \\
-        [--juries 20] [--seconds 60] [--workers 8]
+        [--juries 20] [--seconds 60] [--workers 16]
 
 Target on 2 cores: the verification page p95 < 300 ms. The baseline, measured in the same run
 under the same load, is the health endpoint (one SELECT 1); the ratio says how much of the
@@ -195,11 +195,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--juries", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=16)  # as docs/OPERATIONS.md sizes it
     args = parser.parse_args()
     with scratch_database() as db_name:
         clients = prepare(args.juries)
-        with gunicorn_serving(db_name, workers=args.workers) as base:
+        # Keep-alive as behind nginx (75 s): no connection closed under a client reusing it.
+        with gunicorn_serving(db_name, workers=args.workers, keepalive=75) as base:
             stats = asyncio.run(run(base, clients, args.seconds))
     ms = 1000
     page_p95 = percentile(stats["page"], 95) * ms
