@@ -42,6 +42,8 @@ def test_who_changed_the_weights_of_2026_and_what_they_were(admin_client, admin_
     assert "Bobot nilai presentasi:</span> <del>0,2</del> → <strong>0,35</strong>" in page
     # Moments read as moments: the SAQ closed at 23.59 WITA after the change.
     assert "1 Maret 2027 pukul 23.59 WITA</strong>" in page
+    # The download button carries the filters on the screen.
+    assert 'href="?period=2026&amp;kind=period&amp;format=xlsx"' in page
 
     workbook = load_workbook(
         io.BytesIO(
