@@ -7,9 +7,10 @@ or empty, so each trigger call opens a subtransaction and rolls it back. Postgre
 the whole queue of pending after-trigger events of the transaction (Django's deferred foreign
 key checks are such events, one per inserted row) at every rollback: a bulk write becomes
 quadratic — 166,000 jury assignments took 541 s instead of 6 s. These versions read the same
-settings with ``current_setting(name, true)`` (NULL when missing, '' treated as unset) and do
-exactly what the originals do otherwise. They are installed after every ``migrate`` (the
-libraries' migrations may put their own back), on PostgreSQL only.
+settings with ``current_setting(name, true)`` (NULL when missing, '' treated as unset) and
+otherwise do what the originals do — except that a malformed value now raises instead of
+being ignored (the libraries only ever set well-formed ones). They are installed after every
+``migrate`` (the libraries' migrations may put their own back), on PostgreSQL only.
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ def jury_blocked_for_unit(*, membership, unit_id: int) -> bool:
             "unit_id", flat=True
         )
     )
-    conflicts = [unit.pk for unit in membership.conflicts.all()]  # prefetched by the callers
+    # From the prefetch where the caller made one (the permission check), else one query.
+    conflicts = [unit.pk for unit in membership.conflicts.all()]
     return unit.pk in jury_blocked(
         membership=membership, conflicts=conflicts, operated=operated, children=children
     )
