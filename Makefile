@@ -14,7 +14,8 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ppid
 TEST_BROKER_URL   ?= redis://127.0.0.1:6379/14
 TEST_ENV := DEBUG=1 SECRET_KEY=test-only-secret-key DATABASE_URL=$(TEST_DATABASE_URL) \
-            CELERY_BROKER_URL=$(TEST_BROKER_URL) AXES_ENABLED=1
+            CELERY_BROKER_URL=$(TEST_BROKER_URL) AXES_ENABLED=1 \
+            TECHNICAL_ERROR_PAGES=1
 
 .PHONY: install run test lint format messages check-deploy audit bench clean worker
 
@@ -50,11 +51,11 @@ test: install
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python -m pytest
 	# The golden scoring tests once more on the embedded default (SQLite, eager Celery).
-	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 SECRET_KEY=test-only-secret-key \
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 TECHNICAL_ERROR_PAGES=1 SECRET_KEY=test-only-secret-key \
 	  PPID_ALLOW_EMBEDDED_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
 	  tests/penilaian/test_golden.py -k eager
 	# What a run read stays what its outputs show on SQLite too (its copy-on-write triggers).
-	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 SECRET_KEY=test-only-secret-key \
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL DEBUG=1 TECHNICAL_ERROR_PAGES=1 SECRET_KEY=test-only-secret-key \
 	  PPID_ALLOW_EMBEDDED_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
 	  tests/laporan/test_outputs_read_the_run.py
 	# Backup and restore drill on the demo (docs/OPERATIONS.md), then the static security checks.

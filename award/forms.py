@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from award.models import Level, Period, Unit
-from award.selectors import unit_parent_choices
+from award.selectors import unit_parent_choices, unit_search
 from common.forms import StyledMixin, WorkbookUploadForm  # noqa: F401 - used by views
 
 
@@ -149,7 +149,9 @@ class ExtensionForm(StyledMixin, forms.Form):
         unit = Unit.objects.filter(code__iexact=text).first()
         if unit is None:
             found = list(
-                Unit.objects.filter(name__icontains=text).order_by("name")[: self.SHOWN + 1]
+                unit_search(units=Unit.objects.all(), text=text, codes=False).order_by("name")[
+                    : self.SHOWN + 1
+                ]
             )
             if not found:
                 raise forms.ValidationError(

@@ -15,6 +15,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.formats import decimal_plain
+
 from .qualifications import QUALIFICATIONS
 
 THRESHOLD_DEFAULTS = [item.default for item in QUALIFICATIONS[:-1]]
@@ -29,7 +31,9 @@ class Level(models.Model):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(1000)]
+    )
     parent_level = models.ForeignKey(
         "self",
         verbose_name=_("parent level"),
@@ -225,7 +229,9 @@ class Period(models.Model):
         _("juries per unit"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     finalist_count = models.PositiveSmallIntegerField(
-        _("finalists per level"), default=5, validators=[MinValueValidator(1)]
+        _("finalists per level"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     tie_policy = models.CharField(
         _("tie policy"), max_length=16, choices=TiePolicy.choices, default="unique"
@@ -370,7 +376,7 @@ class Period(models.Model):
                 add(
                     "weight_presentation",
                     _("The verified and presentation weights must sum to 1 (now %(total)s).")
-                    % {"total": total.normalize()},
+                    % {"total": decimal_plain(total)},
                 )
         thresholds = [
             ("threshold_informatif", self.threshold_informatif),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from award.models import (
@@ -103,10 +104,23 @@ def level_unit_counts() -> list[Level]:
     )
 
 
+def unit_search(*, units: QuerySet[Unit], text: str, codes: bool = True) -> QuerySet[Unit]:
+    """``units`` whose name (or code) contains ``text``, case and spaces aside: “Swarga Bara”
+    finds “Desa Swargabara” and “swargabara” finds “Desa Swarga Bara”."""
+    text = " ".join(text.split())
+    if not text:
+        return units
+    squashed = text.replace(" ", "")
+    found = Q(name__icontains=text) | Q(name_squashed__icontains=squashed)
+    if codes:
+        found |= Q(code__icontains=text)
+    return units.alias(name_squashed=Replace("name", Value(" "), Value(""))).filter(found)
+
+
 def unit_list(*, q: str = "", level: str = "", parent: str = "") -> QuerySet[Unit]:
     units = Unit.objects.select_related("level", "parent")
     if q:
-        units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
+        units = unit_search(units=units, text=q)
     if level:
         units = units.filter(level__code=level)
     if parent:

@@ -14,6 +14,12 @@ def colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def level_colour(level) -> str:
+    """A level's colour, the same on every chart and page whatever levels are added or
+    reordered later (taken from its id, never from its place in a list)."""
+    return colour(level.pk - 1)
+
+
 def nice_top(value: float) -> int:
     """The smallest 1, 2 or 5 × 10ⁿ at least ``value`` (at least 1): the top of an axis."""
     if value <= 1:

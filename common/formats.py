@@ -11,3 +11,16 @@ def moment_text(value, *, with_day: bool = False) -> str:
     pattern = r"j F Y \p\u\k\u\l H.i"
     with translation.override("id"):
         return dateformat.format(local, ("l, " if with_day else "") + pattern) + " WITA"
+
+
+def decimal_text(value, digits: int = 2) -> str:
+    """A number with a decimal comma, as Indonesian readers write it (“85,50”), whatever
+    language is active (messages are made in tasks and commands too)."""
+    return f"{float(value):.{int(digits)}f}".replace(".", ",")
+
+
+def decimal_plain(value) -> str:
+    """A Decimal as typed, without trailing zeros and with a decimal comma (“1,8”, “135”)."""
+    from decimal import Decimal
+
+    return format(Decimal(value).normalize(), "f").replace(".", ",")

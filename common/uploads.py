@@ -7,10 +7,16 @@ finds no file). So a 200 MB upload costs the server nothing but its headers. The
 proxy's ``client_max_body_size`` should refuse it even earlier (docs/OPERATIONS.md).
 """
 
+import re
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+
+SAFE_ID = re.compile(r"[A-Za-z][\w-]{0,80}")
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -51,6 +57,9 @@ class RequestSizeMiddleware:
         except ValueError:
             length = 0
         if length > settings.REQUEST_MAX_BYTES:
+            target = request.META.get("HTTP_HX_TARGET", "")
+            if request.META.get("HTTP_HX_REQUEST") == "true" and SAFE_ID.fullmatch(target):
+                return self._card_error(request, target)
             back = request.META.get("HTTP_REFERER", "")
             if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
                 back = "/"
@@ -60,6 +69,29 @@ class RequestSizeMiddleware:
                 {"message": upload_too_large_message(), "back": back},
                 status=413,
             )
-            response["Connection"] = "close"
-            return response
+            return self._close(request, response)
         return self.get_response(request)
+
+    @staticmethod
+    def _close(request, response):
+        """Close the connection so the unread body is not parsed as the next request.
+        Django's development server (wsgiref) forbids hop-by-hop headers and answers 500 to
+        one; it closes a connection with an unread body by itself."""
+        if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer"):
+            response["Connection"] = "close"
+        return response
+
+    def _card_error(self, request, target):
+        """An upload sent by htmx: the message goes into the upload's own error slot
+        (``[data-upload-error]`` inside the element the form swaps), so the card shows it and
+        everything else on the page stays as it is."""
+        response = HttpResponse(
+            format_html(
+                '<div class="alert alert-danger py-1 px-2 small mb-2">{}</div>',
+                upload_too_large_message(),
+            ),
+            status=413,
+        )
+        response["HX-Retarget"] = f"#{target} [data-upload-error]"
+        response["HX-Reswap"] = "innerHTML"
+        return self._close(request, response)

@@ -65,6 +65,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, the app's own 404/500 pages are shown unless this asks for Django's technical
+# ones (the test suite does, so that a view's exception fails its test).
+TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -117,6 +120,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    "common.errors.OwnErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -30,3 +30,4 @@ urlpatterns = [
 
 handler403 = "common.errors.permission_denied"
 handler404 = "common.errors.page_not_found"
+handler500 = "common.errors.server_error"

@@ -24,6 +24,7 @@ for the final write.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import json
 from dataclasses import dataclass
@@ -414,11 +415,23 @@ def inputs_hash(*, parts: dict) -> str:
     return digest.hexdigest()
 
 
+# Every module whose change can change a stored number: the §3 formulas, this engine, the
+# SQL that reads the inputs, the writes of the results, the indicator scoring and the
+# qualification bands. tests/penilaian/test_code_version.py checks that the modules these
+# import are listed too.
+SCORING_MODULES = (
+    "penilaian.rules",
+    "penilaian.scoring",
+    "penilaian.data",
+    "penilaian.results",
+    "evaluasi.questionnaires.rubric",
+    "award.qualifications",
+)
+
+
 def code_version() -> str:
     """The version of the scoring code: the release and a digest of the engine's sources."""
-    from evaluasi.questionnaires import rubric
-
     digest = hashlib.sha256()
-    for path in (Path(rules.__file__), Path(__file__), Path(rubric.__file__)):
-        digest.update(path.read_bytes())
+    for name in SCORING_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
     return f"{settings.PPID_VERSION}+{digest.hexdigest()[:12]}"

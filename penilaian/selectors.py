@@ -449,7 +449,7 @@ def score_aspect_comparison(*, score: Score, aspects: list) -> dict:
         ]
         for offset, bar in enumerate(bars):
             bar["y"] = 78 * index + 24 + 17 * offset
-            bar["width"] = charts.scaled(bar["value"], top=100, length=230)
+            bar["width"] = charts.scaled(bar["value"], top=100, length=210)
         rows.append({"aspect": aspect, "y": 78 * index + 15, "bars": bars})
     return {"rows": rows, "height": 78 * len(rows) + 4}
 
@@ -475,7 +475,7 @@ def score_distribution(*, run: ScoringRun) -> list[dict]:
         counts.setdefault(level_id, {})[int(bin_)] = n
     levels = Level.objects.filter(pk__in=counts).order_by("order", "code")
     charts_ = []
-    for index, level in enumerate(levels):
+    for level in levels:
         per_bin = counts[level.pk]
         top = charts.nice_top(max(per_bin.values()))
         columns = []
@@ -498,7 +498,7 @@ def score_distribution(*, run: ScoringRun) -> list[dict]:
                 "level": level,
                 "total": sum(per_bin.values()),
                 "top": top,
-                "colour": charts.colour(index),
+                "colour": charts.level_colour(level),
                 "columns": columns,
             }
         )

@@ -14,6 +14,7 @@ from django.views import View
 from award.models import Period
 from award.views import AdminRequired
 from common.storage import private_file_response
+from common.uploads import upload_too_large_message
 from evaluasi.models import Submission
 from penjurian import objections
 from penjurian.models import Objection, Verification
@@ -54,6 +55,8 @@ class OperatorObjectionsView(LoginRequiredMixin, View):
         )
         text = request.POST.get("text", "")
         try:
+            if getattr(request, "upload_too_large", False):
+                raise ValidationError({"file": upload_too_large_message()})
             objections.objection_file(
                 verification=verification,
                 text=text,
@@ -115,8 +118,18 @@ class JuryObjectionsView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("Answer saved; the operator is told by email."))
                 return redirect("penjurian:objections_jury", pk=submission.pk)
-        messages.error(request, " ".join(error.messages))
-        failed = {"pk": objection.pk, "answer": answer, "errors": validation_errors(error)}
+        # The reasons stand once, beside the objection; the choice made and the text stay.
+        messages.error(
+            request,
+            _("The answer on %(code)s was not saved; see the message there.")
+            % {"code": objection.verification.indicator.code},
+        )
+        failed = {
+            "pk": objection.pk,
+            "answer": answer,
+            "outcome": request.POST.get("outcome"),
+            "errors": validation_errors(error),
+        }
         return self.render_page(request, submission, failed=failed, status=422)
 
 

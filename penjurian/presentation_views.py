@@ -39,7 +39,7 @@ class PresentationScoreView(LoginRequiredMixin, View):
         for row in rows:
             criterion = row["criterion"]
             row["typed"] = (typed or {}).get(criterion.pk)
-            row["error"] = (errors or {}).get(criterion.code)
+            row["error"] = " ".join((errors or {}).get(criterion.code, []))
         context = {
             "slot": slot,
             "rows": rows,

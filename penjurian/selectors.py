@@ -164,6 +164,15 @@ def jury_inbox(*, jury) -> list[dict]:
     return rows
 
 
+def verification_progress(*, submission, jury) -> tuple[int, int]:
+    """(indicators this jury has given a verdict on, indicators of the questionnaire)."""
+    from evaluasi.models import Indicator
+
+    done = Verification.objects.filter(submission=submission, jury=jury).count()
+    total = Indicator.objects.filter(questionnaire_id=submission.questionnaire_id).count()
+    return done, total
+
+
 def verification_sheet(*, submission, jury) -> list[dict]:
     """Per aspect, every indicator with the self-assessed answer (and its label), its
     evidence and this jury's verdict so far."""

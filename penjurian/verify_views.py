@@ -189,7 +189,17 @@ class VerifyView(LoginRequiredMixin, View):
             )
             return self.render_sheet(request, submission, failed=failed, status=status)
         if autosave:
-            return JsonResponse({"ok": True, "version": services.verification_version(saved)})
+            done, total = selectors.verification_progress(submission=submission, jury=request.user)
+            return JsonResponse(
+                {
+                    "ok": True,
+                    "version": services.verification_version(saved),
+                    # The counter and bar above the sheet follow each saved verdict.
+                    "done": done,
+                    "total": total,
+                    "percent": round(100 * done / total) if total else 0,
+                }
+            )
         following = selectors.indicator_next(indicator=indicator)
         target = f"ind-{(following or indicator).pk}"
         return redirect(reverse("penjurian:verify", args=[submission.pk]) + f"#{target}")

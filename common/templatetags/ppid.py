@@ -16,11 +16,20 @@ def score(value, digits=2) -> str:
     """A score with a decimal comma (Indonesian), or a dash when there is none."""
     if value is None or value == "":
         return "–"
+    from common.formats import decimal_text
+
     try:
-        number = float(value)
+        return decimal_text(value, digits)
     except (TypeError, ValueError):
         return str(value)
-    return f"{number:.{int(digits)}f}".replace(".", ",")
+
+
+@register.filter
+def angka(value) -> str:
+    """A setting as typed, with a decimal comma and no trailing zeros: 0.800 → “0,8”."""
+    from common.formats import decimal_plain
+
+    return "–" if value is None else decimal_plain(value)
 
 
 @register.filter
@@ -47,3 +56,18 @@ def waktu_hari(value) -> str:
     from common.formats import moment_text
 
     return moment_text(value, with_day=True)
+
+
+@register.simple_tag
+def upload_guard():
+    """Attributes for a file input: the size limit and the message the browser shows before
+    sending a file over it (static/js/app.js); the server refuses it too (common.uploads)."""
+    from django.conf import settings
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    limit = settings.UPLOAD_MAX_BYTES
+    message = _("“{name}” is {size} MB; the limit is %(limit)s MB. Nothing was sent.") % {
+        "limit": limit // 1048576
+    }
+    return format_html('data-max-bytes="{}" data-too-large="{}"', limit, message)

@@ -15,6 +15,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
+from common.formats import decimal_plain
+
 TYPES = ("ya_tidak", "pilihan", "angka", "teks", "url")
 SCORABLE = ("ya_tidak", "pilihan", "angka")
 EVIDENCE = ("wajib", "opsional", "tidak")
@@ -99,7 +101,8 @@ def spec_problems(spec: QuestionnaireSpec) -> list[RubricProblem]:
             "questionnaire",
             "",
             "weight",
-            _("Aspect weights must sum to 100; they sum to %(total)s.") % {"total": _number(total)},
+            _("Aspect weights must sum to 100; they sum to %(total)s.")
+            % {"total": decimal_plain(total)},
         )
     seen_aspects: set[str] = set()
     seen_indicators: set[str] = set()
@@ -120,7 +123,7 @@ def spec_problems(spec: QuestionnaireSpec) -> list[RubricProblem]:
                 aspect.code,
                 "weight",
                 _("Aspect %(code)s has weight %(weight)s but no indicator with a weight above 0.")
-                % {"code": aspect.code, "weight": _number(aspect.weight)},
+                % {"code": aspect.code, "weight": decimal_plain(aspect.weight)},
             )
         for indicator in aspect.indicators:
             code = indicator.code
@@ -215,11 +218,6 @@ def spec_problems(spec: QuestionnaireSpec) -> list[RubricProblem]:
                     % {"code": code},
                 )
     return problems
-
-
-def _number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
 
 
 # --- scoring (DESIGN.md §3) ---------------------------------------------------------------
@@ -369,11 +367,13 @@ def answer_normalise(indicator: IndicatorSpec, raw) -> str:
             ) from None
         if indicator.input_min is not None and number < indicator.input_min:
             raise AnswerError(
-                _("The number cannot be below %(min)s.") % {"min": _number(indicator.input_min)}
+                _("The number cannot be below %(min)s.")
+                % {"min": decimal_plain(indicator.input_min)}
             )
         if indicator.input_max is not None and number > indicator.input_max:
             raise AnswerError(
-                _("The number cannot be above %(max)s.") % {"max": _number(indicator.input_max)}
+                _("The number cannot be above %(max)s.")
+                % {"max": decimal_plain(indicator.input_max)}
             )
         if abs(number) > MAX_NUMBER:
             raise AnswerError(_("The number is too large."))

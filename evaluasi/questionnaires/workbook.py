@@ -336,8 +336,18 @@ def questionnaire_parse(data: bytes, *, level_codes: set[str]) -> ParsedQuestion
                 parsed.option_rows[key] = row
 
     spec.aspects = list(aspects.values())
-    if not problems.errors:
-        for problem in spec_problems(spec):
+    # The rubric's own checks (weights summing to 100, ...) run even when cells failed, so
+    # that every problem is listed at once; a check is trusted only when the sheets it reads
+    # parsed cleanly (a row that failed is missing from the spec and would mislead it).
+    broken = {problem.sheet for problem in problems.errors}
+    needs = {
+        "questionnaire": {ASPECT_SHEET},
+        "aspect": {ASPECT_SHEET, INDICATOR_SHEET},
+        "indicator": {INDICATOR_SHEET, OPTION_SHEET},
+        "option": {INDICATOR_SHEET, OPTION_SHEET},
+    }
+    for problem in spec_problems(spec):
+        if not needs.get(problem.kind, {ASPECT_SHEET, INDICATOR_SHEET, OPTION_SHEET}) & broken:
             problems.error(*_locate(parsed, problem), problem.message)
     if not problems.errors:
         parsed.spec = spec

@@ -32,7 +32,10 @@ class AspectAnswersForm(StyledMixin, forms.Form):
                 widget=forms.HiddenInput(attrs={"form": SAQ_FORM_ID}), required=False
             )
             answer = answers.get(indicator.pk)
-            self.initial.setdefault(f"i{indicator.pk}", answer.value if answer else "")
+            value = answer.value if answer else ""
+            if indicator.type == "angka":
+                value = value.replace(".", ",")  # shown as typed: "85,5", stored "85.5"
+            self.initial.setdefault(f"i{indicator.pk}", value)
             self.initial.setdefault(f"v{indicator.pk}", answer.version if answer else 0)
         self.style_fields()
 

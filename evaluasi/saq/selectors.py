@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q
 
 from award.models import Period, Unit
+from award.selectors import unit_search
 from evaluasi.models import Answer, Aspect, Evidence, Indicator, Submission
 from evaluasi.questionnaires.rubric import (
     evidence_needed,
@@ -153,9 +154,7 @@ def participation_units(
         units = units.filter(terms[state])
     if level:
         units = units.filter(level__code=level)
-    if query.strip():
-        text = query.strip()
-        units = units.filter(Q(name__icontains=text) | Q(code__icontains=text))
+    units = unit_search(units=units, text=query)
     if without:
         units = units.filter(_without_contact())
     return units.order_by("level__order", "code")
@@ -306,7 +305,7 @@ def submission_daily(*, period: Period) -> dict | None:
     for index, day in enumerate(days):
         base = 130.0
         parts = []
-        for colour_index, level in enumerate(levels):
+        for level in levels:
             n = counts.get(day, {}).get(level.pk, 0)
             if n:
                 height = charts.scaled(n, top=top, length=120)
@@ -315,7 +314,7 @@ def submission_daily(*, period: Period) -> dict | None:
                     {
                         "y": round(base, 1),
                         "h": height,
-                        "colour": charts.colour(colour_index),
+                        "colour": charts.level_colour(level),
                         "n": n,
                         "level": level,
                     }
@@ -334,7 +333,7 @@ def submission_daily(*, period: Period) -> dict | None:
     for per_level in counts.values():
         totals.update(per_level)
     legend = [
-        {"level": level, "colour": charts.colour(i), "total": totals.get(level.pk, 0)}
-        for i, level in enumerate(levels)
+        {"level": level, "colour": charts.level_colour(level), "total": totals.get(level.pk, 0)}
+        for level in levels
     ]
     return {"columns": columns, "top": top, "legend": legend, "total": sum(totals.values())}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
 from award.selectors import period_saq_deadline, period_saq_is_open
-from common.formats import moment_text
+from common.formats import decimal_text, moment_text
 from common.jobs import (
     task_enqueue,
 )
@@ -77,7 +77,14 @@ def submission_check_editable(*, submission: Submission, moment=None) -> None:
         )
     moment = moment or timezone.now()
     if not period_saq_is_open(period=submission.period, unit=submission.unit, moment=moment):
-        deadline = period_saq_deadline(period=submission.period, unit=submission.unit)
+        period = submission.period
+        if period.stage_override:
+            # The admin moved the stage by hand: the dates say nothing about why it is closed.
+            raise ValidationError(
+                _("The SAQ stage is closed (the period is now at the stage “%(stage)s”).")
+                % {"stage": period.stage_label}
+            )
+        deadline = period_saq_deadline(period=period, unit=submission.unit)
         if moment < submission.period.saq_open:
             raise ValidationError(
                 _("The SAQ opens on %(date)s.") % {"date": moment_text(submission.period.saq_open)}
@@ -241,7 +248,11 @@ def evidence_file_check(*, upload) -> tuple[str, str, str]:
     if upload.size > limit:
         raise ValidationError(
             _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
-            % {"name": name, "size": round(upload.size / 1048576, 1), "limit": limit // 1048576}
+            % {
+                "name": name,
+                "size": decimal_text(upload.size / 1048576, 1),
+                "limit": limit // 1048576,
+            }
         )
     if upload.size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})

@@ -21,6 +21,7 @@ from award.views import AdminRequired
 from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.storage import private_file_response
+from common.uploads import upload_too_large_message
 from common.views import JobConfirmView, JobView
 from common.xlsx import xlsx_response
 from evaluasi.models import Evidence, Indicator, Questionnaire, Submission
@@ -290,6 +291,8 @@ class EvidenceAddView(LoginRequiredMixin, View):
                     url=request.POST["url"],
                     user=request.user,
                 )
+            elif getattr(request, "upload_too_large", False):
+                error = upload_too_large_message()
             else:
                 error = _("Choose a file or type a link first.")
         except ValidationError as problem:

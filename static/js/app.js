@@ -11,6 +11,18 @@
     });
   }
 
+  function keepSubmitter(form, submitter) {
+    var previous = form.querySelector("input[data-submitter]");
+    if (previous) previous.remove();
+    if (!submitter || !submitter.name) return;
+    var hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = submitter.name;
+    hidden.value = submitter.value;
+    hidden.setAttribute("data-submitter", "");
+    form.appendChild(hidden);
+  }
+
   // Forms marked data-confirm ask before submitting; data-once forms disable their buttons
   // after the first submit so that a double click sends one request.
   function wireForms(root) {
@@ -30,6 +42,10 @@
         if (event.defaultPrevented) return;
         if (form.dataset.submitted) { event.preventDefault(); return; }
         form.dataset.submitted = "1";
+        // A disabled button is left out of what the browser sends: carry the clicked button's
+        // name and value in a hidden field so the server still learns which one it was
+        // ("Previous" in the SAQ wizard, "remove" in the assignment matrix).
+        keepSubmitter(form, event.submitter);
         form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) {
           b.disabled = true;
           if (b.dataset.busyLabel) b.textContent = b.dataset.busyLabel;
@@ -37,6 +53,35 @@
       });
     });
   }
+
+  // A file over the upload limit is refused before it is sent (a phone on a slow connection
+  // would otherwise send 10 MB to hear "too large"); the message goes to the nearest
+  // [data-upload-error] slot. Capture phase: runs before htmx sees the submit.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = null;
+    form.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+      var limit = parseInt(input.dataset.maxBytes, 10);
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        if (message === null && file.size > limit) {
+          message = input.dataset.tooLarge
+            .replace("{name}", file.name)
+            .replace("{size}", (Math.round(file.size / 104857.6) / 10).toString().replace(".", ","));
+        }
+      });
+    });
+    if (message === null) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var scope = form;
+    while (scope && !scope.querySelector("[data-upload-error]")) scope = scope.parentElement;
+    var slot = scope ? scope.querySelector("[data-upload-error]") : null;
+    if (!slot) { window.alert(message); return; }
+    var box = document.createElement("div");
+    box.className = "alert alert-danger py-1 px-2 small mb-2";
+    box.textContent = message;
+    slot.replaceChildren(box);
+  }, true);
 
   // Filter forms marked data-autosubmit submit themselves when a select changes.
   function wireAutosubmit(root) {
@@ -84,9 +129,12 @@
   document.addEventListener("input", function (event) {
     var input = event.target;
     var forms = '[id^="aspect-"][id$="-form"]';
-    if (input.name !== "weight" || !input.closest(forms)) return;
+    // Each aspect's form has its own prefix ("a37-weight").
+    var weight = 'input[name="weight"], input[name$="-weight"]';
+    if (!input.matches(weight) || !input.closest(forms)) return;
     var total = 0;
-    document.querySelectorAll(forms + ' input[name="weight"]').forEach(function (el) {
+    document.querySelectorAll(forms + " input").forEach(function (el) {
+      if (!el.matches(weight)) return;
       var value = parseFloat((el.value || "0").replace(",", "."));
       if (!isNaN(value)) total += value;
     });

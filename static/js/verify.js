@@ -14,6 +14,21 @@
     el.className = "small verdict-status " + (cls || "");
   }
 
+  // The counter and bar above the sheet, from what the server counted after the save.
+  function progress(data) {
+    var count = document.getElementById("verify-count");
+    if (count && count.dataset.template && data.total) {
+      count.textContent = count.dataset.template
+        .replace("{done}", data.done).replace("{total}", data.total);
+    }
+    var bar = document.getElementById("verify-progress");
+    if (!bar || data.percent === undefined) return;
+    bar.setAttribute("aria-valuenow", String(data.percent));
+    var fill = bar.querySelector(".progress-bar");
+    fill.style.width = data.percent + "%";
+    fill.classList.toggle("bg-success", data.percent === 100);
+  }
+
   function ready(form) {
     var decision = form.querySelector("input[name=decision]:checked");
     if (!decision) return false;
@@ -36,6 +51,7 @@
         if (data.ok) {
           form.querySelector("[name=version]").value = data.version;
           status(form, "saved", "text-success");
+          progress(data);
           return true;
         }
         if (data.conflict) { status(form, "conflict", "text-danger"); return false; }

@@ -75,7 +75,7 @@ def test_operator_fills_resumes_submits_and_another_fills_by_workbook(
     resumed = page.locator(f"#indikator-{first.pk}")
     resumed.wait_for()
     assert resumed.get_by_label("Ya").is_checked()
-    assert page.locator(f"#indikator-{number.pk} input[type=text]").input_value() == "2.5"
+    assert page.locator(f"#indikator-{number.pk} input[type=text]").input_value() == "2,5"
     assert resumed.get_by_role("link", name="SK_PPID_Swarga_Bara.pdf").is_visible()
 
     # The other 30-odd answers and 20-odd files are filled the same way; done here directly.
