@@ -70,7 +70,7 @@ check-deploy: install
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=ppid.example.go.id \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Known vulnerabilities in the pinned packages (needs pypi.org; make test notes when it is not).
+# Known vulnerabilities in the pinned packages (needs the package index's advisory service; make test notes when it is not).
 audit: install
 	$(BIN)/pip-audit -r requirements.txt --strict
 

@@ -76,6 +76,10 @@ class CriteriaSaveView(PresentationAdminView):
 
 
 class SlotSaveView(PresentationAdminView):
+    def get(self, request, year, unit_pk):
+        # The form posts here; a reload or a shared link lands on the schedule itself.
+        return redirect("penilaian:presentations", year=year)
+
     def post(self, request, year, unit_pk):
         period = get_object_or_404(Period, year=year)
         unit = get_object_or_404(Unit, pk=unit_pk)

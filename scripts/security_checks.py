@@ -93,7 +93,7 @@ def pip_audit() -> bool:
         print(
             f"NOTICE: pip-audit skipped — the vulnerability advisory service is not reachable "
             f"from here, so none of the {len(skipped)} pinned packages could be checked. "
-            "Run `make audit` where pypi.org is reachable."
+            "Run `make audit` where the package index is reachable."
         )
         return True
     print(f"pip-audit: no known vulnerabilities in {audited} pinned packages")
