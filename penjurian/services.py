@@ -316,9 +316,11 @@ def jury_drop_out(*, period: Period, jury) -> AssignmentReport:
     return report
 
 
-def jury_scope_set(*, membership, levels, conflict_codes: str) -> None:
+def jury_scope_set(*, membership, levels, conflict_codes: str) -> int:
     """The levels a jury judges (none: every level) and its declared conflicts, given as unit
-    codes separated by commas; an unknown code saves nothing."""
+    codes separated by commas; an unknown code saves nothing. The jury's assignments that the
+    new levels or conflicts forbid are taken away (its verdicts stay stored, as on drop-out);
+    returns how many."""
     Period.objects.get(pk=membership.period_id).check_inputs_editable()
     codes = [part.strip() for part in (conflict_codes or "").replace(";", ",").split(",")]
     codes = [code for code in codes if code]
@@ -331,3 +333,22 @@ def jury_scope_set(*, membership, levels, conflict_codes: str) -> None:
     with transaction.atomic():
         membership.levels.set(list(levels))
         membership.conflicts.set([units[code] for code in codes])
+        return assignments_release_forbidden(period=membership.period, jury=membership.user_id)
+
+
+def assignments_release_forbidden(*, period: Period, jury: int) -> int:
+    """Delete the jury's assignments in ``period`` that the rules now forbid (a level it no
+    longer judges, a unit it is now in conflict with); the number taken away."""
+    facts = next((f for f in jury_facts(period=period) if f.jury == jury), None)
+    if facts is None:
+        return 0
+    assigned = Assignment.objects.filter(period=period, jury_id=jury).values_list(
+        "pk", "unit_id", "unit__level_id"
+    )
+    forbidden = [
+        pk
+        for pk, unit_id, level_id in assigned
+        if unit_id in facts.blocked or not facts.judges(level_id)
+    ]
+    removed, _counts = Assignment.objects.filter(pk__in=forbidden).delete()
+    return removed

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from award.models import Period
@@ -168,7 +168,7 @@ class JuryEditView(AdminRequired, View):
         form = JuryScopeForm(request.POST)
         if form.is_valid():
             try:
-                services.jury_scope_set(
+                released = services.jury_scope_set(
                     membership=membership,
                     levels=form.cleaned_data["levels"],
                     conflict_codes=form.cleaned_data["conflicts"],
@@ -178,6 +178,18 @@ class JuryEditView(AdminRequired, View):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, _("Levels and conflicts saved."))
+                if released:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(n)s assignment of this jury is no longer allowed and was taken "
+                            "away. Fill the gaps with the automatic assignment on this page.",
+                            "%(n)s assignments of this jury are no longer allowed and were "
+                            "taken away. Fill the gaps with the automatic assignment on this page.",
+                            released,
+                        )
+                        % {"n": released},
+                    )
                 return redirect("penjurian:juries", year=period.year)
         return self.render_page(request, period, membership, form, status=422)
 

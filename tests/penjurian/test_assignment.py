@@ -145,3 +145,60 @@ def test_fill_respects_conflicts_operators_and_levels_then_drop_out(
     printed = io.StringIO()
     call_command("assign_juries", "--period", str(period.year), stdout=printed)
     assert "0 penugasan baru" in printed.getvalue()
+
+
+def test_a_conflict_or_level_declared_after_assignment_takes_the_assignment_away(
+    admin_client, period, kecamatan, unit_a, unit_b, desa_questionnaire
+):
+    """The conflicts form removes the assignments it now forbids, keeps the verdicts the
+    jury gave, says how many went, and the automatic assignment fills the gaps again."""
+    from django.urls import reverse
+
+    other = DesaFactory(code="64.08.04.2003", name="Desa Singa Gembara", parent=kecamatan)
+    for unit in (unit_a, other, unit_b):
+        Submission.objects.create(
+            period=period,
+            unit=unit,
+            questionnaire=desa_questionnaire,
+            status=Submission.Status.SUBMITTED,
+        )
+    j1, j2, j3 = (UserFactory(username=f"juri{n}") for n in range(1, 4))
+    for jury in (j1, j2, j3):
+        period.juries.create(user=jury)
+    services.assignments_fill(period=period, per_unit=3)
+    assert Assignment.objects.filter(jury=j1).count() == 3
+    submission = Submission.objects.get(unit=unit_a)
+    verdict = Verification.objects.create(
+        submission=submission,
+        indicator=desa_questionnaire.indicators.first(),
+        jury=j1,
+        decision="accept",
+    )
+    membership = period.juries.get(user=j1)
+
+    # juri1 declares the kecamatan: both of its desa go; the OPD stays.
+    response = admin_client.post(
+        reverse("penjurian:jury_edit", args=[period.year, membership.pk]),
+        {"conflicts": kecamatan.code},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert set(Assignment.objects.filter(jury=j1).values_list("unit__code", flat=True)) == {
+        unit_b.code
+    }
+    text = response.content.decode()
+    assert "2 penugasan juri ini tidak lagi diizinkan" in text
+    assert Verification.objects.filter(pk=verdict.pk).exists(), "the work done is kept"
+
+    # Then it judges desa only: the OPD goes too.
+    admin_client.post(
+        reverse("penjurian:jury_edit", args=[period.year, membership.pk]),
+        {"conflicts": kecamatan.code, "levels": [unit_a.level_id]},
+    )
+    assert not Assignment.objects.filter(jury=j1).exists()
+    # The gaps are filled by the rules (only juri2 and juri3 may judge now).
+    services.assignments_fill(period=period, per_unit=2)
+    assert not Assignment.objects.filter(jury=j1).exists()
+    assert all(
+        Assignment.objects.filter(unit=unit).count() == 2 for unit in (unit_a, other, unit_b)
+    )
