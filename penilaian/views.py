@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,6 +136,9 @@ class ScoringRunView(AdminRequired, View):
             "period": run.period,
             "poll_url": reverse("penilaian:scoring_run", args=[run.pk]),
             "blockers": scoring_selectors.finalisation_blockers(period=run.period),
+            # Without a job queue (the embedded demo) the run is computed inside the request
+            # that started it: its page can only ever show it finished, and says why.
+            "in_web_process": settings.CELERY_TASK_ALWAYS_EAGER,
         }
         if request.htmx:
             response = render(request, "penilaian/_run_status.html", context)

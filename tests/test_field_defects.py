@@ -207,3 +207,15 @@ def test_an_answer_stored_with_a_dot_is_shown_with_a_comma(client, operator_a, s
     assert Submission.objects.get(pk=submission.pk).answers.get(indicator=indicator).value == (
         "85.5"
     )
+
+
+# --- without a job queue, the run's page says the run ran in the web process -------------
+def test_a_run_computed_in_the_web_process_says_so(admin_client, settings, submission):
+    from penilaian import services as scoring_services
+
+    run = scoring_services.scoring_run_start(period=submission.period, inline=True)
+    url = reverse("penilaian:scoring_run", args=[run.pk])
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert "tidak memiliki antrean tugas" not in admin_client.get(url).content.decode()
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert "tidak memiliki antrean tugas" in admin_client.get(url).content.decode()

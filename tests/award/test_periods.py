@@ -108,7 +108,7 @@ def test_weights_must_sum_to_one_and_thresholds_decrease():
     with pytest.raises(ValidationError) as error:
         make_period(weight_verification=Decimal("0.7"), weight_presentation=Decimal("0.2"))
     assert error.value.message_dict["weight_presentation"] == [
-        "Jumlah bobot verifikasi dan presentasi harus 1 (saat ini 0.9)."
+        "Jumlah bobot verifikasi dan presentasi harus 1 (saat ini 0,9)."
     ]
     with pytest.raises(ValidationError) as error:
         make_period(threshold_cukup=Decimal("85"))
