@@ -198,7 +198,7 @@ def test_invalid_period_form_keeps_input_and_explains(admin_client):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Tidak boleh lebih awal dari verifikasi ditutup." in body
-    assert "Jumlah bobot verifikasi dan presentasi harus 1 (saat ini 1.1)." in body
+    assert "Jumlah bobot verifikasi dan presentasi harus 1 (saat ini 1,1)." in body
     assert 'value="Uji"' in body and 'value="2027-03-10T16:00"' in body
     assert not Period.objects.filter(year=2027).exists()
 

@@ -61,8 +61,8 @@ def test_aspect_comparison_against_the_level_average_and_best(scored):
     assert values[0] == [60.0, 80.0, 100.0]
     assert values[1][0] == 70.0 and values[1][2] == 70.0
     assert values[1][1] == pytest.approx(160 / 3)
-    # Bars on a 0–100 axis 230 units long: 60 → 138, 80 → 184, 100 → 230.
-    assert [bar["width"] for bar in chart["rows"][0]["bars"]] == [138.0, 184.0, 230.0]
+    # Bars on a 0–100 axis 210 units long (labels get 120): 60 → 126, 80 → 168, 100 → 210.
+    assert [bar["width"] for bar in chart["rows"][0]["bars"]] == [126.0, 168.0, 210.0]
     assert chart["height"] == 2 * 78 + 4
 
 
