@@ -44,6 +44,8 @@ def test_import_edit_export_reimport_and_a_broken_workbook(page, live_server, tm
     weight.fill("20")
     page.locator(f"#aspect-{first.pk}-form").get_by_role("button", name="Simpan").click()
     page.get_by_text("105 / 100").wait_for()
+    # The total follows the typing at once; the server's warning comes with the save.
+    page.get_by_text("Jumlah bobot aspek harus 100; saat ini 105.").wait_for()
     assert page.get_by_text("Jumlah bobot aspek harus 100; saat ini 105.").is_visible()
     second = Aspect.objects.get(code="A2")
     page.locator(f"#id_a{second.pk}-weight").fill("15")
