@@ -2,7 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 
 logger = logging.getLogger("django.request")
@@ -18,8 +20,6 @@ def page_not_found(request, exception=None):
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes lockout page: how long to wait, in minutes (axes says "PT30M")."""
-    from django.conf import settings
-
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
 
@@ -40,8 +40,6 @@ class OwnErrorPagesMiddleware:
 
     @staticmethod
     def _active() -> bool:
-        from django.conf import settings
-
         return settings.DEBUG and not settings.TECHNICAL_ERROR_PAGES
 
     def __call__(self, request):
@@ -58,8 +56,6 @@ class OwnErrorPagesMiddleware:
     def process_exception(self, request, exception):
         if not self._active():
             return None
-        from django.http import Http404
-
         if isinstance(exception, Http404):
             return page_not_found(request, exception)
         if isinstance(exception, PermissionDenied):

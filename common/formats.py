@@ -1,6 +1,8 @@
 """Moments as people in Kutai Timur read them, for pages, messages and emails alike:
 “21 Desember 2026 pukul 23.59 WITA” (the ``waktu`` template filter uses the same)."""
 
+from decimal import Decimal
+
 from django.utils import dateformat, timezone, translation
 
 
@@ -21,6 +23,4 @@ def decimal_text(value, digits: int = 2) -> str:
 
 def decimal_plain(value) -> str:
     """A Decimal as typed, without trailing zeros and with a decimal comma (“1,8”, “135”)."""
-    from decimal import Decimal
-
     return format(Decimal(value).normalize(), "f").replace(".", ",")

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from common.formats import decimal_text
+from common.uploads import upload_limit_mb
+
 
 class BootstrapRenderer(TemplatesSetting):
     """Renders every form with the project's Bootstrap templates (``templates/components``)."""
@@ -59,8 +62,8 @@ class WorkbookUploadForm(StyledMixin, forms.Form):
             raise forms.ValidationError(
                 _("The file is %(size)s MB; the limit is %(limit)s MB.")
                 % {
-                    "size": round(upload.size / 1048576, 1),
-                    "limit": settings.UPLOAD_MAX_BYTES // 1048576,
+                    "size": decimal_text(upload.size / 1048576, 1),
+                    "limit": upload_limit_mb(),
                 }
             )
         return upload

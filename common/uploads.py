@@ -39,11 +39,16 @@ class LimitedUploadHandler(FileUploadHandler):
         raise StopUpload(connection_reset=True)
 
 
+def upload_limit_mb() -> int:
+    """The upload limit in whole MB, as every message about it says it."""
+    return settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+
+
 def upload_too_large_message() -> str:
     from django.utils.translation import gettext as _
 
     return _("The file is larger than %(limit)s MB and was not received.") % {
-        "limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+        "limit": upload_limit_mb()
     }
 
 

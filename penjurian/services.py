@@ -212,13 +212,16 @@ def _assignments_write(*, period: Period, rows: list[tuple[int, int]]) -> None:
         copy.write(data)
 
 
-def jury_facts(*, period: Period) -> list[JuryFacts]:
-    """Each jury of the period with the levels it judges and every unit it must never judge:
-    its own unit, the units it operates, its declared conflicts and the desa under a declared
-    kecamatan."""
+def jury_facts(*, period: Period, jury: int | None = None) -> list[JuryFacts]:
+    """Each jury of the period (or only the user ``jury``) with the levels it judges and every
+    unit it must never judge: its own unit, the units it operates, its declared conflicts and
+    the desa under a declared kecamatan."""
     from award.models import JuryMembership, OperatorMembership
 
-    memberships = list(period.juries.all())
+    memberships = period.juries.all()
+    if jury is not None:
+        memberships = memberships.filter(user_id=jury)
+    memberships = list(memberships)
     # Levels and conflicts as ids straight from the link tables (300 juries with 5% of the
     # kecamatan each are 100,000 conflicts: no model instances for them).
     levels, conflicts = defaultdict(set), defaultdict(set)
@@ -226,10 +229,10 @@ def jury_facts(*, period: Period) -> list[JuryFacts]:
         ("levels", "level_id", levels),
         ("conflicts", "unit_id", conflicts),
     ):
-        links = getattr(JuryMembership, field).through.objects
-        for membership_id, target_id in links.filter(jurymembership__period=period).values_list(
-            "jurymembership_id", column
-        ):
+        links = getattr(JuryMembership, field).through.objects.filter(
+            jurymembership__in=[m.pk for m in memberships]
+        )
+        for membership_id, target_id in links.values_list("jurymembership_id", column):
             found[membership_id].add(target_id)
     operated = defaultdict(set)
     for user_id, unit_id in OperatorMembership.objects.filter(
@@ -237,9 +240,10 @@ def jury_facts(*, period: Period) -> list[JuryFacts]:
     ).values_list("user_id", "unit_id"):
         operated[user_id].add(unit_id)
     children = defaultdict(set)
-    for unit_id, parent_id in Unit.objects.filter(parent__isnull=False).values_list(
-        "pk", "parent_id"
-    ):
+    parents = Unit.objects.filter(parent__isnull=False)
+    if jury is not None:  # only the desa under this jury's declared conflicts matter
+        parents = parents.filter(parent_id__in=set().union(*conflicts.values()))
+    for unit_id, parent_id in parents.values_list("pk", "parent_id"):
         children[parent_id].add(unit_id)
     facts = []
     for membership in memberships:
@@ -339,9 +343,10 @@ def jury_scope_set(*, membership, levels, conflict_codes: str) -> int:
 def assignments_release_forbidden(*, period: Period, jury: int) -> int:
     """Delete the jury's assignments in ``period`` that the rules now forbid (a level it no
     longer judges, a unit it is now in conflict with); the number taken away."""
-    facts = next((f for f in jury_facts(period=period) if f.jury == jury), None)
-    if facts is None:
+    found = jury_facts(period=period, jury=jury)
+    if not found:
         return 0
+    facts = found[0]
     assigned = Assignment.objects.filter(period=period, jury_id=jury).values_list(
         "pk", "unit_id", "unit__level_id"
     )

@@ -2,6 +2,8 @@
 ``get`` whose arguments do not match its URL (the presentation slot route answered 500) or
 any other crash on a plain visit fails here."""
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -22,8 +24,6 @@ def routes(resolver=None, prefix=""):
 
 
 def example_path(pattern: str, values: dict) -> str | None:
-    import re
-
     def fill(match):
         converter, name = match.group(1) or "str", match.group(2)
         if converter == "int":

@@ -1,4 +1,10 @@
 from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from common.formats import decimal_plain, decimal_text, moment_text
+from common.uploads import upload_limit_mb
 
 register = template.Library()
 
@@ -16,8 +22,6 @@ def score(value, digits=2) -> str:
     """A score with a decimal comma (Indonesian), or a dash when there is none."""
     if value is None or value == "":
         return "–"
-    from common.formats import decimal_text
-
     try:
         return decimal_text(value, digits)
     except (TypeError, ValueError):
@@ -27,8 +31,6 @@ def score(value, digits=2) -> str:
 @register.filter
 def angka(value) -> str:
     """A setting as typed, with a decimal comma and no trailing zeros: 0.800 → “0,8”."""
-    from common.formats import decimal_plain
-
     return "–" if value is None else decimal_plain(value)
 
 
@@ -38,23 +40,18 @@ def signed(value) -> str:
     if value is None:
         return "–"
     number = float(value)
-    text = f"{abs(number):.2f}".replace(".", ",")
-    return ("+" if number > 0 else "−" if number < 0 else "±") + text
+    return ("+" if number > 0 else "−" if number < 0 else "±") + decimal_text(abs(number))
 
 
 @register.filter
 def waktu(value) -> str:
     """A moment as people in Kutai Timur write it: “21 Desember 2026 pukul 23.59 WITA”."""
-    from common.formats import moment_text
-
     return moment_text(value)
 
 
 @register.filter
 def waktu_hari(value) -> str:
     """The same with the day: “Senin, 21 Desember 2026 pukul 23.59 WITA”."""
-    from common.formats import moment_text
-
     return moment_text(value, with_day=True)
 
 
@@ -62,12 +59,9 @@ def waktu_hari(value) -> str:
 def upload_guard():
     """Attributes for a file input: the size limit and the message the browser shows before
     sending a file over it (static/js/app.js); the server refuses it too (common.uploads)."""
-    from django.conf import settings
-    from django.utils.html import format_html
-    from django.utils.translation import gettext as _
-
-    limit = settings.UPLOAD_MAX_BYTES
     message = _("“{name}” is {size} MB; the limit is %(limit)s MB. Nothing was sent.") % {
-        "limit": limit // 1048576
+        "limit": upload_limit_mb()
     }
-    return format_html('data-max-bytes="{}" data-too-large="{}"', limit, message)
+    return format_html(
+        'data-max-bytes="{}" data-too-large="{}"', settings.UPLOAD_MAX_BYTES, message
+    )

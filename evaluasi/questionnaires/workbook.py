@@ -29,6 +29,14 @@ SETTINGS_SHEET, ASPECT_SHEET, INDICATOR_SHEET, OPTION_SHEET = (
     "indikator",
     "opsi",
 )
+# The sheets each kind of rubric check (``spec_problems``) reads: with an error on one of
+# them, the spec misses that row and the check would mislead, so it is not reported.
+RUBRIC_CHECK_SHEETS = {
+    "questionnaire": {ASPECT_SHEET},
+    "aspect": {ASPECT_SHEET, INDICATOR_SHEET},
+    "indicator": {INDICATOR_SHEET, OPTION_SHEET},
+    "option": {INDICATOR_SHEET, OPTION_SHEET},
+}
 
 ASPECT_COLUMNS = (["kode", "nama", "bobot"], ["deskripsi"])
 INDICATOR_COLUMNS = (
@@ -337,17 +345,10 @@ def questionnaire_parse(data: bytes, *, level_codes: set[str]) -> ParsedQuestion
 
     spec.aspects = list(aspects.values())
     # The rubric's own checks (weights summing to 100, ...) run even when cells failed, so
-    # that every problem is listed at once; a check is trusted only when the sheets it reads
-    # parsed cleanly (a row that failed is missing from the spec and would mislead it).
+    # that every problem is listed at once, each where the sheets it reads parsed cleanly.
     broken = {problem.sheet for problem in problems.errors}
-    needs = {
-        "questionnaire": {ASPECT_SHEET},
-        "aspect": {ASPECT_SHEET, INDICATOR_SHEET},
-        "indicator": {INDICATOR_SHEET, OPTION_SHEET},
-        "option": {INDICATOR_SHEET, OPTION_SHEET},
-    }
     for problem in spec_problems(spec):
-        if not needs.get(problem.kind, {ASPECT_SHEET, INDICATOR_SHEET, OPTION_SHEET}) & broken:
+        if not RUBRIC_CHECK_SHEETS[problem.kind] & broken:
             problems.error(*_locate(parsed, problem), problem.message)
     if not problems.errors:
         parsed.spec = spec

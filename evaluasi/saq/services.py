@@ -24,6 +24,7 @@ from common.jobs import (
     task_enqueue,
 )
 from common.net import link_reachable, url_problem
+from common.uploads import upload_limit_mb
 from evaluasi.models import (
     Answer,
     Evidence,
@@ -251,7 +252,7 @@ def evidence_file_check(*, upload) -> tuple[str, str, str]:
             % {
                 "name": name,
                 "size": decimal_text(upload.size / 1048576, 1),
-                "limit": limit // 1048576,
+                "limit": upload_limit_mb(),
             }
         )
     if upload.size == 0:
