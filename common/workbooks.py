@@ -189,15 +189,30 @@ def _sheet_extent(handle) -> tuple[int, int]:
     return max_row, max_col
 
 
+def zip_too_large(archive: zipfile.ZipFile) -> bool:
+    """Whether an Office file (a zip) holds more parts or unpacks to more than is read."""
+    parts = archive.infolist()
+    return len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES
+
+
+def zip_bomb_part(archive: zipfile.ZipFile) -> str | None:
+    """The first large part compressed suspiciously well (a zip bomb), or None."""
+    for part in archive.infolist():
+        ratio = part.file_size / part.compress_size if part.compress_size else 0
+        if ratio > MAX_RATIO and part.file_size > 10 * 1024 * 1024:
+            return part.filename
+    return None
+
+
 def workbook_guard(data: bytes, problems: Problems) -> bool:
     """Refuse, before any reader touches it, a workbook whose parts unpack to more than we
     read or whose sheets declare more rows, columns or cells than an import can hold (one
     cell at XFD1048576 makes a reader allocate hundreds of GiB). Names the sheet at fault."""
-    limit_mb = MAX_UNPACKED_BYTES // (1024 * 1024)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = archive.infolist()
-        unpacked = sum(part.file_size for part in parts)
-        if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+        names = _sheet_names_by_part(archive)
+        if zip_too_large(archive):
+            unpacked = sum(part.file_size for part in parts)
             problems.error(
                 "",
                 _("file"),
@@ -205,20 +220,22 @@ def workbook_guard(data: bytes, problems: Problems) -> bool:
                     "The workbook unpacks to %(size)s MB; at most %(limit)s MB can be read. "
                     "Remove unused sheets, pictures and empty formatted rows."
                 )
-                % {"size": round(unpacked / 1048576), "limit": limit_mb},
+                % {
+                    "size": round(unpacked / 1048576),
+                    "limit": MAX_UNPACKED_BYTES // (1024 * 1024),
+                },
             )
             return False
-        names = _sheet_names_by_part(archive)
+        bomb = zip_bomb_part(archive)
+        if bomb is not None:
+            problems.error(
+                names.get(bomb, ""),
+                _("file"),
+                _("Part %(part)s is compressed suspiciously well; it is not read.")
+                % {"part": bomb},
+            )
+            return False
         for part in parts:
-            ratio = part.file_size / part.compress_size if part.compress_size else 0
-            if ratio > MAX_RATIO and part.file_size > 10 * 1024 * 1024:
-                problems.error(
-                    names.get(part.filename, ""),
-                    _("file"),
-                    _("Part %(part)s is compressed suspiciously well; it is not read.")
-                    % {"part": part.filename},
-                )
-                return False
             if part.filename not in names and not part.filename.startswith("xl/worksheets/"):
                 continue
             sheet = names.get(part.filename, part.filename)

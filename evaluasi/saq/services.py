@@ -40,6 +40,7 @@ from evaluasi.questionnaires.selectors import (
     indicator_spec,
     questionnaire_active,
 )
+from evaluasi.saq.evidence_safety import evidence_active_content
 from evaluasi.saq.selectors import submission_missing, submission_score
 
 logger = logging.getLogger(__name__)
@@ -274,6 +275,10 @@ def evidence_file_check(*, upload) -> tuple[str, str, str]:
             _("The content of “%(name)s” is not a %(kind)s file. Upload the real document.")
             % {"name": name, "kind": kind.upper()}
         )
+    problem = evidence_active_content(kind=kind, data=upload.read(), name=name)
+    upload.seek(0)
+    if problem:
+        raise ValidationError(problem)
     return kind, content_type, name
 
 

@@ -42,7 +42,8 @@ def test_a_good_workbook_creates_units_with_parents():
 
 def test_reimport_updates_by_code_and_never_deletes():
     services.units_import_apply(data=units_xlsx(GOOD))
-    extra = DesaFactory(code="64.08.77.2001")
+    # Its kecamatan named outright: a factory sequence could produce a code of the workbook.
+    extra = DesaFactory(code="64.08.77.2001", parent=KecamatanFactory(code="64.08.77"))
     changed = [row[:] for row in GOOD[:2]]
     changed[1][1] = "Desa Kelinjau Ilir (baru)"
     plan = services.units_import_apply(data=units_xlsx(changed))
