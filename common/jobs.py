@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from .liveness import broker_task_state, work_heartbeat, work_stopped
 from .models import Job
 from .registry import _REGISTRY, JobKind, JobRefused, job_kind, job_kind_register  # noqa: F401
 from .workbooks import Problems, problems_summary
@@ -88,11 +89,17 @@ def job_run(*, job_id: int, phase: str) -> Job | None:
     if registered is None:
         logger.error("job %s: unknown kind %r", job_id, kind)
         return None
-    if phase == "check":
-        return job_check_run(job_id=job_id, check=registered.check)
-    if phase == "apply":
-        return job_apply_run(job_id=job_id, apply=registered.apply)
-    return job_work_run(job_id=job_id, work=registered.run)
+    # The worker beats while it works (common.liveness): a dead one is seen within a minute.
+    with work_heartbeat(job_heartbeat_name(job_id)):
+        if phase == "check":
+            return job_check_run(job_id=job_id, check=registered.check)
+        if phase == "apply":
+            return job_apply_run(job_id=job_id, apply=registered.apply)
+        return job_work_run(job_id=job_id, work=registered.run)
+
+
+def job_heartbeat_name(job_id: int) -> str:
+    return f"job-{job_id}"
 
 
 # --- queueing ------------------------------------------------------------------------------
@@ -333,20 +340,15 @@ def task_failure_of(task_id: str) -> str | None:
 def broker_holds_task(task_id: str) -> bool | None:
     """Whether the broker still has the task's message, waiting in a queue or delivered to a
     worker and not yet acknowledged. None when that cannot be told (no Redis, an error)."""
-    if not task_id or not settings.CELERY_BROKER_URL.startswith("redis"):
-        return None
-    needle = task_id.encode()
-    try:
-        with current_app.connection_for_read() as connection:
-            client = connection.default_channel.client
-            for key in client.scan_iter(match=f"{settings.CELERY_TASK_DEFAULT_QUEUE}*"):
-                if client.type(key) == b"list" and any(
-                    needle in item for item in client.lrange(key, 0, -1)
-                ):
-                    return True
-            return any(needle in item for item in client.hvals("unacked"))
-    except Exception:  # noqa: BLE001
-        return None
+    state = broker_task_state(task_id)
+    return None if state is None else state != "absent"
+
+
+def worker_died_message() -> str:
+    return _(
+        "The worker running this job stopped (out of memory or restarted). Nothing was "
+        "saved; start it again."
+    )
 
 
 def lost_reason(*, task_id: str, queued_at, started_at, moment) -> str | None:
@@ -356,10 +358,7 @@ def lost_reason(*, task_id: str, queued_at, started_at, moment) -> str | None:
     if failure:
         if "TimeLimit" in failure:
             return _("The job ran longer than the time limit and was stopped. Nothing was saved.")
-        return _(
-            "The worker running this job stopped (out of memory or restarted). Nothing was "
-            "saved; start it again."
-        )
+        return worker_died_message()
     limit = settings.CELERY_TASK_TIME_LIMIT + 120
     if started_at and (moment - started_at).total_seconds() > limit:
         return _("The job ran longer than the time limit and was stopped. Nothing was saved.")
@@ -383,12 +382,20 @@ def jobs_fail_lost(*, jobs=None, moment=None) -> int:
     for job in candidates:
         if job.status not in IN_WORKER:
             continue
-        reason = lost_reason(
-            task_id=job.task_id,
-            queued_at=job.queued_at,
-            started_at=job.started_at,
-            moment=moment,
-        )
+        if job.started_at and work_stopped(
+            name=job_heartbeat_name(job.pk),
+            since=job.started_at.timestamp(),
+            task_ids=[job.task_id],
+            now=moment.timestamp(),
+        ):
+            reason = worker_died_message()
+        else:
+            reason = lost_reason(
+                task_id=job.task_id,
+                queued_at=job.queued_at,
+                started_at=job.started_at,
+                moment=moment,
+            )
         if reason:
             count += Job.objects.filter(pk=job.pk, status=job.status).update(
                 status=Job.Status.FAILED, message=reason[:500], progress=100, finished_at=moment

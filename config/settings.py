@@ -226,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
 # SCORING_STALE_MINUTES is marked failed so that a new one may start.
 SCORING_CHUNK_UNITS = env_int("SCORING_CHUNK_UNITS", 2500)
 SCORING_STALE_MINUTES = env_int("SCORING_STALE_MINUTES", 15)
+# Liveness of the worker doing a run or a job (common.liveness): it beats every few seconds;
+# no beat for WORK_STALE_SECONDS and no message of it waiting in a queue means it died.
+WORK_HEARTBEAT_SECONDS = env_float("WORK_HEARTBEAT_SECONDS", 5)
+WORK_STALE_SECONDS = env_int("WORK_STALE_SECONDS", 30)
 # Test-only fault injection: seconds to sleep inside the final transaction of a run, so a test
 # can kill the worker at the worst moment. Always 0 in real deployments.
 SCORING_FAULT_DELAY = env_float("SCORING_FAULT_DELAY", 0)

@@ -3,6 +3,7 @@ stored results and penetapan."""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import logging
@@ -10,10 +11,11 @@ import time
 import uuid
 from dataclasses import asdict, dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,7 @@ from common.jobs import (
     queue_down_message,
     task_enqueue,
 )
+from common.liveness import work_heartbeat, work_stopped
 from evaluasi.questionnaires.selectors import (
     period_previous,
 )
@@ -56,10 +59,11 @@ def _queue(stage: str, pk: int) -> None:
         service()
         return
     run_id = pk if stage != "chunk" else None
-    task_id = None
     if stage == "plan":
         task_id = uuid.uuid4().hex
         ScoringRun.objects.filter(pk=pk).update(task_id=task_id)
+    else:  # named from the row, so the run can find its waiting messages (scoring_run_tasks)
+        task_id = _stage_task_id(stage, pk)
 
     def queue_down():
         if run_id is not None:
@@ -69,6 +73,23 @@ def _queue(stage: str, pk: int) -> None:
                 scoring_run_fail(run_id=chunk_run, message=queue_down_message())
 
     task_enqueue(task, pk, task_id=task_id, on_error=queue_down)
+
+
+def _stage_task_id(stage: str, pk: int) -> str:
+    return f"ppid-scoring-{stage}-{pk}"
+
+
+def scoring_run_tasks(*, run: ScoringRun) -> list[str]:
+    """The task messages a running run still waits for: its unfinished chunks, else its final
+    stage."""
+    pending = list(ScoringChunk.objects.filter(run=run, done=False).values_list("pk", flat=True))
+    if pending:
+        return [_stage_task_id("chunk", pk) for pk in pending]
+    return [_stage_task_id("finish", run.pk)]
+
+
+def _heartbeat_name(run_id: int) -> str:
+    return f"scoring-run-{run_id}"
 
 
 def _run_update(run_id: int, **fields) -> None:
@@ -85,10 +106,21 @@ def scoring_runs_fail_stale(*, period: Period | None = None, moment=None) -> int
     active = ScoringRun.objects.filter(status__in=ScoringRun.ACTIVE)
     if period is not None:
         active = active.filter(period=period)
-    count = active.filter(heartbeat_at__lt=limit).update(
-        status=ScoringRun.Status.FAILED,
-        finished_at=moment,
-        message=_("The run stopped without finishing (its worker was stopped or lost)."),
+    stopped = _("The run stopped without finishing (its worker was stopped or lost).")
+    # Within a minute: no heartbeat of its worker and nothing of it waiting in a queue
+    # (common.liveness); where the broker cannot tell, SCORING_STALE_MINUTES below.
+    dead = [
+        run.pk
+        for run in active.filter(status=ScoringRun.Status.RUNNING)
+        if work_stopped(
+            name=_heartbeat_name(run.pk),
+            since=(run.heartbeat_at or run.created_at).timestamp(),
+            task_ids=scoring_run_tasks(run=run),
+            now=moment.timestamp(),
+        )
+    ]
+    count = active.filter(Q(heartbeat_at__lt=limit) | Q(pk__in=dead)).update(
+        status=ScoringRun.Status.FAILED, finished_at=moment, message=stopped
     )
     for run in active.filter(status=ScoringRun.Status.QUEUED).exclude(task_id=""):
         reason = lost_reason(
@@ -156,13 +188,35 @@ def scoring_run_fail(*, run_id: int, message: str) -> None:
     )
 
 
+def scoring_run_cancel(*, run_id: int, user) -> bool:
+    """The admin ends a run that is stuck (or no longer wanted): it ends failed with who
+    cancelled it, its waiting messages are revoked, and a stage still working writes nothing
+    (every stage checks under the run's lock that it is still active). False when it had
+    already ended."""
+    run = ScoringRun.objects.filter(pk=run_id, status__in=ScoringRun.ACTIVE).first()
+    if run is None:
+        return False
+    who = (user.get_full_name() or user.get_username()) if user else "-"
+    ended = ScoringRun.objects.filter(pk=run_id, status__in=ScoringRun.ACTIVE).update(
+        status=ScoringRun.Status.FAILED,
+        finished_at=timezone.now(),
+        message=_("Cancelled by %(who)s; the previous results are unchanged.") % {"who": who},
+    )
+    if ended and settings.CELERY_BROKER_URL:
+        with contextlib.suppress(Exception):  # a broker outage: the stages still write nothing
+            current_app.control.revoke([run.task_id, *scoring_run_tasks(run=run)])
+    return bool(ended)
+
+
 def _run_guard(run_id: int, work):
-    """Run ``work`` for an active run; any error fails the run with a readable message."""
+    """Run ``work`` for an active run; any error fails the run with a readable message. The
+    worker beats while it works (common.liveness)."""
     run = ScoringRun.objects.select_related("period").filter(pk=run_id).first()
     if run is None or not run.is_active:
         return None
     try:
-        return work(run)
+        with work_heartbeat(_heartbeat_name(run_id)):
+            return work(run)
     except Exception:
         # The detail (often a library's English message) goes to the log; the admin reads
         # what happened and what to do, in Indonesian.

@@ -37,6 +37,11 @@ urlpatterns = [
     ),
     path("penilaian/<int:pk>/", views.ScoringRunView.as_view(), name="scoring_run"),
     path(
+        "penilaian/<int:pk>/batalkan/",
+        views.ScoringRunCancelView.as_view(),
+        name="scoring_run_cancel",
+    ),
+    path(
         "penilaian/<int:pk>/tetapkan/",
         views.ScoringFinaliseView.as_view(),
         name="scoring_finalise",

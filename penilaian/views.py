@@ -148,6 +148,16 @@ class ScoringRunView(AdminRequired, View):
         return render(request, "penilaian/scoring_run.html", context)
 
 
+class ScoringRunCancelView(AdminRequired, View):
+    def post(self, request, pk):
+        run = _run(pk)
+        if scoring_services.scoring_run_cancel(run_id=run.pk, user=request.user):
+            messages.success(request, _("The run was cancelled; a new run may start."))
+        else:
+            messages.info(request, _("The run had already ended."))
+        return redirect("penilaian:scoring_run", pk=run.pk)
+
+
 class ScoringFinaliseView(AdminRequired, View):
     def post(self, request, pk):
         run = _run(pk)

@@ -191,6 +191,7 @@ def prefork_worker(celery_worker_process, private_root):
         CELERY_TASK_DEFAULT_QUEUE="ppid-fault-test",
         PRIVATE_ROOT=str(private_root),
         JOB_FAULT_DELAY="30",
+        WORK_HEARTBEAT_SECONDS="1",
     )
     process = subprocess.Popen(  # noqa: S603 - our own worker
         [
@@ -253,3 +254,30 @@ def test_a_job_whose_worker_process_is_killed_ends_failed(prefork_worker, admin_
     assert job.status == Job.Status.FAILED, job.status
     assert "berhenti" in job.message
     assert prefork_worker.poll() is None, "the worker itself survives and replaces its child"
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_levels")
+def test_a_job_whose_whole_worker_is_killed_ends_failed_within_a_minute(
+    prefork_worker, admin_user, settings
+):
+    """The whole worker SIGKILLed (its message stays unacknowledged for the visibility
+    timeout): no beat and nothing waiting in the queue ends the job failed at once."""
+    settings.WORK_STALE_SECONDS = 5
+    job = services.units_import_start(data=units_xlsx(ROWS), file_name="a.xlsx", user=admin_user)
+    job = wait_for(job, {Job.Status.RUNNING}, timeout=60)
+    jobs.jobs_fail_lost(jobs=[Job.objects.get(pk=job.pk)])
+    assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING, "a beating worker lives"
+    children = _children(prefork_worker.pid)
+    for pid in [prefork_worker.pid, *children]:
+        os.kill(pid, signal.SIGKILL)
+    killed = time.monotonic()
+    while time.monotonic() - killed < 60:
+        jobs.jobs_fail_lost(jobs=[Job.objects.get(pk=job.pk)])
+        job.refresh_from_db()
+        if job.status == Job.Status.FAILED:
+            break
+        time.sleep(0.5)
+    assert job.status == Job.Status.FAILED, job.status
+    assert "berhenti" in job.message

@@ -156,3 +156,69 @@ def test_a_worker_killed_in_the_final_stage_fails_the_run_and_a_new_run_agrees(
     assert again.status == ScoringRun.Status.SUCCEEDED and again.is_current
     assert again.input_hash == good.input_hash
     assert results(again) == before
+
+
+def test_a_run_whose_worker_died_ends_failed_within_a_minute_with_no_beat(
+    on_fault_queue, private_root, admin_user, client, settings
+):
+    """No Celery beat, a whole worker SIGKILLed in the final stage: the scoring page sees
+    within a minute that nothing beats for the run and nothing of it waits in the queue, ends
+    it failed with a message, and a new run may start at once (issue #19, defect 11)."""
+    from django.urls import reverse
+
+    settings.WORK_STALE_SECONDS = 5
+    period, _units, _juries = golden.main_period()
+    worker = start_worker(
+        "beat", private_root, SCORING_FAULT_DELAY="60", WORK_HEARTBEAT_SECONDS="1"
+    )
+    try:
+        wait_until(lambda: on_fault_queue.control.ping(timeout=0.5), 30, "the worker")
+        run = scoring_services.scoring_run_start(period=period)
+
+        def saving():
+            run.refresh_from_db()
+            assert run.is_active, run.message
+            return run.progress >= 94
+
+        wait_until(saving, 60, "the final stage (inside its transaction)")
+        time.sleep(2.0)
+        client.force_login(admin_user)
+        page = client.get(reverse("penilaian:scoring_run", args=[run.pk]))
+        assert page.status_code == 200
+        run.refresh_from_db()
+        assert run.is_active, "a worker that beats is never taken for dead"
+        stop(worker)
+        killed = time.monotonic()
+    finally:
+        stop(worker)
+
+    def ended():
+        client.get(reverse("penilaian:scoring_run", args=[run.pk]))
+        run.refresh_from_db()
+        return not run.is_active
+
+    wait_until(ended, 60, "the run ended failed")
+    assert time.monotonic() - killed < 60
+    assert run.status == ScoringRun.Status.FAILED and "berhenti" in run.message
+    response = client.get(reverse("penilaian:scoring", args=[period.year]))
+    assert "sedang berjalan" not in response.content.decode()
+
+
+def test_the_admin_cancels_a_stuck_run_and_a_new_one_may_start(on_fault_queue, admin_user, client):
+    """No worker takes the run: the admin cancels it on its page; its message is revoked,
+    the previous results stay, and a new run may start."""
+    from django.urls import reverse
+
+    period, _units, _juries = golden.main_period()
+    run = scoring_services.scoring_run_start(period=period)
+    assert run.is_active
+    client.force_login(admin_user)
+    response = client.post(reverse("penilaian:scoring_run_cancel", args=[run.pk]), follow=True)
+    assert response.status_code == 200
+    run.refresh_from_db()
+    assert run.status == ScoringRun.Status.FAILED
+    assert run.message.startswith("Dibatalkan oleh")
+    assert "Proses dibatalkan" in response.content.decode()
+    again = scoring_services.scoring_run_start(period=period)
+    assert again.is_active and again.pk != run.pk
+    assert scoring_services.scoring_run_cancel(run_id=run.pk, user=admin_user) is False
