@@ -19,3 +19,9 @@ class PenjurianConfig(AppConfig):
                 selectors.operator_jury_cards(period=block["period"], units=block["units"])
 
         dashboard_contribution_register(order=25, contribute=jury_cards)
+
+        def jury_objections(context, request):
+            if context.get("roles", {}).get("jury"):
+                context["jury_objections"] = selectors.jury_objections_open(jury=request.user)
+
+        dashboard_contribution_register(order=26, contribute=jury_objections)

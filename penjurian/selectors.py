@@ -271,6 +271,20 @@ def operator_jury_cards(*, period, units) -> None:
         }
 
 
+def jury_objections_open(*, jury) -> list:
+    """The open objections to ``jury``'s verdicts in periods not yet finalised, oldest first,
+    with their unit, indicator and period (for the jury's dashboard)."""
+    from penjurian.models import Objection
+
+    return list(
+        Objection.objects.filter(
+            verification__jury=jury, status="open", submission__period__finalised_at__isnull=True
+        )
+        .select_related("submission__unit", "submission__period", "verification__indicator")
+        .order_by("filed_at")
+    )
+
+
 def objections_open_count(*, jury, submission) -> int:
     from penjurian.models import Objection
 

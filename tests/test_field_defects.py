@@ -98,10 +98,10 @@ def test_presentation_errors_are_sentences_not_python_lists(client, period, unit
 
 
 # --- 6. an objection rejected without a reason --------------------------------------------
-def test_rejecting_an_objection_without_a_reason_keeps_the_choice_and_says_it_once(
-    client, submission, operator_a
-):
-    jury = UserFactory(username="juri.sanggah", groups=[JURY_GROUP])
+def objected(submission, operator, username="juri.sanggah"):
+    """A jury assigned to the unit, its rejected verdict, and the unit's open objection."""
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED)
+    jury = UserFactory(username=username, groups=[JURY_GROUP])
     submission.period.juries.create(user=jury)
     Assignment.objects.create(period=submission.period, jury=jury, unit=submission.unit)
     verdict = Verification.objects.create(
@@ -112,8 +112,15 @@ def test_rejecting_an_objection_without_a_reason_keeps_the_choice_and_says_it_on
         reason="Tidak ada SK",
     )
     objection = Objection.objects.create(
-        verification=verdict, submission=submission, text="SK ada", filed_by=operator_a
+        verification=verdict, submission=submission, text="SK ada", filed_by=operator
     )
+    return jury, objection
+
+
+def test_rejecting_an_objection_without_a_reason_keeps_the_choice_and_says_it_once(
+    client, submission, operator_a
+):
+    jury, objection = objected(submission, operator_a)
     client.force_login(jury)
     response = client.post(
         reverse("penjurian:objections_jury", args=[submission.pk]),
@@ -219,3 +226,24 @@ def test_a_run_computed_in_the_web_process_says_so(admin_client, settings, submi
     assert "tidak memiliki antrean tugas" not in admin_client.get(url).content.decode()
     settings.CELERY_TASK_ALWAYS_EAGER = True
     assert "tidak memiliki antrean tugas" in admin_client.get(url).content.decode()
+
+
+# --- paper cut: a jury sees where to answer objections --------------------------------------
+def test_the_jury_dashboard_and_inbox_lead_to_each_open_objection(client, submission, operator_a):
+    jury, objection = objected(submission, operator_a)
+    other = UserFactory(username="juri.lain", groups=[JURY_GROUP])
+    submission.period.juries.create(user=other)
+    answer_page = reverse("penjurian:objections_jury", args=[submission.pk])
+
+    client.force_login(jury)
+    text = client.get(reverse("award:dashboard")).content.decode()
+    assert "1 sanggahan perlu dijawab" in text
+    assert f'href="{answer_page}#o-{objection.pk}"' in text
+    assert f'href="{answer_page}"' in client.get(reverse("penjurian:inbox")).content.decode()
+
+    client.force_login(other)
+    assert "perlu dijawab" not in client.get(reverse("award:dashboard")).content.decode()
+    objection.status = Objection.Status.REJECTED
+    objection.save()
+    client.force_login(jury)
+    assert "perlu dijawab" not in client.get(reverse("award:dashboard")).content.decode()
