@@ -37,6 +37,15 @@ def scoring_run_published(*, period: Period) -> ScoringRun | None:
     ).first()
 
 
+def scoring_run_unchanged(*, run: ScoringRun) -> ScoringRun | None:
+    """The published run whose inputs ``run`` has too (a correction that would replace
+    nothing: penetapan refuses it), else None."""
+    published = scoring_run_published(period=run.period)
+    if published is None or published.pk == run.pk or published.input_hash != run.input_hash:
+        return None
+    return published
+
+
 def ranking_tables(*, run: ScoringRun, improved: int = 5) -> list[dict]:
     """Per level (in level order): the ranked scores and the most improved units."""
     scores = list(
@@ -321,6 +330,33 @@ def jury_work_items(*, period: Period) -> list[dict]:
     for item in items:
         item["override"] = overrides.get(item["key"])
     return items
+
+
+JURY_WORK_KINDS = ("verifikasi", "sanggah", "presentasi")  # the key prefixes of jury_work_open
+
+
+def jury_work_groups(*, items: list[dict]) -> list[dict]:
+    """Unfinished jury work grouped by kind (verifications, objections, presentations), each
+    with its open and overridden items: penetapan may wait for a hundred items, and the admin
+    acts on a kind at once."""
+    titles = {
+        "verifikasi": _("Verifications not finished"),
+        "sanggah": _("Objections not answered"),
+        "presentasi": _("Presentations not scored"),
+    }
+    groups = []
+    for kind in JURY_WORK_KINDS:
+        of_kind = [item for item in items if item["key"].startswith(f"{kind}:")]
+        if of_kind:
+            groups.append(
+                {
+                    "kind": kind,
+                    "title": titles[kind],
+                    "items": of_kind,
+                    "open": [item for item in of_kind if not item["override"]],
+                }
+            )
+    return groups
 
 
 def unit_overrides(*, period: Period, unit: Unit):

@@ -459,12 +459,20 @@ def scores_previous(*, period: Period):
     return frame
 
 
+def unchanged_message(*, run: ScoringRun, published: ScoringRun) -> str:
+    return _(
+        "Tidak ada perubahan: the inputs of run %(run)s are those of the published "
+        "run %(published)s, so it would replace nothing. Change what needs "
+        "correcting, run the scoring again, or cancel the correction."
+    ) % {"run": run.number, "published": published.number}
+
+
 def scoring_run_finalise(*, run: ScoringRun, user, moment=None) -> ScoringRun:
     """Penetapan: publish a successful current run, once nothing that feeds it is still open
     (``penilaian.selectors.finalisation_blockers``). A correction run whose inputs are those of
     the published run is refused and supersedes nothing. Finalised results never change; the
     period's inputs are read-only from now on (``Period.check_inputs_editable``)."""
-    from .selectors import finalisation_blockers
+    from .selectors import finalisation_blockers, scoring_run_published, scoring_run_unchanged
 
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
@@ -481,18 +489,9 @@ def scoring_run_finalise(*, run: ScoringRun, user, moment=None) -> ScoringRun:
                 _("The results cannot be finalised yet: %(reasons)s")
                 % {"reasons": " ".join(blockers)}
             )
-        published = ScoringRun.objects.filter(
-            period=period, finalised_at__isnull=False, superseded_by__isnull=True
-        ).first()
-        if published is not None and published.input_hash == locked.input_hash:
-            raise ScoringRefused(
-                _(
-                    "Tidak ada perubahan: the inputs of run %(run)s are those of the published "
-                    "run %(published)s, so it would replace nothing. Change what needs "
-                    "correcting, run the scoring again, or cancel the correction."
-                )
-                % {"run": locked.number, "published": published.number}
-            )
+        published = scoring_run_published(period=period)
+        if scoring_run_unchanged(run=locked) is not None:
+            raise ScoringRefused(unchanged_message(run=locked, published=published))
         now = timezone.now()
         if published is not None:
             ScoringRun.objects.filter(pk=published.pk).update(superseded_by=locked)
@@ -541,8 +540,12 @@ def period_correction_cancel(*, period: Period, user) -> Period:
     return Period.objects.get(pk=period.pk)
 
 
-def finalisation_override(*, period: Period, key: str, reason: str, user):
-    """Let penetapan go ahead despite one unfinished item of jury work, with a reason."""
+def finalisation_override(
+    *, period: Period, reason: str, user, key: str = "", kind: str = ""
+) -> int:
+    """Let penetapan go ahead despite unfinished jury work, with a reason: one item (``key``)
+    or every open item of a kind (``kind``: verifikasi, sanggah, presentasi). The number of
+    items overridden."""
     from .models import FinalisationOverride
     from .selectors import jury_work_items
 
@@ -550,16 +553,25 @@ def finalisation_override(*, period: Period, key: str, reason: str, user):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for going ahead without it.")})
-    item = next((i for i in jury_work_items(period=period) if i["key"] == key), None)
-    if item is None:
+    items = jury_work_items(period=period)
+    if kind:
+        chosen = [i for i in items if i["key"].startswith(f"{kind}:") and i["override"] is None]
+    else:
+        item = next((i for i in items if i["key"] == key), None)
+        if item is not None and item["override"] is not None:
+            raise ValidationError(_("This item is already overridden."))
+        chosen = [item] if item is not None else []
+    if not chosen:
         raise ValidationError(_("This item is no longer open; nothing to override."))
-    if item["override"] is not None:
-        raise ValidationError(_("This item is already overridden."))
-    return FinalisationOverride.objects.create(
-        period=period,
-        key=key,
-        unit=item["unit"],
-        label=item["label"],
-        reason=reason[:1000],
-        created_by=user,
+    FinalisationOverride.objects.bulk_create(
+        FinalisationOverride(
+            period=period,
+            key=item["key"],
+            unit=item["unit"],
+            label=item["label"],
+            reason=reason[:1000],
+            created_by=user,
+        )
+        for item in chosen
     )
+    return len(chosen)

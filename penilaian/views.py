@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from award.models import Period, Unit
@@ -42,7 +43,7 @@ class ScoringView(AdminRequired, View):
             "blockers": scoring_selectors.finalisation_blockers(
                 period=period, jury_items=jury_items
             ),
-            "jury_items": jury_items,
+            "jury_groups": scoring_selectors.jury_work_groups(items=jury_items),
         }
 
     def get(self, request, year):
@@ -70,16 +71,25 @@ class OverrideView(AdminRequired, View):
     def post(self, request, year):
         period = get_object_or_404(Period, year=year)
         try:
-            scoring_services.finalisation_override(
+            count = scoring_services.finalisation_override(
                 period=period,
                 key=request.POST.get("key", ""),
+                kind=request.POST.get("kind", ""),
                 reason=request.POST.get("reason", ""),
                 user=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Override recorded with its reason."))
+            messages.success(
+                request,
+                ngettext(
+                    "Override recorded with its reason.",
+                    "%(count)s overrides recorded with one reason.",
+                    count,
+                )
+                % {"count": count},
+            )
         return redirect("penilaian:scoring", year=period.year)
 
 
@@ -123,6 +133,13 @@ class CorrectionCancelView(AdminRequired, View):
         return redirect("penilaian:scoring", year=year)
 
 
+def _unchanged_text(run) -> str:
+    published = scoring_selectors.scoring_run_unchanged(run=run)
+    if published is None:
+        return ""
+    return scoring_services.unchanged_message(run=run, published=published)
+
+
 class ScoringRunView(AdminRequired, View):
     """A run: live progress while it works (htmx polling), then its summary."""
 
@@ -136,6 +153,8 @@ class ScoringRunView(AdminRequired, View):
             "period": run.period,
             "poll_url": reverse("penilaian:scoring_run", args=[run.pk]),
             "blockers": scoring_selectors.finalisation_blockers(period=run.period),
+            # Said before the click: penetapan would refuse a run that changes nothing.
+            "unchanged": _unchanged_text(run),
             # Without a job queue (the embedded demo) the run is computed inside the request
             # that started it: its page can only ever show it finished, and says why.
             "in_web_process": settings.CELERY_TASK_ALWAYS_EAGER,

@@ -156,3 +156,20 @@ def test_a_correction_unlocks_and_a_no_op_correction_is_refused(main, admin_user
     assert period.inputs_locked
     with pytest.raises(ValidationError):
         period_update(period=period, finalist_minimum=Decimal("50"))
+
+
+def test_the_run_page_says_before_the_click_that_a_correction_changes_nothing(
+    main, admin_user, admin_client
+):
+    from django.urls import reverse
+
+    period, _units, _juries = main
+    first = run_period(period)
+    page = admin_client.get(reverse("penilaian:scoring_run", args=[first.pk])).content.decode()
+    assert "Tidak ada perubahan" not in page
+    services.scoring_run_finalise(run=first, user=admin_user)
+    services.period_correction_open(period=period, reason="Cek ulang", user=admin_user)
+    same = run_period(period, user=admin_user)
+    page = admin_client.get(reverse("penilaian:scoring_run", args=[same.pk])).content.decode()
+    assert 'id="penetapan-unchanged"' in page and "Tidak ada perubahan" in page
+    assert '<button class="btn btn-success" type="submit" disabled>' in page

@@ -102,3 +102,35 @@ def test_penetapan_waits_for_the_juries_and_an_override_is_shown(main, admin_use
     page = client.get(reverse("penilaian:score_explain", args=[run.pk, units["G03"].pk]))
     assert "Ada bukti" in page.content.decode() and "Tetap" in page.content.decode()
     assert Objection.objects.get().status == "rejected"
+
+
+def test_blockers_grouped_by_kind_and_one_reason_for_a_whole_group(main, admin_user, client):
+    period, units, _juries = main
+    run_period(period)
+    items = selectors.jury_work_items(period=period)
+    open_verifications = [i for i in items if i["key"].startswith("verifikasi:")]
+    assert len(open_verifications) > 1
+    client.force_login(admin_user)
+    page = client.get(reverse("penilaian:scoring", args=[period.year])).content.decode()
+    assert 'id="jury-work-verifikasi"' in page
+    assert f"{len(open_verifications)} terbuka dari {len(open_verifications)}" in page
+    assert reverse("penjurian:oversight", args=[period.year]) in page
+
+    response = client.post(
+        reverse("penilaian:override", args=[period.year]),
+        {"kind": "verifikasi", "reason": "Juri berhalangan"},
+        follow=True,
+    )
+    assert f"{len(open_verifications)} pengecualian dicatat" in response.content.decode()
+    overrides = FinalisationOverride.objects.filter(period=period, key__startswith="verifikasi:")
+    assert overrides.count() == len(open_verifications)
+    assert set(overrides.values_list("reason", flat=True)) == {"Juri berhalangan"}
+    assert not any(
+        b.startswith("Verifikasi") for b in selectors.finalisation_blockers(period=period)
+    )
+    again = client.post(
+        reverse("penilaian:override", args=[period.year]),
+        {"kind": "verifikasi", "reason": "Lagi"},
+        follow=True,
+    )
+    assert "sudah tidak terbuka" in again.content.decode()
