@@ -11,6 +11,7 @@ class EvaluasiConfig(AppConfig):
         from common.jobs import job_kind_register
 
         from . import tasks  # noqa: F401 - services queue these by name
+        from .questionnaires import selectors as questionnaire_selectors
         from .questionnaires import services as questionnaires
         from .saq import offline, selectors
 
@@ -36,5 +37,14 @@ class EvaluasiConfig(AppConfig):
             if context["roles"]["admin"] and period is not None:
                 context["submission_chart"] = selectors.submission_daily(period=period)
 
+        def levels_not_ready(context, request):
+            period = context.get("active_period")
+            if context["roles"]["admin"] and period is not None:
+                ready = questionnaire_selectors.levels_ready(period=period)
+                context["levels_not_ready"] = [
+                    level for level in context.get("levels", []) if level.pk not in ready
+                ]
+
         dashboard_contribution_register(order=20, contribute=saq_cards)
+        dashboard_contribution_register(order=22, contribute=levels_not_ready)
         dashboard_contribution_register(order=21, contribute=submission_chart)

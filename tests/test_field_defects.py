@@ -247,3 +247,24 @@ def test_the_jury_dashboard_and_inbox_lead_to_each_open_objection(client, submis
     objection.save()
     client.force_login(jury)
     assert "perlu dijawab" not in client.get(reverse("award:dashboard")).content.decode()
+
+
+# --- paper cut: a level without a questionnaire is shown as not ready ---------------------
+def test_a_level_without_a_questionnaire_is_not_ready_and_listed_last(
+    admin_client, period, unit_a, unit_b, desa_questionnaire
+):
+    from evaluasi.saq.selectors import participation_levels
+
+    rows = participation_levels(period=period)
+    assert [(row["level"].code, row["ready"]) for row in rows] == [
+        ("desa", True),
+        ("kecamatan", False),
+        ("opd", False),
+    ]
+    board = admin_client.get(reverse("evaluasi:participation", args=[period.year]))
+    text = board.content.decode()
+    assert "belum siap" in text.lower()
+    assert reverse("evaluasi:questionnaire_list", args=[period.year]) in text
+    dashboard = admin_client.get(reverse("award:dashboard")).content.decode()
+    assert "Tingkat OPD belum memiliki kuesioner terbit" in dashboard
+    assert "Tingkat Desa belum memiliki" not in dashboard

@@ -131,6 +131,16 @@ def questionnaires_for_period(*, period: Period) -> QuerySet[Questionnaire]:
     )
 
 
+def levels_ready(*, period: Period) -> set[int]:
+    """The ids of the levels with a published questionnaire in ``period``: only their units
+    can fill the SAQ."""
+    return set(
+        Questionnaire.objects.filter(
+            period=period, status=Questionnaire.Status.PUBLISHED
+        ).values_list("level_id", flat=True)
+    )
+
+
 def questionnaire_active(*, period: Period, level) -> Questionnaire | None:
     """The questionnaire operators of ``level`` fill: the latest published version."""
     return (

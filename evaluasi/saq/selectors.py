@@ -19,6 +19,7 @@ from evaluasi.questionnaires.rubric import (
 )
 from evaluasi.questionnaires.selectors import (
     _indicators_by_pk,
+    levels_ready,
     questionnaire_active,
     questionnaire_for_saq,
     questionnaire_spec,
@@ -211,16 +212,18 @@ def participation_levels(*, period: Period) -> list[dict]:
         )
         for state in ("submitted", "in_progress")
     }
+    ready = levels_ready(period=period)
     rows = []
     for level in Level.objects.filter(pk__in=list(totals)).order_by("order"):
-        row = {"level": level, "total": totals[level.pk]}
+        # A level without a published questionnaire cannot start: said so, and listed last.
+        row = {"level": level, "total": totals[level.pk], "ready": level.pk in ready}
         row["submitted"] = counted["submitted"].get(level.pk, 0)
         row["in_progress"] = counted["in_progress"].get(level.pk, 0)
         row["not_started"] = row["total"] - row["submitted"] - row["in_progress"]
         for state in ("not_started", "in_progress", "submitted"):
             row[f"{state}_percent"] = round(100 * row[state] / (row["total"] or 1))
         rows.append(row)
-    return rows
+    return sorted(rows, key=lambda row: not row["ready"])
 
 
 def participation(*, period: Period) -> dict:

@@ -351,6 +351,12 @@ MATRIX = {
         {},
         ADMIN_ONLY_POST_REDIRECT,
     ),
+    "penilaian:scoring_run_cancel": (
+        "post",
+        lambda w: {"pk": w["run"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
     "penilaian:ranking": ("get", lambda w: {"pk": w["run"].pk}, None, ADMIN_ONLY),
     # The unit's own operator sees its explained result once published; nobody else does.
     "penilaian:score_explain": (
