@@ -35,6 +35,12 @@ class CriterionForm(StyledMixin, forms.Form):
         label=_("Weight"), min_value=Decimal("0.01"), max_digits=6, decimal_places=2
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Drawn as table cells under the column headings: each field names itself.
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = str(field.label)
+
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
 

@@ -7,7 +7,10 @@
     root.querySelectorAll("[data-progress]").forEach(function (bar) {
       var value = Math.max(0, Math.min(100, parseInt(bar.dataset.progress, 10) || 0));
       bar.style.width = value + "%";
-      bar.setAttribute("aria-valuenow", String(value));
+      // The value belongs to the element with role=progressbar (the bar's track), never to
+      // the coloured bar itself, which has no role (axe: aria-allowed-attr).
+      var meter = bar.getAttribute("role") === "progressbar" ? bar : bar.closest("[role=progressbar]");
+      if (meter) meter.setAttribute("aria-valuenow", String(value));
     });
   }
 
