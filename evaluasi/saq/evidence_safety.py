@@ -60,7 +60,7 @@ def _pdf_problem(data: bytes, name: str) -> str | None:
         found = _pdf_active_found(reader)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         # Unparseable here (a viewer might still repair it): look at the bytes themselves.
-        logger.info("evidence %s: pypdf could not parse it; raw scan", name)
+        logger.debug("evidence %s: pypdf could not parse it; raw scan", name)
         found = bool(RAW_ACTIVE.search(data))
     if found:
         return _(
