@@ -32,7 +32,6 @@ class ScoringView(AdminRequired, View):
 
     def context(self, period, form=None):
         scoring_services.scoring_runs_fail_stale(period=period)
-        jury_items = scoring_selectors.jury_work_items(period=period)
         return {
             "period": period,
             "runs": scoring_selectors.scoring_runs(period=period),
@@ -40,10 +39,7 @@ class ScoringView(AdminRequired, View):
             "published": scoring_selectors.scoring_run_published(period=period),
             "form": form or ScoringStartForm(),
             "correction_form": CorrectionForm(),
-            "blockers": scoring_selectors.finalisation_blockers(
-                period=period, jury_items=jury_items
-            ),
-            "jury_groups": scoring_selectors.jury_work_groups(items=jury_items),
+            **_blockers(period),
         }
 
     def get(self, request, year):
@@ -133,6 +129,20 @@ class CorrectionCancelView(AdminRequired, View):
         return redirect("penilaian:scoring", year=year)
 
 
+def _blockers(period) -> dict:
+    """What penetapan waits for: the period's own blockers one by one, the jury work grouped
+    by kind (a hundred unfinished verifications are one line with a count)."""
+    blockers = scoring_selectors.finalisation_blockers(period=period, jury_items=[])
+    groups = scoring_selectors.jury_work_groups(
+        items=scoring_selectors.jury_work_items(period=period)
+    )
+    return {
+        "blockers": blockers,
+        "jury_groups": groups,
+        "waiting": bool(blockers) or any(group["open"] for group in groups),
+    }
+
+
 def _unchanged_text(run) -> str:
     published = scoring_selectors.scoring_run_unchanged(run=run)
     if published is None:
@@ -152,7 +162,7 @@ class ScoringRunView(AdminRequired, View):
             "run": run,
             "period": run.period,
             "poll_url": reverse("penilaian:scoring_run", args=[run.pk]),
-            "blockers": scoring_selectors.finalisation_blockers(period=run.period),
+            **_blockers(run.period),
             # Said before the click: penetapan would refuse a run that changes nothing.
             "unchanged": _unchanged_text(run),
             # Without a job queue (the embedded demo) the run is computed inside the request

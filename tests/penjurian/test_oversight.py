@@ -115,6 +115,9 @@ def test_blockers_grouped_by_kind_and_one_reason_for_a_whole_group(main, admin_u
     assert 'id="jury-work-verifikasi"' in page
     assert f"{len(open_verifications)} terbuka dari {len(open_verifications)}" in page
     assert reverse("penjurian:oversight", args=[period.year]) in page
+    # The provisional notice names the group with its count, not each of its items.
+    assert f"Verifikasi belum selesai</a>: {len(open_verifications)} butir" in page
+    assert open_verifications[0]["label"] not in page.split('id="jury-work-')[0]
 
     response = client.post(
         reverse("penilaian:override", args=[period.year]),
