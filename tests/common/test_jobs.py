@@ -231,6 +231,18 @@ def prefork_worker(celery_worker_process, private_root):
             process.kill()
 
 
+def failed_within(job: Job, seconds: float) -> Job:
+    """Apply the lost-job rules (as the job page does) until the job fails or time is up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        jobs.jobs_fail_lost(jobs=[Job.objects.get(pk=job.pk)])
+        job.refresh_from_db()
+        if job.status == Job.Status.FAILED:
+            break
+        time.sleep(0.5)
+    return job
+
+
 def _children(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     return [int(line) for line in out.split()]
@@ -244,13 +256,7 @@ def test_a_job_whose_worker_process_is_killed_ends_failed(prefork_worker, admin_
     job = wait_for(job, {Job.Status.RUNNING}, timeout=60)
     (child,) = _children(prefork_worker.pid)
     os.kill(child, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        jobs.jobs_fail_lost(jobs=[Job.objects.get(pk=job.pk)])
-        job.refresh_from_db()
-        if job.status == Job.Status.FAILED:
-            break
-        time.sleep(0.5)
+    job = failed_within(job, 30)
     assert job.status == Job.Status.FAILED, job.status
     assert "berhenti" in job.message
     assert prefork_worker.poll() is None, "the worker itself survives and replaces its child"
@@ -272,12 +278,6 @@ def test_a_job_whose_whole_worker_is_killed_ends_failed_within_a_minute(
     children = _children(prefork_worker.pid)
     for pid in [prefork_worker.pid, *children]:
         os.kill(pid, signal.SIGKILL)
-    killed = time.monotonic()
-    while time.monotonic() - killed < 60:
-        jobs.jobs_fail_lost(jobs=[Job.objects.get(pk=job.pk)])
-        job.refresh_from_db()
-        if job.status == Job.Status.FAILED:
-            break
-        time.sleep(0.5)
+    job = failed_within(job, 60)
     assert job.status == Job.Status.FAILED, job.status
     assert "berhenti" in job.message

@@ -63,6 +63,20 @@ def on_fault_queue():
     app.control.purge()
 
 
+def run_into_the_final_stage(app, period) -> ScoringRun:
+    """Start a run on the fault worker and wait until it is inside its final transaction."""
+    wait_until(lambda: app.control.ping(timeout=0.5), 30, "the worker")
+    run = scoring_services.scoring_run_start(period=period)
+
+    def saving():
+        run.refresh_from_db()
+        assert run.is_active, run.message
+        return run.progress >= 94
+
+    wait_until(saving, 60, "the final stage (inside its transaction)")
+    return run
+
+
 def active_chunk(app, node_prefix: str):
     """The pid of the pool process of ``node_prefix`` running a scoring chunk, if any."""
     active = app.control.inspect(timeout=1.0).active() or {}
@@ -129,15 +143,7 @@ def test_a_worker_killed_in_the_final_stage_fails_the_run_and_a_new_run_agrees(
     before = results(good)
     worker = start_worker("final", private_root, SCORING_FAULT_DELAY="30")
     try:
-        wait_until(lambda: on_fault_queue.control.ping(timeout=0.5), 30, "the worker")
-        run = scoring_services.scoring_run_start(period=period)
-
-        def saving():
-            run.refresh_from_db()
-            assert run.is_active, run.message
-            return run.progress >= 94
-
-        wait_until(saving, 60, "the final stage (inside its transaction)")
+        run = run_into_the_final_stage(on_fault_queue, period)
         time.sleep(1.0)
         stop(worker)  # SIGKILL to the whole worker: main process and pool
     finally:
@@ -172,15 +178,7 @@ def test_a_run_whose_worker_died_ends_failed_within_a_minute_with_no_beat(
         "beat", private_root, SCORING_FAULT_DELAY="60", WORK_HEARTBEAT_SECONDS="1"
     )
     try:
-        wait_until(lambda: on_fault_queue.control.ping(timeout=0.5), 30, "the worker")
-        run = scoring_services.scoring_run_start(period=period)
-
-        def saving():
-            run.refresh_from_db()
-            assert run.is_active, run.message
-            return run.progress >= 94
-
-        wait_until(saving, 60, "the final stage (inside its transaction)")
+        run = run_into_the_final_stage(on_fault_queue, period)
         time.sleep(2.0)
         client.force_login(admin_user)
         page = client.get(reverse("penilaian:scoring_run", args=[run.pk]))
