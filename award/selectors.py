@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
 from award.models import (
     DeadlineExtension,
-    JuryMembership,
     Level,
     OperatorMembership,
     Period,
@@ -19,17 +18,18 @@ from award.models import (
     Unit,
 )
 
-from .rules import is_admin, is_jury
+from .rules import is_admin, is_jury, user_facts
 
 
 def user_roles(*, user) -> dict[str, bool]:
     """Which dashboards and menus a user gets."""
     if not user.is_authenticated:
         return {"admin": False, "jury": False, "operator": False}
+    facts = user_facts(user)
     return {
         "admin": is_admin(user),
-        "jury": is_jury(user) or JuryMembership.objects.filter(user=user).exists(),
-        "operator": OperatorMembership.objects.filter(user=user).exists(),
+        "jury": is_jury(user) or facts.jury_member,
+        "operator": bool(facts.operator_units),
     }
 
 
@@ -69,10 +69,28 @@ def periods_in_view(*, moment: dt.datetime | None = None) -> list[Period]:
     return sorted(open_, key=stage_end)
 
 
-def period_saq_deadline(*, period: Period, unit: Unit) -> dt.datetime:
-    """The SAQ deadline of one unit: the period's, or a later one granted to that unit."""
-    extension = DeadlineExtension.objects.filter(period=period, unit=unit).first()
-    return max(period.saq_close, extension.saq_close) if extension else period.saq_close
+# ``extension_close`` not given: the deadline extension is read from the database.
+UNREAD = object()
+
+
+def period_saq_deadline(*, period: Period, unit: Unit, extension_close=UNREAD) -> dt.datetime:
+    """The SAQ deadline of one unit: the period's, or a later one granted to that unit.
+    ``extension_close`` is the unit's extension when the caller loaded it already (None: the
+    unit has none), e.g. with ``saq_extension_close()`` annotated on its submission."""
+    if extension_close is UNREAD:
+        extension = DeadlineExtension.objects.filter(period=period, unit=unit).first()
+        extension_close = extension.saq_close if extension else None
+    return max(period.saq_close, extension_close) if extension_close else period.saq_close
+
+
+def saq_extension_close(*, period: str = "period", unit: str = "unit") -> Subquery:
+    """The unit's extended SAQ deadline (or NULL) as an annotation on rows that have a
+    ``period`` and a ``unit``: the deadline read in the same query as the row."""
+    return Subquery(
+        DeadlineExtension.objects.filter(period=OuterRef(period), unit=OuterRef(unit)).values(
+            "saq_close"
+        )[:1]
+    )
 
 
 def period_saq_deadlines(*, period: Period) -> dict[int, dt.datetime]:
@@ -86,12 +104,15 @@ def period_saq_deadlines(*, period: Period) -> dict[int, dt.datetime]:
     }
 
 
-def period_saq_is_open(*, period: Period, unit: Unit, moment: dt.datetime | None = None) -> bool:
+def period_saq_is_open(
+    *, period: Period, unit: Unit, moment: dt.datetime | None = None, extension_close=UNREAD
+) -> bool:
     """Whether ``unit`` may still fill and submit its SAQ at ``moment`` (server time)."""
     moment = moment or timezone.now()
     if period.stage_override:
         return period.stage_override == Stage.SAQ
-    return period.saq_open <= moment < period_saq_deadline(period=period, unit=unit)
+    deadline = period_saq_deadline(period=period, unit=unit, extension_close=extension_close)
+    return period.saq_open <= moment < deadline
 
 
 def level_unit_counts() -> list[Level]:

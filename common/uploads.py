@@ -44,6 +44,16 @@ def upload_limit_mb() -> int:
     return settings.UPLOAD_MAX_BYTES // (1024 * 1024)
 
 
+def upload_refused_in_browser_message() -> str:
+    """What the browser says when a chosen file is over the limit (static/js/app.js fills in
+    the file's name and size); the server refuses it too."""
+    from django.utils.translation import gettext as _
+
+    return _("“{name}” is {size} MB; the limit is %(limit)s MB. Nothing was sent.") % {
+        "limit": upload_limit_mb()
+    }
+
+
 def upload_too_large_message() -> str:
     from django.utils.translation import gettext as _
 

@@ -3,14 +3,14 @@
 import rules
 
 from award.models import OperatorMembership
-from award.rules import is_admin
+from award.rules import is_admin, user_facts
 
 
 @rules.predicate
 def is_operator_of_submission(user, submission) -> bool:
     if not user.is_authenticated or submission is None:
         return False
-    return OperatorMembership.objects.filter(user=user, unit_id=submission.unit_id).exists()
+    return submission.unit_id in user_facts(user).operator_units
 
 
 rules.add_perm("evaluasi.fill_submission", is_operator_of_submission)

@@ -14,6 +14,11 @@ def evidence_link_check_task(evidence_id: int) -> str:
     return saq_services.evidence_link_check(evidence_id=evidence_id)
 
 
+@shared_task(name="evaluasi.submission_receipt")
+def submission_receipt_task(submission_id: int) -> int:
+    return reminders.submission_receipt_send(submission_id=submission_id)
+
+
 @shared_task(name="evaluasi.reminders_due")
 def reminders_due_task() -> int:
     return reminders.reminders_due()

@@ -1,10 +1,9 @@
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from common.formats import decimal_plain, decimal_text, moment_text
-from common.uploads import upload_limit_mb
+from common.uploads import upload_refused_in_browser_message
 
 register = template.Library()
 
@@ -59,9 +58,8 @@ def waktu_hari(value) -> str:
 def upload_guard():
     """Attributes for a file input: the size limit and the message the browser shows before
     sending a file over it (static/js/app.js); the server refuses it too (common.uploads)."""
-    message = _("“{name}” is {size} MB; the limit is %(limit)s MB. Nothing was sent.") % {
-        "limit": upload_limit_mb()
-    }
     return format_html(
-        'data-max-bytes="{}" data-too-large="{}"', settings.UPLOAD_MAX_BYTES, message
+        'data-max-bytes="{}" data-too-large="{}"',
+        settings.UPLOAD_MAX_BYTES,
+        upload_refused_in_browser_message(),
     )

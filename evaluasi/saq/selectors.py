@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 
 from award.models import Period, Unit
-from award.selectors import unit_search
+from award.selectors import UNREAD, period_saq_deadline, saq_extension_close, unit_search
 from evaluasi.models import Answer, Aspect, Evidence, Indicator, Submission
 from evaluasi.questionnaires.rubric import (
     evidence_needed,
@@ -45,16 +45,49 @@ def submission_evidence(*, submission: Submission) -> dict[int, list[Evidence]]:
     return grouped
 
 
+def submission_rows() -> QuerySet[Submission]:
+    """Submissions with what the SAQ's screens and rules read: the period, the unit and its
+    level, the questionnaire, and the unit's deadline extension — in one query."""
+    return Submission.objects.select_related("period", "unit__level", "questionnaire").annotate(
+        saq_extension_close=saq_extension_close()
+    )
+
+
+def submission_share_period(submission: Submission) -> Submission:
+    """The questionnaire reads its period (``is_frozen``): the submission's, already loaded."""
+    if submission.questionnaire.period_id == submission.period_id:
+        submission.questionnaire.period = submission.period
+    return submission
+
+
+def submission_extension_close(*, submission: Submission):
+    """The unit's extended deadline when the submission was loaded with it
+    (``award.selectors.saq_extension_close`` annotated as ``saq_extension_close``), else
+    ``UNREAD``: the deadline rules then read it themselves."""
+    return submission.__dict__.get("saq_extension_close", UNREAD)
+
+
+def submission_saq_deadline(*, submission: Submission):
+    return period_saq_deadline(
+        period=submission.period,
+        unit=submission.unit,
+        extension_close=submission_extension_close(submission=submission),
+    )
+
+
 def step_name(aspect: Aspect) -> str:
     """The wizard step of an aspect (its position, so codes with dots stay out of URLs)."""
     return f"aspek-{aspect.order}-{aspect.pk}"
 
 
-def submission_missing(*, submission: Submission) -> list[MissingItem]:
-    """Every required answer and required evidence still missing, in questionnaire order."""
+def submission_missing(*, submission: Submission, answers=None, evidence=None) -> list[MissingItem]:
+    """Every required answer and required evidence still missing, in questionnaire order
+    (``answers`` and ``evidence`` when the caller has them loaded)."""
     questionnaire = questionnaire_for_saq(questionnaire=submission.questionnaire)
-    answers = submission_answers(submission=submission)
-    evidence = submission_evidence(submission=submission)
+    if answers is None:
+        answers = submission_answers(submission=submission)
+    if evidence is None:
+        evidence = submission_evidence(submission=submission)
     specs = questionnaire_spec(questionnaire=questionnaire).indicator_map()
     missing = []
     for aspect in questionnaire.aspects.all():
@@ -100,11 +133,14 @@ def submission_progress(
     }
 
 
-def submission_score(*, submission: Submission) -> Decimal:
-    """The SAQ score (DESIGN.md §3) of a submission's current answers, rounded half up."""
+def submission_score(*, submission: Submission, answers=None) -> Decimal:
+    """The SAQ score (DESIGN.md §3) of a submission's current answers (``answers`` when the
+    caller has them loaded, as ``submission_answers`` gives them), rounded half up."""
     content = questionnaire_for_saq(questionnaire=submission.questionnaire)
     codes = _indicators_by_pk(content)
-    answers = {codes[a.indicator_id].code: a.value for a in submission.answers.all()}
+    if answers is None:
+        answers = submission_answers(submission=submission)
+    answers = {codes[pk].code: answer.value for pk, answer in answers.items()}
     return round_score(questionnaire_score(questionnaire_spec(questionnaire=content), answers))
 
 

@@ -41,7 +41,15 @@ from evaluasi.questionnaires.selectors import (
     questionnaire_active,
 )
 from evaluasi.saq.evidence_safety import evidence_active_content
-from evaluasi.saq.selectors import submission_missing, submission_score
+from evaluasi.saq.selectors import (
+    submission_answers,
+    submission_evidence,
+    submission_extension_close,
+    submission_missing,
+    submission_rows,
+    submission_score,
+    submission_share_period,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +86,13 @@ def submission_check_editable(*, submission: Submission, moment=None) -> None:
             _("The SAQ has been submitted and is locked. Ask the administrator to reopen it.")
         )
     moment = moment or timezone.now()
-    if not period_saq_is_open(period=submission.period, unit=submission.unit, moment=moment):
+    extension_close = submission_extension_close(submission=submission)
+    if not period_saq_is_open(
+        period=submission.period,
+        unit=submission.unit,
+        moment=moment,
+        extension_close=extension_close,
+    ):
         period = submission.period
         if period.stage_override:
             # The admin moved the stage by hand: the dates say nothing about why it is closed.
@@ -86,7 +100,9 @@ def submission_check_editable(*, submission: Submission, moment=None) -> None:
                 _("The SAQ stage is closed (the period is now at the stage “%(stage)s”).")
                 % {"stage": period.stage_label}
             )
-        deadline = period_saq_deadline(period=period, unit=submission.unit)
+        deadline = period_saq_deadline(
+            period=period, unit=submission.unit, extension_close=extension_close
+        )
         if moment < submission.period.saq_open:
             raise ValidationError(
                 _("The SAQ opens on %(date)s.") % {"date": moment_text(submission.period.saq_open)}
@@ -107,15 +123,17 @@ def submission_lock(*, submission_id: int, exclusive: bool = False) -> Submissio
     from exactly the answers that were locked. (SQLite serialises writing transactions.)"""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("submission_lock needs a transaction")
-    rows = Submission.objects.select_related("period", "unit", "questionnaire")
+    rows = submission_rows()
     if connection.vendor == "postgresql":
         if exclusive:
-            return rows.select_for_update(of=("self",)).get(pk=submission_id)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM evaluasi_submission WHERE id = %s FOR SHARE", [submission_id]
-            )
-    return rows.get(pk=submission_id)
+            rows = rows.select_for_update(of=("self",))
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id FROM {Submission._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
+                    [submission_id],
+                )
+    return submission_share_period(rows.get(pk=submission_id))
 
 
 def answer_clean(*, indicator: Indicator, raw) -> str:
@@ -351,7 +369,10 @@ def submission_submit(*, submission: Submission, user, moment=None) -> Submissio
             raise ValidationError(_("This SAQ was already submitted."))
         submission_check_editable(submission=locked, moment=moment)
         # Read under the exclusive lock: exactly the answers and evidence that are locked in.
-        missing = submission_missing(submission=locked)
+        answers = submission_answers(submission=locked)
+        missing = submission_missing(
+            submission=locked, answers=answers, evidence=submission_evidence(submission=locked)
+        )
         if missing:
             raise ValidationError(
                 _("%(count)s required answers or evidence are still missing.")
@@ -362,15 +383,15 @@ def submission_submit(*, submission: Submission, user, moment=None) -> Submissio
             status=Submission.Status.SUBMITTED,
             submitted_at=now,
             submitted_by=user,
-            saq_score=submission_score(submission=locked),
+            saq_score=submission_score(submission=locked, answers=answers),
             updated_at=now,
         )
         SubmissionEvent.objects.create(
             submission=locked, kind=SubmissionEvent.Kind.SUBMITTED, user=user
         )
-        from evaluasi.saq.reminders import submission_receipt_send
-
-        transaction.on_commit(lambda: submission_receipt_send(submission_id=locked.pk))
+        # The receipt email leaves from a worker: an SMTP server that answers slowly never
+        # holds the operator's submit (and 200 of them at the deadline).
+        task_enqueue("evaluasi.submission_receipt", locked.pk)
     submission.refresh_from_db()
     return submission
 

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,6 @@ from django.views import View
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from award.models import Period, Unit
-from award.selectors import period_saq_deadline
 from award.views import AdminRequired
 from common.forms import WorkbookUploadForm
 from common.models import Job
@@ -26,20 +25,19 @@ from common.views import JobConfirmView, JobView
 from common.xlsx import xlsx_response
 from evaluasi.models import Evidence, Indicator, Questionnaire, Submission
 from evaluasi.questionnaires import selectors as questionnaire_selectors
-from evaluasi.saq import offline
+from evaluasi.saq import offline, sheet
 from evaluasi.saq import selectors as saq_selectors
 from evaluasi.saq import services as saq_services
 
-from .forms import AspectAnswersForm, EvidenceFileForm, EvidenceUrlForm, ReopenForm, ReviewForm
+from .forms import AspectAnswersForm, ReopenForm, ReviewForm
 from .workbook import answers_workbook
 
 REVIEW = "tinjau"
 
 
 def submission_for(request, pk, perm="evaluasi.view_submission") -> Submission:
-    submission = get_object_or_404(
-        Submission.objects.select_related("period", "unit__level", "questionnaire__period"),
-        pk=pk,
+    submission = saq_selectors.submission_share_period(
+        get_object_or_404(saq_selectors.submission_rows(), pk=pk)
     )
     if not request.user.has_perm(perm, submission):
         raise PermissionDenied
@@ -193,41 +191,40 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
         return redirect("evaluasi:saq_summary", pk=self.submission.pk)
 
     def get_context_data(self, form, **kwargs):
-        context = super().get_context_data(form=form, **kwargs)
         step = self.steps.current
         evidence = saq_selectors.submission_evidence(submission=self.submission)
-        context.update(
+        conflicts = getattr(form, "conflicts", {})
+        is_step = isinstance(form, AspectAnswersForm)
+        page = sheet.step_html(
+            self.request,
+            wizard_prefix=self.prefix,
             submission=self.submission,
-            questionnaire=self.questionnaire,
-            step_aspects=[(name, aspect) for name, aspect in self.aspects.items()],
-            aspect=self.aspects.get(step),
-            is_review=step == REVIEW,
-            evidence=evidence,
-            deadline=period_saq_deadline(period=self.submission.period, unit=self.submission.unit),
+            steps=[(name, aspect.name) for name, aspect in self.aspects.items()],
+            current=step,
+            previous=self.steps.prev,
+            aspect=self.aspects.get(step) if is_step else None,
+            questions=sheet.questions_html(
+                self.request,
+                rows=sheet.question_rows(form, evidence=evidence, conflicts=conflicts),
+                submission=self.submission,
+                prefix=form.prefix,
+            )
+            if is_step
+            else "",
+            missing=None
+            if is_step
+            else saq_selectors.submission_missing(
+                submission=self.submission, answers=self.answers, evidence=evidence
+            ),
             progress=saq_selectors.submission_progress(
                 submission=self.submission,
                 questionnaire=self.submission.questionnaire,
                 answers=self.answers,
                 evidence=evidence,
             ),
-            file_form=EvidenceFileForm(),
-            url_form=EvidenceUrlForm(),
-            conflicts=getattr(form, "conflicts", {}),
+            deadline=saq_selectors.submission_saq_deadline(submission=self.submission),
         )
-        if step == REVIEW:
-            context["missing"] = saq_selectors.submission_missing(submission=self.submission)
-        elif isinstance(form, AspectAnswersForm):
-            context["rows"] = [
-                {
-                    "indicator": indicator,
-                    "field": field,
-                    "version": version,
-                    "evidence": evidence.get(indicator.pk, []),
-                    "conflict": context["conflicts"].get(indicator.pk),
-                }
-                for indicator, field, version in form.rows()
-            ]
-        return context
+        return {"submission": self.submission, "page": page}
 
 
 class AutosaveView(LoginRequiredMixin, View):
@@ -264,7 +261,9 @@ class AutosaveView(LoginRequiredMixin, View):
             answer=result.answer,
             saved_at=timezone.localtime(),
             # The sidebar's count and bar follow each save (htmx out-of-band swap).
-            progress=saq_selectors.submission_progress(submission=submission),
+            progress=sheet.progress_html(
+                request, progress=saq_selectors.submission_progress(submission=submission), oob=True
+            ),
         )
         return render(request, "evaluasi/_autosave.html", context)
 
@@ -314,20 +313,14 @@ class EvidenceDeleteView(LoginRequiredMixin, View):
 
 def evidence_response(request, submission, indicator, error):
     if request.htmx:
-        items = submission.evidence.filter(indicator=indicator)
-        return render(
+        html = sheet.evidence_html(
             request,
-            "evaluasi/_evidence.html",
-            {
-                "submission": submission,
-                "indicator": indicator,
-                "items": items,
-                "error": error,
-                "editable": True,
-                "expanded": True,
-            },
-            status=422 if error else 200,
+            submission=submission,
+            indicator=indicator,
+            items=submission.evidence.filter(indicator=indicator),
+            error=error,
         )
+        return HttpResponse(html, status=422 if error else 200)
     if error:
         messages.error(request, error)
     else:
@@ -512,11 +505,20 @@ class QuestionnairePreviewView(AdminRequired, View):
             form = AspectAnswersForm(
                 aspect=aspect, submission=None, answers={}, prefix=f"pratinjau{aspect.pk}"
             )
-            rows = [
-                {"indicator": indicator, "field": field, "version": version, "evidence": []}
-                for indicator, field, version in form.rows()
-            ]
-            steps.append({"aspect": aspect, "rows": rows})
+            rows = sheet.question_rows(form)
+            steps.append(
+                {
+                    "aspect": aspect,
+                    "questions": sheet.questions_html(
+                        request,
+                        rows=rows,
+                        submission=None,
+                        prefix=form.prefix,
+                        preview=True,
+                        heading="h3",
+                    ),
+                }
+            )
         return render(
             request,
             "evaluasi/questionnaire_preview.html",

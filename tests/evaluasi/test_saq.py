@@ -1,6 +1,7 @@
 """SAQ filling: wizard, autosave, resume, evidence, deadlines, conflicts, submission."""
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -66,7 +67,7 @@ def test_wizard_step_saves_to_the_database_and_keeps_bad_input(client, operator_
     response = client.post(url, data)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "&#x27;dua&#x27; bukan angka; tulis digit, mis. 12 atau 12,5." in body
+    assert "'dua' bukan angka; tulis digit, mis. 12 atau 12,5." in html.unescape(body)
     assert 'value="dua"' in body, "what the user typed is kept"
     data[f"{step}-i{number.pk}"] = "2,5"
     response = client.post(url, data)
