@@ -242,7 +242,10 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready, think):
                     stats["errors"].append(f"upload {sent.status_code if sent else '-'}")
                 else:
                     uploads += 1
-            if rng.random() < 0.2:
+            if rng.random() < 0.5:
+                # After a pause like every other request: a baseline taken right after
+                # another request runs on a warm process and flatters every ratio.
+                await asyncio.sleep(rng.uniform(*think))
                 health = await timed("health", "get", "/sehat/web/")
                 if health is None or health.status_code != 200:
                     stats["errors"].append("health")
