@@ -46,9 +46,7 @@ from evaluasi.saq.selectors import (
     submission_evidence,
     submission_extension_close,
     submission_missing,
-    submission_rows,
     submission_score,
-    submission_share_period,
 )
 
 logger = logging.getLogger(__name__)
@@ -113,8 +111,14 @@ def submission_check_editable(*, submission: Submission, moment=None) -> None:
         )
 
 
-def submission_lock(*, submission_id: int, exclusive: bool = False) -> Submission:
-    """Lock a submission's row until the current transaction ends and return it as it is now.
+# What can change on a submission row after it is created; period, unit and questionnaire
+# are fixed when the unit starts its SAQ (submission_start).
+SUBMISSION_STATE = ("status", "submitted_at", "submitted_by_id", "saq_score", "updated_at")
+
+
+def submission_lock(*, submission: Submission, exclusive: bool = False) -> Submission:
+    """Lock a submission's row until the current transaction ends and bring ``submission``
+    (with whatever the caller loaded beside it) to the row's state as it is now.
 
     Every write to a SAQ's answers and evidence takes the shared lock and checks the status it
     reads under it; submission takes the exclusive one. So a submission waits for the writes
@@ -123,17 +127,19 @@ def submission_lock(*, submission_id: int, exclusive: bool = False) -> Submissio
     from exactly the answers that were locked. (SQLite serialises writing transactions.)"""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("submission_lock needs a transaction")
-    rows = submission_rows()
+    rows = Submission.objects.filter(pk=submission.pk)
     if connection.vendor == "postgresql":
         if exclusive:
-            rows = rows.select_for_update(of=("self",))
+            rows = rows.select_for_update()
         else:
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT id FROM {Submission._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-                    [submission_id],
+                    [submission.pk],
                 )
-    return submission_share_period(rows.get(pk=submission_id))
+    for name, value in rows.values(*SUBMISSION_STATE).get().items():
+        setattr(submission, name, value)
+    return submission
 
 
 def answer_clean(*, indicator: Indicator, raw) -> str:
@@ -157,7 +163,7 @@ def answer_save(
     submission.period.check_inputs_editable()
     value = answer_clean(indicator=indicator, raw=raw)
     with transaction.atomic():
-        submission = submission_lock(submission_id=submission.pk)
+        submission = submission_lock(submission=submission)
         submission_check_editable(submission=submission, moment=moment)
         return _answer_write(
             submission=submission, indicator=indicator, value=value, version=version, user=user
@@ -234,7 +240,7 @@ def evidence_add_file(*, submission: Submission, indicator: Indicator, upload, u
     submission_check_editable(submission=submission)
     kind, content_type, name = evidence_file_check(upload=upload)
     with transaction.atomic():
-        submission = submission_lock(submission_id=submission.pk)
+        submission = submission_lock(submission=submission)
         submission_check_editable(submission=submission)
         evidence = Evidence(
             submission=submission,
@@ -318,7 +324,7 @@ def evidence_add_url(*, submission: Submission, indicator: Indicator, url: str, 
             % {"url": url}
         )
     with transaction.atomic():
-        submission = submission_lock(submission_id=submission.pk)
+        submission = submission_lock(submission=submission)
         submission_check_editable(submission=submission)
         evidence = Evidence.objects.create(
             submission=submission,
@@ -334,7 +340,7 @@ def evidence_add_url(*, submission: Submission, indicator: Indicator, url: str, 
 
 def evidence_delete(*, evidence: Evidence) -> None:
     with transaction.atomic():
-        submission = submission_lock(submission_id=evidence.submission_id)
+        submission = submission_lock(submission=evidence.submission)
         submission_check_editable(submission=submission)
         name = evidence.file.name if evidence.file else ""
         storage = evidence.file.storage
@@ -364,7 +370,7 @@ def submission_submit(*, submission: Submission, user, moment=None) -> Submissio
     A second click finds it already submitted and says so; nothing changes twice.
     """
     with transaction.atomic():
-        locked = submission_lock(submission_id=submission.pk, exclusive=True)
+        locked = submission_lock(submission=submission, exclusive=True)
         if locked.is_submitted:
             raise ValidationError(_("This SAQ was already submitted."))
         submission_check_editable(submission=locked, moment=moment)
@@ -379,20 +385,22 @@ def submission_submit(*, submission: Submission, user, moment=None) -> Submissio
                 % {"count": len(missing)}
             )
         now = timezone.now()
-        Submission.objects.filter(pk=locked.pk).update(
-            status=Submission.Status.SUBMITTED,
-            submitted_at=now,
-            submitted_by=user,
-            saq_score=submission_score(submission=locked, answers=answers),
-            updated_at=now,
-        )
+        changes = {
+            "status": Submission.Status.SUBMITTED,
+            "submitted_at": now,
+            "submitted_by": user,
+            "saq_score": submission_score(submission=locked, answers=answers),
+            "updated_at": now,
+        }
+        Submission.objects.filter(pk=locked.pk).update(**changes)
         SubmissionEvent.objects.create(
             submission=locked, kind=SubmissionEvent.Kind.SUBMITTED, user=user
         )
         # The receipt email leaves from a worker: an SMTP server that answers slowly never
         # holds the operator's submit (and 200 of them at the deadline).
         task_enqueue("evaluasi.submission_receipt", locked.pk)
-    submission.refresh_from_db()
+    for name, value in changes.items():  # what the row now holds, without reading it again
+        setattr(submission, name, value)
     return submission
 
 

@@ -6,14 +6,16 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
-from formtools.wizard.views import NamedUrlSessionWizardView
+from formtools.wizard.forms import ManagementForm
+from formtools.wizard.views import NamedUrlWizardView
 
 from award.models import Period, Unit
 from award.views import AdminRequired
@@ -81,7 +83,7 @@ def first_incomplete_step_url(submission) -> str:
     return reverse("evaluasi:saq_step", args=[submission.pk, REVIEW])
 
 
-class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
+class SaqWizard(LoginRequiredMixin, NamedUrlWizardView):
     """One step per aspect, then a review step whose "submit" submits the SAQ.
 
     Answers are saved to the database on every step (and autosaved on change), so the
@@ -89,7 +91,7 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
     """
 
     template_name = "evaluasi/saq_step.html"
-    storage_name = "evaluasi.saq.wizard_storage.QuietSessionStorage"
+    storage_name = "evaluasi.saq.wizard_storage.RequestStorage"
     url_name = "evaluasi:saq_step"
     done_step_name = "selesai"
     form_list = [("placeholder", ReviewForm)]
@@ -108,8 +110,11 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
         )
         self.form_list = OrderedDict((step, AspectAnswersForm) for step in self.aspects)
         self.form_list[REVIEW] = ReviewForm
-        self.answers = saq_selectors.submission_answers(submission=self.submission)
         return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def answers(self):
+        return saq_selectors.submission_answers(submission=self.submission)
 
     def get_prefix(self, request, *args, **kwargs):
         return f"saq_{kwargs['pk']}"
@@ -165,6 +170,11 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
 
     def post(self, *args, **kwargs):
         goto = self.request.POST.get("wizard_goto_step")
+        # The wizard remembers nothing between requests (RequestStorage): the form says its step.
+        self.storage.current_step = self.posted_step()
+        if not goto and self.steps.current == REVIEW:
+            # Submitting: the review step has no answers to save.
+            return self.render_done(None)
         if goto or self.steps.current != REVIEW:
             form = self.get_form(data=self.request.POST, files=self.request.FILES)
             if not form.is_valid() or not self.save_step(form):
@@ -174,6 +184,14 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
                 self.storage.current_step = goto
                 return redirect(self.get_step_url(goto))
         return super().post(*args, **kwargs)
+
+    def posted_step(self) -> str:
+        """The step the posted form was on (formtools' management form)."""
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        step = management.cleaned_data["current_step"] if management.is_valid() else None
+        if step not in self.form_list:
+            raise SuspiciousOperation("ManagementForm data is missing or has been tampered.")
+        return step
 
     def process_step(self, form):
         # The answers were saved (with the version rule) in post(), before the wizard moves on.
@@ -186,7 +204,6 @@ class SaqWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
         except ValidationError as error:
             messages.error(self.request, error.messages[0])
             return redirect(self.get_step_url(REVIEW))
-        self.storage.reset()
         messages.success(self.request, _("Your SAQ has been submitted. Thank you!"))
         return redirect("evaluasi:saq_summary", pk=self.submission.pk)
 
