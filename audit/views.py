@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
+from award.mixins import AdminRequired
 from award.models import Unit
-from award.views import AdminRequired
 from common.views import page_of
 from common.xlsx import xlsx_response
 

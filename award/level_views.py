@@ -10,8 +10,8 @@ from django.views import View
 
 from award import levels, selectors
 from award.forms import LevelForm
+from award.mixins import AdminRequired
 from award.models import Level
-from award.views import AdminRequired
 
 
 def _list(request, form, editing=None):

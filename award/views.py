@@ -28,21 +28,13 @@ from award.forms import (
     UnitFilterForm,
     UnitForm,
 )
+from award.mixins import AdminRequired, PeriodAdminRequired, PeriodMixin
 from award.models import DeadlineExtension, JuryMembership, OperatorMembership, Period, Stage, Unit
 from common.dashboard import dashboard_context
 from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.views import JobConfirmView, JobView, page_of
 from common.xlsx import xlsx_response
-
-
-class AdminRequired(PermissionRequiredMixin):
-    """Only Admin Diskominfo (and superusers). Anonymous users go to the login page."""
-
-    permission_required = "award.manage"
-
-    def get_permission_object(self):
-        return None
 
 
 class HomeView(TemplateView):
@@ -52,10 +44,6 @@ class HomeView(TemplateView):
         if request.user.is_authenticated:
             return redirect("award:dashboard")
         return super().get(request, *args, **kwargs)
-
-
-def period_or_404(year) -> Period:
-    return get_object_or_404(Period, year=year)
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -138,24 +126,24 @@ class PeriodCreateView(PeriodFormMixin, View):
         return self.save_form(PeriodForm(request.POST))
 
 
-class PeriodUpdateView(PeriodFormMixin, View):
+class PeriodUpdateView(PeriodMixin, PeriodFormMixin, View):
     def get(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         return self.render_form(PeriodForm(instance=period), period)
 
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         # Validate on a copy so a rejected form leaves the stored period untouched.
         form = PeriodForm(request.POST, instance=Period.objects.get(pk=period.pk))
         return self.save_form(form, period)
 
 
-class PeriodDetailView(AdminRequired, DetailView):
+class PeriodDetailView(PeriodAdminRequired, DetailView):
     template_name = "award/period_detail.html"
     context_object_name = "period"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Period, year=self.kwargs["year"])
+        return self.period
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -180,9 +168,9 @@ def period_detail_with(request, period, **forms):
     return render(request, view.template_name, view.get_context_data(object=period, **forms))
 
 
-class PeriodJuryAddView(AdminRequired, View):
+class PeriodJuryAddView(PeriodAdminRequired, View):
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         form = JuryForm(request.POST, prefix="jury")
         if form.is_valid():
             try:
@@ -203,17 +191,17 @@ class PeriodJuryAddView(AdminRequired, View):
         return period_detail_with(request, period, jury_form=form)
 
 
-class PeriodJuryRemoveView(AdminRequired, View):
+class PeriodJuryRemoveView(PeriodAdminRequired, View):
     def post(self, request, year, pk):
-        membership = get_object_or_404(JuryMembership, pk=pk, period__year=year)
+        membership = get_object_or_404(JuryMembership, pk=pk, period=self.period)
         services.jury_remove(membership=membership)
         messages.success(request, _("%(user)s is no longer a jury.") % {"user": membership.user})
         return redirect("award:period_detail", year=year)
 
 
-class PeriodExtensionAddView(AdminRequired, View):
+class PeriodExtensionAddView(PeriodAdminRequired, View):
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         form = ExtensionForm(request.POST, prefix="ext")
         if form.is_valid():
             try:
@@ -235,9 +223,9 @@ class PeriodExtensionAddView(AdminRequired, View):
         return period_detail_with(request, period, extension_form=form)
 
 
-class PeriodExtensionDeleteView(AdminRequired, View):
+class PeriodExtensionDeleteView(PeriodAdminRequired, View):
     def post(self, request, year, pk):
-        extension = get_object_or_404(DeadlineExtension, pk=pk, period__year=year)
+        extension = get_object_or_404(DeadlineExtension, pk=pk, period=self.period)
         services.deadline_extension_delete(extension=extension)
         messages.success(request, _("Extension removed."))
         return redirect("award:period_detail", year=year)

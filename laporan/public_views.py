@@ -9,15 +9,15 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
-from award.models import Period, Unit
+from award.mixins import PeriodMixin
+from award.models import Unit
 from common.views import page_of
 from penilaian.selectors import scoring_run_published
 
 from . import documents, selectors
 
 
-def _published(year):
-    period = get_object_or_404(Period, year=year)
+def _published(period):
     run = scoring_run_published(period=period)
     if run is None:
         raise Http404
@@ -38,9 +38,9 @@ class PublicHomeView(View):
         )
 
 
-class PublicRankingView(View):
+class PublicRankingView(PeriodMixin, View):
     def get(self, request, year):
-        period, run = _published(year)
+        period, run = _published(self.period)
         levels = selectors.run_levels(run=run)
         code = request.GET.get("tingkat") or (levels[0].code if levels else "")
         level = next((lv for lv in levels if lv.code == code), None)
@@ -116,12 +116,12 @@ class CertificateVerifyView(View):
         )
 
 
-class BadgeView(View):
+class BadgeView(PeriodMixin, View):
     """An SVG badge of a unit's published qualification in a year; cacheable for a day."""
 
     def get(self, request, code, year):
         unit = get_object_or_404(Unit, code=code)
-        period, run = _published(year)
+        period, run = _published(self.period)
         score = run.scores.filter(unit=unit).first()
         if score is None:
             raise Http404

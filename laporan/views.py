@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from award.mixins import AdminRequired, PeriodAdminRequired
 from award.models import Level, Period
-from award.views import AdminRequired
 from common.models import Job
 from common.views import JobView
 
@@ -27,7 +27,7 @@ REPORT_KINDS = {
 }
 
 
-class ReportView(AdminRequired, View):
+class ReportView(PeriodAdminRequired, View):
     template_name = "laporan/report.html"
 
     def context(self, period, form=None):
@@ -46,11 +46,11 @@ class ReportView(AdminRequired, View):
         }
 
     def get(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         return render(request, self.template_name, self.context(period))
 
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         report = selectors.report_settings(period=period)
         form = ReportSettingsForm(request.POST, request.FILES, instance=report)
         if form.is_valid():
@@ -67,9 +67,9 @@ class ReportView(AdminRequired, View):
         return render(request, self.template_name, self.context(period, form), status=422)
 
 
-class ReportStartView(AdminRequired, View):
+class ReportStartView(PeriodAdminRequired, View):
     def post(self, request, year, kind):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         if kind not in REPORT_KINDS:
             raise Http404
         try:
@@ -120,9 +120,9 @@ class _Echo:
         return value
 
 
-class RankingCsvView(AdminRequired, View):
+class RankingCsvView(PeriodAdminRequired, View):
     def get(self, request, year, level):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         run = selectors.report_run(period=period)
         level = get_object_or_404(Level, code=level)
         if run is None:

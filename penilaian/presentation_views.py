@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from award.models import Period, Unit
-from award.views import AdminRequired
+from award.mixins import PeriodAdminRequired
+from award.models import Unit
 from penilaian import selectors
 from penjurian import presentations
 from penjurian.models import PresentationCriterion
@@ -19,7 +19,7 @@ from penjurian.models import PresentationCriterion
 from .forms import CriterionFormSet, SlotForm
 
 
-class PresentationAdminView(AdminRequired, View):
+class PresentationAdminView(PeriodAdminRequired, View):
     template_name = "penilaian/presentations.html"
 
     def render_page(self, request, period, *, criteria=None, slot_forms=None, status=200):
@@ -50,12 +50,12 @@ class PresentationAdminView(AdminRequired, View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, year):
-        return self.render_page(request, get_object_or_404(Period, year=year))
+        return self.render_page(request, self.period)
 
 
 class CriteriaSaveView(PresentationAdminView):
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         formset = CriterionFormSet(request.POST, prefix="k")
         if formset.is_valid():
             rows = [
@@ -81,7 +81,7 @@ class SlotSaveView(PresentationAdminView):
         return redirect("penilaian:presentations", year=year)
 
     def post(self, request, year, unit_pk):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         unit = get_object_or_404(Unit, pk=unit_pk)
         finalists = {
             row["unit"].pk for row in selectors.presentation_overview(period=period)["rows"]

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from award.models import Period, Unit
-from award.views import AdminRequired
+from award.mixins import AdminRequired, PeriodAdminRequired
+from award.models import Unit
 from penilaian import selectors as scoring_selectors
 from penilaian import services as scoring_services
 
@@ -25,7 +25,7 @@ def _run(pk) -> ScoringRun:
     return get_object_or_404(ScoringRun.objects.select_related("period", "started_by"), pk=pk)
 
 
-class ScoringView(AdminRequired, View):
+class ScoringView(PeriodAdminRequired, View):
     """The period's runs, the button that starts one, and where its results are."""
 
     template_name = "penilaian/scoring.html"
@@ -43,11 +43,11 @@ class ScoringView(AdminRequired, View):
         }
 
     def get(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         return render(request, self.template_name, self.context(period))
 
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         form = ScoringStartForm(request.POST)
         if form.is_valid():
             try:
@@ -61,11 +61,11 @@ class ScoringView(AdminRequired, View):
         return render(request, self.template_name, self.context(period, form), status=422)
 
 
-class OverrideView(AdminRequired, View):
+class OverrideView(PeriodAdminRequired, View):
     """Go ahead with penetapan despite one unfinished item of jury work, with a reason."""
 
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         try:
             count = scoring_services.finalisation_override(
                 period=period,
@@ -89,11 +89,11 @@ class OverrideView(AdminRequired, View):
         return redirect("penilaian:scoring", year=period.year)
 
 
-class CorrectionOpenView(AdminRequired, View):
+class CorrectionOpenView(PeriodAdminRequired, View):
     """Open a correction of a finalised period: its inputs become editable, with a reason."""
 
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         form = CorrectionForm(request.POST)
         if form.is_valid():
             try:
@@ -115,9 +115,9 @@ class CorrectionOpenView(AdminRequired, View):
         return redirect("penilaian:scoring", year=year)
 
 
-class CorrectionCancelView(AdminRequired, View):
+class CorrectionCancelView(PeriodAdminRequired, View):
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         try:
             scoring_services.period_correction_cancel(period=period, user=request.user)
         except scoring_services.ScoringRefused as refusal:
@@ -217,11 +217,11 @@ class RankingView(AdminRequired, View):
         )
 
 
-class PeriodRankingView(AdminRequired, View):
+class PeriodRankingView(PeriodAdminRequired, View):
     """The rankings of the period's current results."""
 
     def get(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         run = scoring_selectors.scoring_run_current(period=period)
         if run is None:
             messages.info(request, _("There are no results yet: start a scoring run."))

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from award.models import Period
-from award.views import AdminRequired
+from award.mixins import PeriodAdminRequired
 from common.storage import private_file_response
 from common.uploads import upload_too_large_message
 from evaluasi.models import Submission
@@ -133,9 +132,9 @@ class JuryObjectionsView(LoginRequiredMixin, View):
         return self.render_page(request, submission, failed=failed, status=422)
 
 
-class PeriodObjectionsView(AdminRequired, View):
+class PeriodObjectionsView(PeriodAdminRequired, View):
     def get(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         items = objections.objections_of_period(period=period)
         return render(
             request,

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from award.models import Period
-from award.views import AdminRequired
+from award.mixins import PeriodAdminRequired
 from common.views import page_of
 from penjurian import agreement, oversight
 
 
-class OversightView(AdminRequired, View):
+class OversightView(PeriodAdminRequired, View):
     def get(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         progress = oversight.verification_progress(period=period)
         units, keep = page_of(request, progress["units"], per_page=100)
         context = {
@@ -29,9 +28,9 @@ class OversightView(AdminRequired, View):
         return render(request, "penjurian/oversight.html", context)
 
 
-class RemindView(AdminRequired, View):
+class RemindView(PeriodAdminRequired, View):
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         chosen = request.POST.getlist("jury")
         ids = [int(pk) for pk in chosen if pk.isdigit()] or None
         count = oversight.juries_remind(period=period, jury_ids=ids)

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from award.models import Period
-from award.views import AdminRequired
+from award.mixins import PeriodAdminRequired
 from common.forms import StyledMixin, WorkbookUploadForm
 from common.jobs import ImportRejected
 from common.views import page_of
@@ -54,7 +53,7 @@ class JuryAddForm(JuryScopeForm):
     field_order = ["email", "full_name", "levels", "conflicts"]
 
 
-class JuriesView(AdminRequired, View):
+class JuriesView(PeriodAdminRequired, View):
     """The juries of a period with levels, conflicts and loads; import and assignment."""
 
     template_name = "penjurian/juries.html"
@@ -74,12 +73,12 @@ class JuriesView(AdminRequired, View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, year):
-        return self.render_page(request, get_object_or_404(Period, year=year))
+        return self.render_page(request, self.period)
 
 
 class JuriesImportView(JuriesView):
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         form = WorkbookUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_page(request, period, upload=form, status=422)
@@ -116,7 +115,7 @@ class JuryAddView(JuriesView):
 
         from award.services import jury_add
 
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         form = JuryAddForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -146,9 +145,9 @@ class JuryAddView(JuriesView):
         return self.render_page(request, period, add=form, status=422)
 
 
-class JuryEditView(AdminRequired, View):
+class JuryEditView(PeriodAdminRequired, View):
     def get(self, request, year, pk):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         membership = get_object_or_404(period.juries.select_related("user"), pk=pk)
         form = JuryScopeForm(
             initial={
@@ -163,7 +162,7 @@ class JuryEditView(AdminRequired, View):
         return render(request, "penjurian/jury_edit.html", context, status=status)
 
     def post(self, request, year, pk):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         membership = get_object_or_404(period.juries.select_related("user"), pk=pk)
         form = JuryScopeForm(request.POST)
         if form.is_valid():
@@ -196,7 +195,7 @@ class JuryEditView(AdminRequired, View):
 
 class AssignView(JuriesView):
     def post(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         form = AssignForm(request.POST)
         if not form.is_valid():
             return self.render_page(request, period, assign=form, status=422)
@@ -226,18 +225,18 @@ class AssignView(JuriesView):
         return redirect("penjurian:juries", year=period.year)
 
 
-class AssignmentsExportView(AdminRequired, View):
+class AssignmentsExportView(PeriodAdminRequired, View):
     def get(self, request, year):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         workbook, _rows = selectors.assignments_workbook(period=period)
         return xlsx_response(workbook, f"penugasan-juri-{period.year}.xlsx")
 
 
-class JuryDropOutView(AdminRequired, View):
+class JuryDropOutView(PeriodAdminRequired, View):
     """A jury leaves the period: unfinished units go to others by the same rules."""
 
     def post(self, request, year, pk):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         membership = get_object_or_404(period.juries.select_related("user"), pk=pk)
         try:
             report = services.jury_drop_out(period=period, jury=membership.user)
@@ -267,13 +266,13 @@ class JuryDropOutView(AdminRequired, View):
         return redirect("penjurian:juries", year=period.year)
 
 
-class AssignmentMatrixView(AdminRequired, View):
+class AssignmentMatrixView(PeriodAdminRequired, View):
     """Units × juries: assign or take away by hand, within the same rules."""
 
     def get(self, request, year):
         from award.models import Level, Unit
 
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         level = request.GET.get("tingkat", "")
         parent = request.GET.get("kecamatan", "")
         matrix = selectors.assignment_matrix(
@@ -311,14 +310,14 @@ class AssignmentMatrixView(AdminRequired, View):
         return render(request, "penjurian/matrix.html", context)
 
 
-class AssignmentChangeView(AdminRequired, View):
+class AssignmentChangeView(PeriodAdminRequired, View):
     def post(self, request, year):
         from django.contrib.auth import get_user_model
 
         from award.models import Unit
         from penjurian.models import Assignment
 
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         unit = get_object_or_404(Unit, pk=request.POST.get("unit") or 0)
         jury = get_object_or_404(get_user_model(), pk=request.POST.get("jury") or 0)
         try:

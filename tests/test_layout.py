@@ -94,3 +94,35 @@ def test_no_module_over_600_lines():
         and str(path.relative_to(ROOT)) not in SHIPPED_DATA
     ]
     assert long == []
+
+
+def _url_patterns(resolver, prefix=""):
+    from django.urls import URLPattern, URLResolver
+
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _url_patterns(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def test_views_under_a_year_take_the_period_from_the_one_mixin():
+    """Every URL with ``<int:year>`` is served by a class view with ``award.mixins.PeriodMixin``
+    (the period resolved once, permissions checked against it), and no view module looks a
+    period up by year itself."""
+    from django.urls import get_resolver
+
+    from award.mixins import PeriodMixin
+
+    served, outside = [], []
+    for route, pattern in _url_patterns(get_resolver()):
+        if "<int:year>" not in route:
+            continue
+        view = getattr(pattern.callback, "view_class", None)
+        (served if view is not None and issubclass(view, PeriodMixin) else outside).append(route)
+    assert outside == []
+    assert len(served) > 30, "the check found the period routes"
+    for name, path in modules():
+        if "views" in name.split(".")[-1]:
+            text = path.read_text()
+            assert "Period, year=" not in text and "period_or_404" not in text, name

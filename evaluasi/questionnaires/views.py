@@ -10,8 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 
+from award.mixins import AdminRequired, PeriodAdminRequired
 from award.models import Period
-from award.views import AdminRequired, period_or_404
 from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.views import JobConfirmView, JobView
@@ -27,9 +27,9 @@ from .forms import AspectForm, IndicatorForm, OptionFormSet
 DIRECTIONS = {"naik": "up", "turun": "down"}
 
 
-class QuestionnaireListView(AdminRequired, View):
+class QuestionnaireListView(PeriodAdminRequired, View):
     def get(self, request, year):
-        period = period_or_404(year)
+        period = self.period
         return render(
             request,
             "evaluasi/questionnaire_list.html",
@@ -42,18 +42,18 @@ class QuestionnaireListView(AdminRequired, View):
         )
 
 
-class QuestionnaireImportView(AdminRequired, View):
+class QuestionnaireImportView(PeriodAdminRequired, View):
     template_name = "evaluasi/questionnaire_import.html"
 
     def get(self, request, year):
         return render(
             request,
             self.template_name,
-            {"period": period_or_404(year), "form": WorkbookUploadForm()},
+            {"period": self.period, "form": WorkbookUploadForm()},
         )
 
     def post(self, request, year):
-        period = period_or_404(year)
+        period = self.period
         form = WorkbookUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"period": period, "form": form})
@@ -83,9 +83,9 @@ class QuestionnaireTemplateView(AdminRequired, View):
         return xlsx_response(questionnaire_workbook(None), "templat-kuesioner-ppid.xlsx")
 
 
-class QuestionnaireCopyView(AdminRequired, View):
+class QuestionnaireCopyView(PeriodAdminRequired, View):
     def post(self, request, year):
-        period = period_or_404(year)
+        period = self.period
         try:
             copies = questionnaire_services.questionnaire_copy_from_previous(
                 period=period, created_by=request.user

@@ -8,19 +8,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from award.views import AdminRequired, period_or_404
+from award.mixins import PeriodAdminRequired
 from common.jobs import queue_down_message, task_enqueue
 from common.views import page_of
 from evaluasi.saq import selectors as saq_selectors
 
 
 # --- participation ------------------------------------------------------------------------
-class ParticipationView(AdminRequired, View):
+class ParticipationView(PeriodAdminRequired, View):
     """Per level: units not started / in progress / submitted, and the list to chase (paged,
     filtered in the database, searchable by name or code)."""
 
     def get(self, request, year):
-        period = period_or_404(year)
+        period = self.period
         state = request.GET.get("status", "")
         level = request.GET.get("level", "")
         query = request.GET.get("q", "")[:100]
@@ -58,9 +58,9 @@ STATES = [
 ]
 
 
-class ReminderSendView(AdminRequired, View):
+class ReminderSendView(PeriodAdminRequired, View):
     def post(self, request, year):
-        period = period_or_404(year)
+        period = self.period
         unit_ids = [int(pk) for pk in request.POST.getlist("unit") if pk.isdigit()]
         if not unit_ids:
             unit_ids = list(

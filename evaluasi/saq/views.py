@@ -17,8 +17,8 @@ from django.views import View
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView
 
-from award.models import Period, Unit
-from award.views import AdminRequired
+from award.mixins import AdminRequired, PeriodMixin
+from award.models import Unit
 from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.storage import private_file_response
@@ -55,11 +55,11 @@ def editable_or_message(request, submission) -> bool:
     return True
 
 
-class SaqStartView(LoginRequiredMixin, View):
+class SaqStartView(LoginRequiredMixin, PeriodMixin, View):
     """``/saq/<period>/<unit>/``: open (or create) the unit's SAQ at its first incomplete step."""
 
     def get(self, request, year, unit_pk):
-        period = get_object_or_404(Period, year=year)
+        period = self.period
         unit = get_object_or_404(Unit, pk=unit_pk)
         if not request.user.has_perm("award.view_unit", unit) or not (
             unit.operator_memberships.filter(user=request.user).exists()
