@@ -36,8 +36,8 @@ def build(total: int):
 
     from award.models import Level
     from award.services import period_create, period_default_dates
+    from penilaian.formulas import qualify, round_half_up
     from penilaian.models import ScoringRun
-    from penilaian.rules import qualify, round_half_up
 
     rng = np.random.default_rng(11)
     now = timezone.now()

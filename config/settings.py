@@ -235,7 +235,7 @@ WORK_STALE_SECONDS = env_int("WORK_STALE_SECONDS", 30)
 SCORING_FAULT_DELAY = env_float("SCORING_FAULT_DELAY", 0)
 SCORING_CHUNK_FAULT_DELAY = env_float("SCORING_CHUNK_FAULT_DELAY", 0)
 JOB_FAULT_DELAY = env_float("JOB_FAULT_DELAY", 0)
-PPID_VERSION = "0.5.0"
+PPID_VERSION = "0.6.0"
 
 # Job progress lives in the cache so that a worker inside a long transaction can still report
 # it. With Redis configured the cache is shared by every web process and worker.

@@ -2,7 +2,6 @@
 
 import rules
 
-from award.models import OperatorMembership
 from award.rules import is_admin, user_facts
 
 
@@ -15,14 +14,3 @@ def is_operator_of_submission(user, submission) -> bool:
 
 rules.add_perm("evaluasi.fill_submission", is_operator_of_submission)
 rules.add_perm("evaluasi.view_submission", is_admin | is_operator_of_submission)
-
-
-@rules.predicate
-def is_operator_of_published_score(user, score) -> bool:
-    """An operator sees its unit's explained result once the run is finalised and published."""
-    if not user.is_authenticated or score is None or not score.run.is_published:
-        return False
-    return OperatorMembership.objects.filter(user=user, unit_id=score.unit_id).exists()
-
-
-rules.add_perm("evaluasi.view_score", is_admin | is_operator_of_published_score)

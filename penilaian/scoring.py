@@ -37,7 +37,7 @@ from django.db import connection, transaction
 
 from award.qualifications import thresholds_of
 
-from . import rules
+from . import formulas
 from .data import (
     ANSWERS_FROM,
     SCORED_SQL,
@@ -47,7 +47,7 @@ from .data import (
     load_verifications,
     score_sql,
 )
-from .rules import final_scores, presentation_values, verified_values
+from .formulas import final_scores, presentation_values, verified_values
 
 
 def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFrame]:
@@ -125,7 +125,7 @@ def money(values) -> np.ndarray:
     global _HUNDREDTHS
     if _HUNDREDTHS is None:
         _HUNDREDTHS = np.array([f"{c / 100:.2f}" for c in range(-10000, 10001)], dtype=object)
-    rounded = rules.round_half_up(values)
+    rounded = formulas.round_half_up(values)
     missing = np.isnan(rounded)
     cents = np.rint(np.nan_to_num(rounded) * 100).astype("int64")
     out = np.empty(len(cents), dtype=object)
@@ -379,7 +379,7 @@ def period_compute(
     units = units.merge(combined, left_on="unit", right_index=True, how="left")
     units["presentation"] = units["presentation"].astype("float64")
     if settings_.has_presentation:
-        units["finalist"] = rules.select_finalists(
+        units["finalist"] = formulas.select_finalists(
             units,
             minimum=settings_.finalist_minimum,
             count=settings_.finalist_count,
@@ -389,11 +389,11 @@ def period_compute(
     units.loc[~units["finalist"], "presentation"] = np.nan
     units["presentation_pending"] = units["finalist"] & units["presentation"].isna()
     units["final"] = final_scores(units, settings_)
-    units["final_rounded"] = rules.round_half_up(units["final"])
-    units["qualification"] = rules.qualify(units["final_rounded"], settings_.thresholds)
-    units["rank"] = rules.rank(units, shared=settings_.shared_ranks)
+    units["final_rounded"] = formulas.round_half_up(units["final"])
+    units["qualification"] = formulas.qualify(units["final_rounded"], settings_.thresholds)
+    units["rank"] = formulas.rank(units, shared=settings_.shared_ranks)
     units = units.merge(previous, on="unit", how="left")
-    units["change"] = rules.round_half_up(units["final_rounded"] - units["previous_final"])
+    units["change"] = formulas.round_half_up(units["final_rounded"] - units["previous_final"])
     return units, per_jury
 
 
@@ -420,7 +420,7 @@ def inputs_hash(*, parts: dict) -> str:
 # qualification bands. tests/penilaian/test_code_version.py checks that the modules these
 # import are listed too.
 SCORING_MODULES = (
-    "penilaian.rules",
+    "penilaian.formulas",
     "penilaian.scoring",
     "penilaian.data",
     "penilaian.results",

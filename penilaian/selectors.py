@@ -15,8 +15,8 @@ from award.models import Level, Period, Unit
 from common import charts
 from evaluasi.models import Indicator, Submission
 from evaluasi.questionnaires.selectors import answer_label, questionnaire_with_content
+from penilaian.formulas import QUALIFICATIONS
 from penilaian.models import Score, ScorePresentation, ScoringRun
-from penilaian.rules import QUALIFICATIONS
 
 
 def scoring_runs(*, period: Period) -> QuerySet[ScoringRun]:
@@ -88,8 +88,8 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
     the engine's own functions. ``agrees`` checks that they give the stored result again."""
     import pandas as pd
 
-    from . import data, rules, scoring
-    from .rules import round_half_up
+    from . import data, formulas, scoring
+    from .formulas import round_half_up
 
     period = run.period
     score = Score.objects.filter(run=run, unit=unit).first()
@@ -137,7 +137,7 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
         columns=["unit", "jury", "raw", "normalised"],
     )
     combined = (
-        rules.combine_juries(
+        formulas.combine_juries(
             per_jury, keys=["unit"], value="normalised", method=settings_.aggregation
         )
         if len(per_jury)
@@ -150,7 +150,7 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
         {"finalist": [score.finalist], "verified": [base], "presentation": [presentation]}
     )
     frame["presentation"] = frame["presentation"].astype("float64")
-    final = float(rules.final_scores(frame, settings_).iloc[0])
+    final = float(formulas.final_scores(frame, settings_).iloc[0])
 
     users = {
         user.pk: user
@@ -373,7 +373,7 @@ def presentation_overview(*, period: Period) -> dict:
     from django.contrib.auth import get_user_model
 
     from penilaian.data import load_presentation
-    from penilaian.rules import presentation_values
+    from penilaian.formulas import presentation_values
     from penjurian.models import Assignment, PresentationSlot
 
     run = scoring_run_current(period=period)

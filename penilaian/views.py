@@ -241,7 +241,7 @@ class ScoreExplainView(LoginRequiredMixin, View):
                 raise PermissionDenied
             messages.info(request, _("This unit has no result in this run: it did not submit."))
             return redirect("penilaian:ranking", pk=run.pk)
-        if not request.user.has_perm("evaluasi.view_score", score):
+        if not request.user.has_perm("penilaian.view_score", score):
             raise PermissionDenied
         context = scoring_selectors.scoring_explain(run=run, unit=unit)
         context["period"] = run.period

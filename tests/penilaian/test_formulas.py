@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from penilaian.rules import (
+from penilaian.formulas import (
     combine_juries,
     normalise_zscore,
     qualify,
