@@ -23,7 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from award.models import Period
 from common.xlsx import FORMULA_STARTS, csv_safe, text_cell_defuse
-from penilaian import data, rules
+from penilaian import data, formulas
+from penilaian.data import T
 from penilaian.models import Score, ScoringRun
 
 from . import selectors
@@ -109,8 +110,8 @@ def level_rows(*, run: ScoringRun, level):
         "SELECT sc.rank, u.code, u.name, COALESCE(p.name, ''),"
         f" {_float('sc.saq')}, {_float('sc.verified')}, {_float('sc.presentation')},"
         f" {_float('sc.final')}, sc.qualification, sc.finalist"
-        " FROM evaluasi_score sc JOIN award_unit u ON u.id = sc.unit_id"
-        " LEFT JOIN award_unit p ON p.id = u.parent_id"
+        f" FROM {T.score} sc JOIN {T.unit} u ON u.id = sc.unit_id"
+        f" LEFT JOIN {T.unit} p ON p.id = u.parent_id"
         " WHERE sc.run_id = %s AND sc.level_id = %s ORDER BY sc.rank, u.code",
         [run.pk, level.pk],
     )
@@ -205,7 +206,7 @@ def ranking_workbook(*, run: ScoringRun, path, progress: Progress | None = None)
                 columns.append("NULL")
         select = ", ".join(["sc.rank", "u.code", "u.name", *columns])
         for row in _rows(
-            f"SELECT {select} FROM evaluasi_score sc JOIN award_unit u ON u.id = sc.unit_id"
+            f"SELECT {select} FROM {T.score} sc JOIN {T.unit} u ON u.id = sc.unit_id"
             " WHERE sc.run_id = %s AND sc.level_id = %s ORDER BY sc.rank, u.code",
             [*params, run.pk, level.pk],
         ):
@@ -283,7 +284,7 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     units only, since for the others the two scores are equal (README says so)."""
     verdicts = data.stored_verdicts(run.pk).rename(columns={"unit": "submission"})
     method = (run.settings or {}).get("aggregation") or run.period.aggregation
-    verified = rules.verified_values(verdicts, method)
+    verified = formulas.verified_values(verdicts, method)
     verified_pairs = {
         (int(row.submission), int(row.indicator)): (row.verified_score, int(row.juries))
         for row in verified.itertuples()
@@ -291,8 +292,8 @@ def _indicator_sheet(workbook: Workbook, *, run: ScoringRun) -> int:
     verified_units = {unit for unit, _indicator in verified_pairs}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(*) FROM evaluasi_indicator i JOIN evaluasi_submission s"
-            " ON s.questionnaire_id = i.questionnaire_id JOIN evaluasi_score sc"
+            f"SELECT COUNT(*) FROM {T.indicator} i JOIN {T.submission} s"
+            f" ON s.questionnaire_id = i.questionnaire_id JOIN {T.score} sc"
             " ON sc.unit_id = s.unit_id AND sc.run_id = %s AND s.period_id = %s",
             [run.pk, run.period_id],
         )
@@ -491,9 +492,9 @@ def _participation_sheet(workbook: Workbook, *, period: Period) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT u.code, u.name, l.name, p.name, s.status, s.submitted_at"
-            " FROM award_unit u JOIN award_level l ON l.id = u.level_id"
-            " LEFT JOIN award_unit p ON p.id = u.parent_id"
-            " LEFT JOIN evaluasi_submission s ON s.unit_id = u.id AND s.period_id = %s"
+            f" FROM {T.unit} u JOIN {T.level} l ON l.id = u.level_id"
+            f" LEFT JOIN {T.unit} p ON p.id = u.parent_id"
+            f" LEFT JOIN {T.submission} s ON s.unit_id = u.id AND s.period_id = %s"
             ' WHERE u.active ORDER BY l."order", u.code',
             [period.pk],
         )

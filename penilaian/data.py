@@ -9,6 +9,32 @@ import io
 import pandas as pd
 from django.db import connection
 
+from award.models import Level, Unit
+from evaluasi.models import Answer, Aspect, Indicator, Option, Submission
+from penilaian.models import AnswerSnapshot, Score, ScoringRun, VerificationSnapshot
+from penjurian.models import PresentationCriterion, PresentationScore, Verification
+
+
+class T:
+    """The tables the SQL reads, named by their models: a model whose table is renamed
+    (several still carry the names of the old layout) takes the SQL with it."""
+
+    level = Level._meta.db_table
+    unit = Unit._meta.db_table
+    answer = Answer._meta.db_table
+    aspect = Aspect._meta.db_table
+    indicator = Indicator._meta.db_table
+    option = Option._meta.db_table
+    submission = Submission._meta.db_table
+    criterion = PresentationCriterion._meta.db_table
+    presentation = PresentationScore._meta.db_table
+    verification = Verification._meta.db_table
+    score = Score._meta.db_table
+    run = ScoringRun._meta.db_table
+    answer_snapshot = AnswerSnapshot._meta.db_table
+    verification_snapshot = VerificationSnapshot._meta.db_table
+
+
 SCORED_TYPES = ("ya_tidak", "pilihan", "angka")
 
 
@@ -43,7 +69,7 @@ def score_sql(value: str = "a.value", option: str = "o") -> str:
 
 def option_join(value: str = "a.value", option: str = "o") -> str:
     return (
-        f" LEFT JOIN evaluasi_option {option} ON {option}.indicator_id = i.id"
+        f" LEFT JOIN {T.option} {option} ON {option}.indicator_id = i.id"
         f" AND {option}.code = {value} AND i.type IN ('ya_tidak', 'pilihan')"
     )
 
@@ -51,10 +77,10 @@ def option_join(value: str = "a.value", option: str = "o") -> str:
 SCORED_SQL = "i.weight > 0 AND i.type IN ('ya_tidak', 'pilihan', 'angka')"
 
 ANSWERS_FROM = (
-    " FROM evaluasi_answer a"
-    " JOIN evaluasi_submission s ON s.id = a.submission_id"
-    " JOIN award_unit u ON u.id = s.unit_id"
-    " JOIN evaluasi_indicator i ON i.id = a.indicator_id" + option_join()
+    f" FROM {T.answer} a"
+    f" JOIN {T.submission} s ON s.id = a.submission_id"
+    f" JOIN {T.unit} u ON u.id = s.unit_id"
+    f" JOIN {T.indicator} i ON i.id = a.indicator_id" + option_join()
 )
 
 
@@ -117,7 +143,7 @@ def load_submissions(period_id: int) -> pd.DataFrame:
     frame = _frame(
         "SELECT s.id, s.unit_id, u.level_id, u.code, s.questionnaire_id,"
         f" {_epoch_microseconds_sql('s.submitted_at')}"
-        " FROM evaluasi_submission s JOIN award_unit u ON u.id = s.unit_id"
+        f" FROM {T.submission} s JOIN {T.unit} u ON u.id = s.unit_id"
         " WHERE s.period_id = %s AND s.status = 'submitted' ORDER BY s.id",
         [period_id],
         ["submission", "unit", "level", "code", "questionnaire", "submitted_at"],
@@ -135,7 +161,7 @@ def load_rubric(questionnaire_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFram
     marks = ", ".join(["%s"] * len(questionnaire_ids))
     indicators = _frame(
         "SELECT id, questionnaire_id, aspect_id, code, type, weight, min_value, max_value"
-        f" FROM evaluasi_indicator WHERE questionnaire_id IN ({marks}) ORDER BY id",
+        f" FROM {T.indicator} WHERE questionnaire_id IN ({marks}) ORDER BY id",
         questionnaire_ids,
         ["indicator", "questionnaire", "aspect", "code", "type", "weight", "min", "max"],
         text=["code", "type"],
@@ -143,7 +169,7 @@ def load_rubric(questionnaire_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFram
     for column in ("weight", "min", "max"):
         indicators[column] = pd.to_numeric(indicators[column], errors="coerce").astype("float64")
     aspects = _frame(
-        'SELECT id, questionnaire_id, code, weight, "order" FROM evaluasi_aspect'
+        f'SELECT id, questionnaire_id, code, weight, "order" FROM {T.aspect}'
         f' WHERE questionnaire_id IN ({marks}) ORDER BY questionnaire_id, "order", id',
         questionnaire_ids,
         ["aspect", "questionnaire", "aspect_code", "aspect_weight", "order"],
@@ -155,8 +181,8 @@ def load_rubric(questionnaire_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFram
     aspects = aspects.merge(denominators, left_on="aspect", right_index=True, how="left")
     aspects["denominator"] = aspects["denominator"].fillna(0.0)
     options = _frame(
-        "SELECT o.indicator_id, o.code, o.value FROM evaluasi_option o"
-        " JOIN evaluasi_indicator i ON i.id = o.indicator_id"
+        f"SELECT o.indicator_id, o.code, o.value FROM {T.option} o"
+        f" JOIN {T.indicator} i ON i.id = o.indicator_id"
         f" WHERE i.questionnaire_id IN ({marks}) ORDER BY o.id",
         questionnaire_ids,
         ["indicator", "value", "option_value"],
@@ -178,11 +204,11 @@ def load_verifications(where: str, params: list) -> pd.DataFrame:
         f" CASE WHEN {SCORED_SQL} THEN {self_score} END,"
         f" CASE WHEN NOT ({SCORED_SQL}) THEN NULL WHEN v.decision = 'accept' THEN {self_score}"
         f" WHEN v.decision = 'adjust' THEN {adjusted} ELSE 0 END"
-        " FROM evaluasi_verification v"
-        " JOIN evaluasi_submission s ON s.id = v.submission_id"
-        " JOIN award_unit u ON u.id = s.unit_id"
-        " JOIN evaluasi_indicator i ON i.id = v.indicator_id"
-        " LEFT JOIN evaluasi_answer a"
+        f" FROM {T.verification} v"
+        f" JOIN {T.submission} s ON s.id = v.submission_id"
+        f" JOIN {T.unit} u ON u.id = s.unit_id"
+        f" JOIN {T.indicator} i ON i.id = v.indicator_id"
+        f" LEFT JOIN {T.answer} a"
         "   ON a.submission_id = v.submission_id AND a.indicator_id = v.indicator_id"
         + option_join("a.value", "o")
         + option_join("v.value", "ov")
@@ -214,9 +240,9 @@ def answers_scored(submission_id: int) -> pd.DataFrame:
     return _frame(
         "SELECT i.id, i.aspect_id, COALESCE(a.value, ''),"
         f" CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql()}, 0) END"
-        " FROM evaluasi_indicator i"
-        " JOIN evaluasi_submission s ON s.questionnaire_id = i.questionnaire_id"
-        " LEFT JOIN evaluasi_answer a ON a.submission_id = s.id AND a.indicator_id = i.id"
+        f" FROM {T.indicator} i"
+        f" JOIN {T.submission} s ON s.questionnaire_id = i.questionnaire_id"
+        f" LEFT JOIN {T.answer} a ON a.submission_id = s.id AND a.indicator_id = i.id"
         + option_join()
         + " WHERE s.id = %s ORDER BY i.id",
         [submission_id],
@@ -228,8 +254,8 @@ def answers_scored(submission_id: int) -> pd.DataFrame:
 def load_presentation(period_id: int) -> pd.DataFrame:
     frame = _frame(
         "SELECT p.unit_id, p.jury_id, c.id, c.weight, p.score"
-        " FROM evaluasi_presentationscore p"
-        " JOIN evaluasi_presentationcriterion c ON c.id = p.criterion_id"
+        f" FROM {T.presentation} p"
+        f" JOIN {T.criterion} c ON c.id = p.criterion_id"
         " WHERE c.period_id = %s ORDER BY p.unit_id, p.jury_id, c.id",
         [period_id],
         ["unit", "jury", "criterion", "weight", "score"],
@@ -245,14 +271,14 @@ def load_presentation(period_id: int) -> pd.DataFrame:
 # are as they are now. So "what the run read" is the live row overlaid with its snapshot.
 RUN_ANSWER = "COALESCE(sn.value, a.value, '')"
 RUN_ANSWER_JOIN = (
-    " LEFT JOIN evaluasi_answer a ON a.submission_id = s.id AND a.indicator_id = i.id"
-    " LEFT JOIN penilaian_answersnapshot sn ON sn.run_id = sc.run_id"
+    f" LEFT JOIN {T.answer} a ON a.submission_id = s.id AND a.indicator_id = i.id"
+    f" LEFT JOIN {T.answer_snapshot} sn ON sn.run_id = sc.run_id"
     "   AND sn.submission_id = s.id AND sn.indicator_id = i.id"
 )
 RUN_UNITS = (
-    " FROM evaluasi_score sc"
-    " JOIN evaluasi_scoringrun rp ON rp.id = sc.run_id"
-    " JOIN evaluasi_submission s ON s.unit_id = sc.unit_id AND s.period_id = rp.period_id"
+    f" FROM {T.score} sc"
+    f" JOIN {T.run} rp ON rp.id = sc.run_id"
+    f" JOIN {T.submission} s ON s.unit_id = sc.unit_id AND s.period_id = rp.period_id"
 )
 
 
@@ -264,10 +290,10 @@ def stored_indicator_sql(*, unit: bool = False) -> str:
     score = f"CASE WHEN {SCORED_SQL} THEN COALESCE({score_sql(RUN_ANSWER, 'o')}, 0) END"
     return (
         "SELECT sc.unit_id, u.code, u.name, l.name, asp.code, i.id, i.code, i.weight,"
-        f" {RUN_ANSWER}, {score}, i.type" + RUN_UNITS + " JOIN award_unit u ON u.id = sc.unit_id"
-        " JOIN award_level l ON l.id = u.level_id"
-        " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
-        " JOIN evaluasi_aspect asp ON asp.id = i.aspect_id"
+        f" {RUN_ANSWER}, {score}, i.type" + RUN_UNITS + f" JOIN {T.unit} u ON u.id = sc.unit_id"
+        f" JOIN {T.level} l ON l.id = u.level_id"
+        f" JOIN {T.indicator} i ON i.questionnaire_id = s.questionnaire_id"
+        f" JOIN {T.aspect} asp ON asp.id = i.aspect_id"
         + RUN_ANSWER_JOIN
         + option_join(RUN_ANSWER, "o")
         + " WHERE sc.run_id = %s"
@@ -282,7 +308,7 @@ def stored_answers_scored(run_id: int, unit_id: int) -> pd.DataFrame:
     return _frame(
         f"SELECT i.id, i.aspect_id, {RUN_ANSWER}, {score}"
         + RUN_UNITS
-        + " JOIN evaluasi_indicator i ON i.questionnaire_id = s.questionnaire_id"
+        + f" JOIN {T.indicator} i ON i.questionnaire_id = s.questionnaire_id"
         + RUN_ANSWER_JOIN
         + option_join(RUN_ANSWER, "o")
         + " WHERE sc.run_id = %s AND sc.unit_id = %s ORDER BY i.id",
@@ -300,12 +326,12 @@ def stored_verdicts(run_id: int, unit_id: int | None = None) -> pd.DataFrame:
     adjusted = f"COALESCE({score_sql('v.value', 'ov')}, 0)"
     read = (
         "(SELECT v.submission_id, v.indicator_id, v.jury_id, v.decision, v.value, v.reason"
-        " FROM evaluasi_verification v WHERE NOT EXISTS (SELECT 1"
-        " FROM penilaian_verificationsnapshot x WHERE x.run_id = %s"
+        f" FROM {T.verification} v WHERE NOT EXISTS (SELECT 1"
+        f" FROM {T.verification_snapshot} x WHERE x.run_id = %s"
         " AND x.submission_id = v.submission_id AND x.indicator_id = v.indicator_id"
         " AND x.jury_id = v.jury_id)"
         " UNION ALL SELECT x.submission_id, x.indicator_id, x.jury_id, x.decision, x.value,"
-        " x.reason FROM penilaian_verificationsnapshot x WHERE x.run_id = %s AND x.existed)"
+        f" x.reason FROM {T.verification_snapshot} x WHERE x.run_id = %s AND x.existed)"
     )
     where, params = "sc.run_id = %s", [run_id, run_id, run_id]
     if unit_id is not None:
@@ -316,10 +342,10 @@ def stored_verdicts(run_id: int, unit_id: int | None = None) -> pd.DataFrame:
         f" CASE WHEN NOT ({SCORED_SQL}) THEN NULL WHEN v.decision = 'accept' THEN {self_score}"
         f" WHEN v.decision = 'adjust' THEN {adjusted} ELSE 0 END"
         f" FROM {read} v"
-        " JOIN evaluasi_submission s ON s.id = v.submission_id"
-        " JOIN evaluasi_score sc ON sc.unit_id = s.unit_id"
-        " JOIN evaluasi_scoringrun rp ON rp.id = sc.run_id AND rp.period_id = s.period_id"
-        " JOIN evaluasi_indicator i ON i.id = v.indicator_id"
+        f" JOIN {T.submission} s ON s.id = v.submission_id"
+        f" JOIN {T.score} sc ON sc.unit_id = s.unit_id"
+        f" JOIN {T.run} rp ON rp.id = sc.run_id AND rp.period_id = s.period_id"
+        f" JOIN {T.indicator} i ON i.id = v.indicator_id"
         + RUN_ANSWER_JOIN
         + option_join(RUN_ANSWER, "o")
         + option_join("v.value", "ov")

@@ -41,6 +41,7 @@ from . import formulas
 from .data import (
     ANSWERS_FROM,
     SCORED_SQL,
+    T,
     _chunk_where,
     _frame,
     load_rubric,
@@ -87,8 +88,8 @@ def chunk_compute(spec: dict, settings_: PeriodSettings) -> dict[str, pd.DataFra
         sums["digest"] = [";".join(sorted(str(d).split(";"))) for d in sums["digest"]]
     sums["digest"] = sums["digest"].astype(str)
     submissions = _frame(
-        "SELECT s.id, s.questionnaire_id FROM evaluasi_submission s"
-        f" JOIN award_unit u ON u.id = s.unit_id WHERE {where}",
+        f"SELECT s.id, s.questionnaire_id FROM {T.submission} s"
+        f" JOIN {T.unit} u ON u.id = s.unit_id WHERE {where}",
         params,
         ["submission", "questionnaire"],
     )
@@ -219,8 +220,8 @@ def chunks_plan(*, period_id: int, size: int) -> list[dict]:
     parent so a region stays together; units without one are split by id range."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT u.level_id, u.parent_id, u.id FROM evaluasi_submission s"
-            " JOIN award_unit u ON u.id = s.unit_id"
+            f"SELECT u.level_id, u.parent_id, u.id FROM {T.submission} s"
+            f" JOIN {T.unit} u ON u.id = s.unit_id"
             " WHERE s.period_id = %s AND s.status = 'submitted'"
             " ORDER BY u.level_id, u.parent_id, u.id",
             [period_id],

@@ -198,13 +198,13 @@ def presentations_backfill(apps, schema_editor):
     """Runs made before runs kept their presentation scores get them from the scores as they
     are at this upgrade (inputs of published periods were locked since). Runs once, with this
     release's scoring code."""
-    from penilaian import data, rules, scoring
+    from penilaian import data, formulas, scoring
     from penilaian.models import ScoringRun
     from penilaian.results import presentations_write
 
     for run in ScoringRun.objects.filter(status="succeeded").select_related("period"):
         settings_ = scoring.PeriodSettings.of(run.period)
-        per_jury, _combined = rules.presentation_values(
+        per_jury, _combined = formulas.presentation_values(
             data.load_presentation(run.period_id),
             normalisation=settings_.normalisation,
             method=settings_.aggregation,

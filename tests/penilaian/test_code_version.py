@@ -10,6 +10,9 @@ from penilaian import scoring
 NOT_NUMBERS = {
     "common.formats": "texts of messages only",
     "penilaian.models": "the tables; a change of precision comes with a migration",
+    "award.models": "table names for the SQL (penilaian.data.T)",
+    "evaluasi.models": "table names for the SQL (penilaian.data.T)",
+    "penjurian.models": "table names for the SQL (penilaian.data.T)",
 }
 FIRST_PARTY = ("award", "common", "evaluasi", "penilaian", "penjurian", "laporan")
 
