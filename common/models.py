@@ -11,7 +11,7 @@ from .storage import private_storage
 class Job(models.Model):
     """A long piece of work run by Celery (imports, exports...) with its status and result.
 
-    Progress while running lives in the cache (see ``award.services.job_progress``) so that it
+    Progress while running lives in the cache (see ``common.jobs.job_progress_set``) so that it
     is visible even while the task holds an open transaction; the row keeps the final state.
     """
 
@@ -53,7 +53,7 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # Finding the work again (award.jobs): the Celery task id, when it was queued and when a
+    # Finding the work again (common.jobs): the Celery task id, when it was queued and when a
     # worker took it, and a digest of the inputs so the same work is not queued twice at once.
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)

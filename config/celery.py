@@ -34,7 +34,7 @@ def _worker_seen(**kwargs):
 def _limit_memory(**kwargs):
     """Each prefork worker process gets an address-space limit (JOB_MEMORY_LIMIT_MB): a task
     that tries to allocate more fails or kills only its own process; the worker replaces it
-    and the job ends failed (award.jobs)."""
+    and the job ends failed (common.jobs)."""
     import resource
 
     from django.conf import settings

@@ -221,7 +221,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Scoring runs (evaluasi.scoring): a period is split into chunks of at most this many units,
+# Scoring runs (penilaian.scoring): a period is split into chunks of at most this many units,
 # each a Celery task any worker can take. A run whose worker stopped reporting for
 # SCORING_STALE_MINUTES is marked failed so that a new one may start.
 SCORING_CHUNK_UNITS = env_int("SCORING_CHUNK_UNITS", 2500)

@@ -1,7 +1,7 @@
 """What Diskominfo hands out: certificate settings, certificates with their verification codes.
 
-Rankings, workbooks and recap PDFs are computed from the published ``evaluasi.Score`` rows
-and kept as ``award.Job`` files; only certificates need rows of their own, because each has a
+Rankings, workbooks and recap PDFs are computed from the published ``penilaian.Score`` rows
+and kept as ``common.Job`` files; only certificates need rows of their own, because each has a
 public verification code that must keep working for years.
 """
 

@@ -1,7 +1,7 @@
 """The scoring engine: a period's inputs, loaded set-based, turned into scores (DESIGN.md §3).
 
-Three stages, each a Celery task in ``evaluasi.tasks`` (see ``evaluasi.services`` for the run
-lifecycle):
+Three stages, each a Celery task in ``penilaian.tasks`` (see ``penilaian.services`` for the
+run lifecycle):
 
 1. ``chunks_plan``: split the submitted units into chunks by level and region (a desa's
    kecamatan), each at most ``SCORING_CHUNK_UNITS`` units.
@@ -14,7 +14,7 @@ lifecycle):
 
 The per-answer score exists twice by necessity: as a SQL ``CASE`` for the bulk sums, and as
 the vectorised ``answer_scores`` for the few rows that need it one by one (verified and
-adjusted answers, the explanation page). Both are tested against ``evaluasi.rubric``, the exact
+adjusted answers, the explanation page). Both are tested against ``evaluasi.questionnaires.rubric``, the exact
 reference implementation, and against each other.
 
 No Python loop runs per unit with a query inside; the only per-row Python is formatting rows

@@ -100,7 +100,7 @@ def _run_update(run_id: int, **fields) -> None:
 def scoring_runs_fail_stale(*, period: Period | None = None, moment=None) -> int:
     """Mark failed the runs (of ``period``, or of every period) that can no longer finish:
     their worker stopped reporting for SCORING_STALE_MINUTES (killed, lost), or the broker
-    lost the message of a run still queued (``award.jobs.lost_reason``)."""
+    lost the message of a run still queued (``common.jobs.lost_reason``)."""
     moment = moment or timezone.now()
     limit = moment - timezone.timedelta(minutes=settings.SCORING_STALE_MINUTES)
     active = ScoringRun.objects.filter(status__in=ScoringRun.ACTIVE)

@@ -351,7 +351,7 @@ def evidence_delete(*, evidence: Evidence) -> None:
 
 def evidence_link_check(*, evidence_id: int, timeout: float = 5) -> str:
     """Mark a link as reachable or not, for the jury to see. Never raises on network errors,
-    and never fetches an address outside the public internet (``award.net``): such a link is
+    and never fetches an address outside the public internet (``common.net``): such a link is
     simply "broken", so the answer tells an operator nothing about the server's own network."""
     evidence = Evidence.objects.filter(pk=evidence_id, kind=Evidence.Kind.URL).first()
     if evidence is None:
