@@ -14,8 +14,8 @@ run lifecycle):
 
 The per-answer score exists twice by necessity: as a SQL ``CASE`` for the bulk sums, and as
 the vectorised ``answer_scores`` for the few rows that need it one by one (verified and
-adjusted answers, the explanation page). Both are tested against ``evaluasi.questionnaires.rubric``, the exact
-reference implementation, and against each other.
+adjusted answers, the explanation page). Both are tested against
+``evaluasi.questionnaires.rubric``, the exact reference implementation, and against each other.
 
 No Python loop runs per unit with a query inside; the only per-row Python is formatting rows
 for the final write.

@@ -69,7 +69,8 @@ def questionnaire_indicator(*, questionnaire: Questionnaire, pk: int) -> Indicat
 
 
 def indicator_spec(*, indicator: Indicator) -> IndicatorSpec:
-    """One indicator (its options prefetched) as the pure structure of ``evaluasi.questionnaires.rubric``."""
+    """One indicator (its options prefetched) as the pure structure of
+    ``evaluasi.questionnaires.rubric``."""
     i = indicator
     return IndicatorSpec(
         code=i.code,

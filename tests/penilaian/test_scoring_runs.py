@@ -161,7 +161,8 @@ ANSWER = {
 )
 @given(answers=st.fixed_dictionaries(ANSWER))
 def test_sql_scores_agree_with_the_exact_rules(main, answers):
-    """The engine's SQL expression (bulk sums and one by one) against ``evaluasi.questionnaires.rubric``."""
+    """The engine's SQL expression (bulk sums and one by one) against
+    ``evaluasi.questionnaires.rubric``."""
     period, units, _juries = main
     submission = units["G02"].submissions.get()
     Answer.objects.filter(submission=submission).delete()
