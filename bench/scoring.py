@@ -13,9 +13,10 @@ Then it times full runs end to end (start → chunks on the worker → results w
 with a worker of ``--concurrency`` processes; the worker's peak memory (VmHWM of each process);
 and the baseline: a straightforward per-unit ORM loop (answers, verifications and presentation
 scores read per unit, scored with ``evaluasi.questionnaires.rubric``, one Score saved per
-unit) on a 1% sample of the largest period, scaled to the whole period. Targets (2 cores): full national run ≤ 15 s;
-≥ 50× the baseline; 1k → 10k → 83k within 1.3× of linear; worker peak < 2 GiB; Kutai Timur scale
-click to result < 2 s (measured through the web view and its htmx progress polling).
+unit) on a 1% sample of the largest period, scaled to the whole period. Targets (2 cores):
+full national run ≤ 15 s; ≥ 50× the baseline; 1k → 10k → 83k within 1.3× of linear; worker
+peak < 2 GiB; Kutai Timur scale click to result < 2 s (measured through the web view and its
+htmx progress polling).
 """
 
 import argparse

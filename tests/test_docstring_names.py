@@ -1,6 +1,6 @@
 """Every module, class or function a docstring or comment names exists: a name in backticks
-that starts with one of our apps (``penilaian.scoring.code_version``, ``common/jobs.py``) resolves, so the
-text a new engineer reads points at the code that is there."""
+that starts with one of our apps (``penilaian.scoring.code_version``, ``common/jobs.py``)
+resolves, so the text a new engineer reads points at the code that is there."""
 
 import ast
 import importlib
