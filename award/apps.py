@@ -7,11 +7,16 @@ class AwardConfig(AppConfig):
     verbose_name = _("PPID Award")
 
     def ready(self):
+        self.jobs_register()
+
+    def jobs_register(self) -> None:
         from award import services
         from common.jobs import job_kind_register
 
+        from . import jobs
+
         job_kind_register(
-            kind="units_import",
+            kind=jobs.UNITS_IMPORT,
             label=_("Unit import"),
             check=services.units_import_job_check,
             apply=services.units_import_job_apply,

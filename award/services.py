@@ -26,6 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from award import jobs as award_jobs
 from award.models import (
     ADMIN_GROUP,
     JURY_GROUP,
@@ -433,7 +434,7 @@ def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> Uni
 # --- the units import as a job (registered in apps.py) -------------------------------------
 def units_import_start(*, data: bytes, file_name: str, user) -> Job:
     """Store the upload and queue its check; the user sees the preview when it is ready."""
-    return job_start(kind=Job.Kind.UNITS_IMPORT, created_by=user, data=data, file_name=file_name)
+    return job_start(kind=award_jobs.UNITS_IMPORT, created_by=user, data=data, file_name=file_name)
 
 
 def units_import_job_check(job, data: bytes, report):

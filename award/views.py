@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from award import jobs as award_jobs
 from award import selectors, services
 from award.exports import units_template_workbook
 from award.forms import (
@@ -358,13 +359,13 @@ class UnitImportView(AdminRequired, View):
 
 
 class UnitImportJobView(AdminRequired, JobView):
-    kind = Job.Kind.UNITS_IMPORT
+    kind = award_jobs.UNITS_IMPORT
     template_name = "award/unit_import_job.html"
     url_name = "award:unit_import_job"
 
 
 class UnitImportConfirmView(AdminRequired, JobConfirmView):
-    kind = Job.Kind.UNITS_IMPORT
+    kind = award_jobs.UNITS_IMPORT
     url_name = "award:unit_import_job"
 
 

@@ -15,17 +15,6 @@ class Job(models.Model):
     is visible even while the task holds an open transaction; the row keeps the final state.
     """
 
-    class Kind:
-        """The kinds registered today (common.jobs.job_kind_register); kept as names for code
-        that starts or filters jobs. A new kind needs no migration: ``kind`` has no choices."""
-
-        UNITS_IMPORT = "units_import"
-        QUESTIONNAIRE_IMPORT = "questionnaire_import"
-        ANSWERS_IMPORT = "answers_import"
-        RANKING_EXPORT = "ranking_export"
-        CERTIFICATES = "certificates"
-        RECAP = "recap"
-
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")

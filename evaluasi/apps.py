@@ -8,25 +8,12 @@ class EvaluasiConfig(AppConfig):
 
     def ready(self):
         from common.dashboard import dashboard_contribution_register
-        from common.jobs import job_kind_register
 
         from . import tasks  # noqa: F401 - services queue these by name
         from .questionnaires import selectors as questionnaire_selectors
-        from .questionnaires import services as questionnaires
-        from .saq import offline, selectors
+        from .saq import selectors
 
-        job_kind_register(
-            kind="questionnaire_import",
-            label=_("Questionnaire import"),
-            check=questionnaires.questionnaire_import_job_check,
-            apply=questionnaires.questionnaire_import_job_apply,
-        )
-        job_kind_register(
-            kind="answers_import",
-            label=_("Answers import"),
-            check=offline.answers_import_job_check,
-            apply=offline.answers_import_job_apply,
-        )
+        self.jobs_register()
 
         def saq_cards(context, request):
             for block in context.get("operator_blocks", []):
@@ -48,3 +35,23 @@ class EvaluasiConfig(AppConfig):
         dashboard_contribution_register(order=20, contribute=saq_cards)
         dashboard_contribution_register(order=22, contribute=levels_not_ready)
         dashboard_contribution_register(order=21, contribute=submission_chart)
+
+    def jobs_register(self) -> None:
+        from common.jobs import job_kind_register
+
+        from . import jobs
+        from .questionnaires import services as questionnaires
+        from .saq import offline
+
+        job_kind_register(
+            kind=jobs.QUESTIONNAIRE_IMPORT,
+            label=_("Questionnaire import"),
+            check=questionnaires.questionnaire_import_job_check,
+            apply=questionnaires.questionnaire_import_job_apply,
+        )
+        job_kind_register(
+            kind=jobs.ANSWERS_IMPORT,
+            label=_("Answers import"),
+            check=offline.answers_import_job_check,
+            apply=offline.answers_import_job_apply,
+        )

@@ -7,13 +7,16 @@ class LaporanConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        self.jobs_register()
+
+    def jobs_register(self) -> None:
         from common.jobs import job_kind_register
 
-        from . import services
+        from . import jobs, services
 
         for kind, label, run in (
-            ("ranking_export", _("Ranking workbook"), services.ranking_export_run),
-            ("certificates", _("Certificates"), services.certificates_run),
-            ("recap", _("Recap report"), services.recap_run),
+            (jobs.RANKING_EXPORT, _("Ranking workbook"), services.ranking_export_run),
+            (jobs.CERTIFICATES, _("Certificates"), services.certificates_run),
+            (jobs.RECAP, _("Recap report"), services.recap_run),
         ):
             job_kind_register(kind=kind, label=label, run=run)

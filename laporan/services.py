@@ -16,6 +16,7 @@ from award.models import Period
 from award.qualifications import qualification
 from common.jobs import JobRefused, job_start
 from common.models import Job
+from laporan import jobs as laporan_jobs
 from penilaian.models import ScoringRun
 from penilaian.selectors import ranking_tables, scoring_run_published
 
@@ -144,7 +145,7 @@ def certificates_render(*, run: ScoringRun, certificates: list[Certificate]) -> 
 def report_job_start(*, kind: str, period: Period, user) -> Job:
     """Queue a report job for the period's report run (certificates: the published run). The
     same report of the same run is never queued twice at once (common.jobs.job_create)."""
-    if kind == Job.Kind.CERTIFICATES:
+    if kind == laporan_jobs.CERTIFICATES:
         run = scoring_run_published(period=period)
         if run is None:
             raise ReportRefused(

@@ -15,15 +15,16 @@ from award.mixins import AdminRequired, PeriodAdminRequired
 from award.models import Level, Period
 from common.models import Job
 from common.views import JobView
+from laporan import jobs as laporan_jobs
 
 from . import selectors, services
 from .forms import ReportSettingsForm
 from .workbook import ranking_csv_rows
 
 REPORT_KINDS = {
-    "peringkat": Job.Kind.RANKING_EXPORT,
-    "sertifikat": Job.Kind.CERTIFICATES,
-    "rekap": Job.Kind.RECAP,
+    "peringkat": laporan_jobs.RANKING_EXPORT,
+    "sertifikat": laporan_jobs.CERTIFICATES,
+    "rekap": laporan_jobs.RECAP,
 }
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from award.models import Level, Period
 from common.jobs import ImportRejected, job_start
 from common.models import Job
+from evaluasi import jobs as evaluasi_jobs
 from evaluasi.models import (
     Aspect,
     Indicator,
@@ -135,7 +136,7 @@ def questionnaire_import(
 def questionnaire_import_start(*, data: bytes, file_name: str, period: Period, user) -> Job:
     """Store the upload and queue its check (job kind registered in ``evaluasi.apps``)."""
     return job_start(
-        kind=Job.Kind.QUESTIONNAIRE_IMPORT,
+        kind=evaluasi_jobs.QUESTIONNAIRE_IMPORT,
         created_by=user,
         data=data,
         file_name=file_name,

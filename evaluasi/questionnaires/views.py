@@ -13,9 +13,9 @@ from django.views import View
 from award.mixins import AdminRequired, PeriodAdminRequired
 from award.models import Period
 from common.forms import WorkbookUploadForm
-from common.models import Job
 from common.views import JobConfirmView, JobView
 from common.xlsx import xlsx_response
+from evaluasi import jobs as evaluasi_jobs
 from evaluasi.models import Aspect, Indicator, Questionnaire
 from evaluasi.questionnaires import selectors as questionnaire_selectors
 from evaluasi.questionnaires import services as questionnaire_services
@@ -65,7 +65,7 @@ class QuestionnaireImportView(PeriodAdminRequired, View):
 
 
 class QuestionnaireImportJobView(AdminRequired, JobView):
-    kind = Job.Kind.QUESTIONNAIRE_IMPORT
+    kind = evaluasi_jobs.QUESTIONNAIRE_IMPORT
     template_name = "evaluasi/questionnaire_import_job.html"
     url_name = "evaluasi:questionnaire_import_job"
 
@@ -74,7 +74,7 @@ class QuestionnaireImportJobView(AdminRequired, JobView):
 
 
 class QuestionnaireImportConfirmView(AdminRequired, JobConfirmView):
-    kind = Job.Kind.QUESTIONNAIRE_IMPORT
+    kind = evaluasi_jobs.QUESTIONNAIRE_IMPORT
     url_name = "evaluasi:questionnaire_import_job"
 
 

@@ -15,6 +15,7 @@ from award.models import Period, Unit
 from common.jobs import ImportRejected, job_start
 from common.models import Job
 from common.workbooks import Problems, cell_text
+from evaluasi import jobs as evaluasi_jobs
 from evaluasi.models import (
     Indicator,
     Submission,
@@ -184,7 +185,7 @@ def answers_import_apply(
 def answers_import_start(*, data: bytes, file_name: str, submission: Submission, user) -> Job:
     """Store the upload and queue its check (job kind registered in ``evaluasi.apps``)."""
     return job_start(
-        kind=Job.Kind.ANSWERS_IMPORT,
+        kind=evaluasi_jobs.ANSWERS_IMPORT,
         created_by=user,
         data=data,
         file_name=file_name,

@@ -25,6 +25,7 @@ from common.storage import private_file_response
 from common.uploads import upload_too_large_message
 from common.views import JobConfirmView, JobView
 from common.xlsx import xlsx_response
+from evaluasi import jobs as evaluasi_jobs
 from evaluasi.models import Evidence, Indicator, Questionnaire, Submission
 from evaluasi.questionnaires import selectors as questionnaire_selectors
 from evaluasi.saq import offline, sheet
@@ -492,7 +493,7 @@ class OwnJobMixin:
 
 
 class AnswersImportJobView(OwnJobMixin, JobView):
-    kind = Job.Kind.ANSWERS_IMPORT
+    kind = evaluasi_jobs.ANSWERS_IMPORT
     template_name = "evaluasi/answers_import_job.html"
     url_name = "evaluasi:answers_import_job"
 
@@ -501,7 +502,7 @@ class AnswersImportJobView(OwnJobMixin, JobView):
 
 
 class AnswersImportConfirmView(OwnJobMixin, JobConfirmView):
-    kind = Job.Kind.ANSWERS_IMPORT
+    kind = evaluasi_jobs.ANSWERS_IMPORT
     url_name = "evaluasi:answers_import_job"
 
     def post(self, request, pk):

@@ -9,8 +9,11 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from award import jobs as award_jobs
 from award.models import DeadlineExtension, OperatorMembership
 from common.models import Job
+from evaluasi import jobs as evaluasi_jobs
+from laporan import jobs as laporan_jobs
 from tests.conftest import client_for
 
 ROLES = ["anon", "op_a", "op_b", "jury", "admin"]
@@ -491,7 +494,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
     from laporan.models import Certificate
 
     report_job = Job.objects.create(
-        kind=Job.Kind.RECAP,
+        kind=laporan_jobs.RECAP,
         created_by=admin_user,
         status=Job.Status.SUCCEEDED,
         params={"period": period.pk, "run": run.pk},
@@ -517,7 +520,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         "s_indicator": s_indicator,
         "evidence": evidence,
         "a_job": Job.objects.create(
-            kind=Job.Kind.ANSWERS_IMPORT,
+            kind=evaluasi_jobs.ANSWERS_IMPORT,
             created_by=operator_a,
             params={"submission": submission.pk},
         ),
@@ -525,7 +528,9 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         "aspect": aspect,
         "indicator": aspect.indicators.first(),
         "q_job": Job.objects.create(
-            kind=Job.Kind.QUESTIONNAIRE_IMPORT, created_by=admin_user, params={"period": period.pk}
+            kind=evaluasi_jobs.QUESTIONNAIRE_IMPORT,
+            created_by=admin_user,
+            params={"period": period.pk},
         ),
         "unit_a": unit_a,
         "unit_b": unit_b,
@@ -534,7 +539,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         "extension": DeadlineExtension.objects.create(
             period=period, unit=unit_a, saq_close=period.saq_close.replace(year=2027), reason="x"
         ),
-        "job": Job.objects.create(kind=Job.Kind.UNITS_IMPORT, created_by=admin_user),
+        "job": Job.objects.create(kind=award_jobs.UNITS_IMPORT, created_by=admin_user),
         "membership_a": OperatorMembership.objects.get(user=operator_a),
         **_jury_world(period, unit_a, submission, s_indicator, operator_a),
         "users": {

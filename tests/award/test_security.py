@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from award import jobs as award_jobs
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +174,7 @@ def test_django_admin_job_page_shows_a_private_file_without_a_link(client, admin
 
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.save()
-    job = Job(kind=Job.Kind.UNITS_IMPORT, file_name="unit.xlsx")
+    job = Job(kind=award_jobs.UNITS_IMPORT, file_name="unit.xlsx")
     job.file.save("jobs/unit.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     client.force_login(admin_user)
     response = client.get(reverse("admin:common_job_change", args=[job.pk]))

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from award import jobs as award_jobs
 from award import services
 from award.models import Unit
 from common import jobs
@@ -211,7 +212,7 @@ def test_upload_form_rejects_wrong_extension_and_keeps_the_page(admin_client):
 
 
 def test_progress_partial_polls_until_finished(admin_client, admin_user):
-    job = Job.objects.create(kind=Job.Kind.UNITS_IMPORT, created_by=admin_user)
+    job = Job.objects.create(kind=award_jobs.UNITS_IMPORT, created_by=admin_user)
     jobs.job_progress_set(job_id=job.pk, percent=42, message="Memeriksa 10 baris")
     url = reverse("award:unit_import_job", args=[job.pk])
     partial = admin_client.get(url, headers={"HX-Request": "true"})

@@ -7,6 +7,7 @@ import pytest
 
 from award.models import ADMIN_GROUP
 from common.models import Job
+from laporan import jobs as laporan_jobs
 from laporan.models import Certificate
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, UserFactory
@@ -56,7 +57,7 @@ def test_admin_scores_finalises_and_publishes(page, live_server):
     page.get_by_role("link", name="Laporan dan sertifikat").click()
     page.get_by_role("button", name="Sertifikat").click()
     page.get_by_role("link", name="Satu PDF per unit (ZIP)").wait_for(timeout=60_000)
-    assert Job.objects.filter(kind=Job.Kind.CERTIFICATES, status="succeeded").exists()
+    assert Job.objects.filter(kind=laporan_jobs.CERTIFICATES, status="succeeded").exists()
 
     code = Certificate.objects.filter(unit__code="G03", kind="terbaik_1").get().code
     page.goto(f"{live_server.url}/verifikasi/{code}/")

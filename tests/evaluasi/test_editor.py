@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from common.models import Job
+from evaluasi import jobs as evaluasi_jobs
 from evaluasi.models import Indicator, Questionnaire
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import default_spec, default_workbook_path
@@ -44,7 +45,7 @@ def test_import_through_the_screens_with_preview_then_confirm(
             reverse("evaluasi:questionnaire_import", args=[2027]),
             {"file": SimpleUploadedFile("kuesioner-kecamatan.xlsx", data)},
         )
-    job = Job.objects.get(kind=Job.Kind.QUESTIONNAIRE_IMPORT)
+    job = Job.objects.get(kind=evaluasi_jobs.QUESTIONNAIRE_IMPORT)
     assert response["Location"] == reverse("evaluasi:questionnaire_import_job", args=[job.pk])
     page = admin_client.get(response["Location"]).content.decode()
     assert "Pratinjau: yang akan diimpor" in page

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from common.models import Job
+from evaluasi import jobs as evaluasi_jobs
 from evaluasi.models import Answer, ReminderLog, Submission
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.saq import offline, reminders
@@ -59,7 +60,7 @@ def test_offline_workbook_round_trip_with_preview(
             reverse("evaluasi:answers_import", args=[submission.pk]),
             {"file": SimpleUploadedFile("jawaban.xlsx", save(workbook))},
         )
-    job = Job.objects.get(kind=Job.Kind.ANSWERS_IMPORT)
+    job = Job.objects.get(kind=evaluasi_jobs.ANSWERS_IMPORT)
     page = client.get(response["Location"]).content.decode()
     assert "Pratinjau: yang akan berubah" in page
     assert "2,5" in page and "https://ppid.desa.id/dip" in page
@@ -247,7 +248,7 @@ def test_number_answers_travel_as_numbers_and_round_trip(
             reverse("evaluasi:answers_import", args=[submission.pk]),
             {"file": SimpleUploadedFile("jawaban.xlsx", save(workbook))},
         )
-    job = Job.objects.get(kind=Job.Kind.ANSWERS_IMPORT)
+    job = Job.objects.get(kind=evaluasi_jobs.ANSWERS_IMPORT)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("evaluasi:answers_import_confirm", args=[job.pk]))
     job.refresh_from_db()

@@ -9,6 +9,7 @@ from kombu.exceptions import OperationalError
 
 from common.jobs import job_run_task
 from common.models import Job
+from laporan import jobs as laporan_jobs
 from penilaian import services as scoring_services
 from penilaian import tasks as scoring_tasks
 from penilaian.models import ScoringRun
@@ -70,7 +71,7 @@ def test_report_jobs_with_the_queue_down_and_three_clicks(period, admin_client, 
     app.conf.task_always_eager = False
     monkeypatch.setattr(job_run_task, "apply_async", broker_down)
     admin_client.post(url)
-    job = Job.objects.get(kind=Job.Kind.RANKING_EXPORT)
+    job = Job.objects.get(kind=laporan_jobs.RANKING_EXPORT)
     assert job.status == "failed" and "tidak dapat dihubungi" in job.message
     # Queue back (messages go to a queue no worker reads, so the job stays queued): three
     # clicks while it waits make one job.
@@ -79,8 +80,8 @@ def test_report_jobs_with_the_queue_down_and_three_clicks(period, admin_client, 
     try:
         for _ in range(3):
             admin_client.post(url)
-        assert Job.objects.filter(kind=Job.Kind.RANKING_EXPORT, status="queued").count() == 1
-        assert Job.objects.filter(kind=Job.Kind.RANKING_EXPORT).count() == 2
+        assert Job.objects.filter(kind=laporan_jobs.RANKING_EXPORT, status="queued").count() == 1
+        assert Job.objects.filter(kind=laporan_jobs.RANKING_EXPORT).count() == 2
     finally:
         from django.conf import settings
 

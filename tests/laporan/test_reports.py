@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from common.models import Job
 from evaluasi.models import Answer
+from laporan import jobs as laporan_jobs
 from laporan import services
 from laporan.models import Certificate
 from laporan.selectors import HEADER
@@ -61,7 +62,7 @@ def as_number(value):
 
 def test_ranking_workbook_reads_back_equal_to_the_scores(published, admin_user):
     period, units, run = published
-    job = make(Job.Kind.RANKING_EXPORT, period, admin_user)
+    job = make(laporan_jobs.RANKING_EXPORT, period, admin_user)
     workbook = load_workbook(io.BytesIO(job.file.read()))
     assert workbook.sheetnames == [
         "opd",
@@ -154,7 +155,7 @@ def decode_qr_codes(pdf: bytes) -> list[str]:
 def test_certificates_batch_with_qr_verification(published, admin_user, client, settings):
     settings.SITE_URL = "http://ppid.example.go.id"
     period, units, run = published
-    job = make(Job.Kind.CERTIFICATES, period, admin_user)
+    job = make(laporan_jobs.CERTIFICATES, period, admin_user)
     pdf = job.file.read()
     certificates = list(Certificate.objects.filter(run=run).select_related("unit"))
     kinds = sorted((c.unit.code, c.kind) for c in certificates)
@@ -212,7 +213,7 @@ def test_recap_pdf(published, admin_user):
     report = services.selectors.report_settings(period=period)
     report.signatory_name = "Ir. Ahmad Rifani, M.Si."
     report.save()
-    job = make(Job.Kind.RECAP, period, admin_user)
+    job = make(laporan_jobs.RECAP, period, admin_user)
     text = pdf_text(job.file.read())
     for expected in ("LAPORAN HASIL PENILAIAN", "Partisipasi per tingkat", "Tingkat OPD",
                      "Dinas G03", "90,40", "Ir. Ahmad Rifani, M.Si.", "Tim juri"):  # fmt: skip
@@ -223,8 +224,8 @@ def test_recap_pdf(published, admin_user):
 def test_certificates_need_finalised_results(scored, admin_user, admin_client):
     period, units, run = scored
     with pytest.raises(services.ReportRefused, match="Tetapkan"):
-        services.report_job_start(kind=Job.Kind.CERTIFICATES, period=period, user=admin_user)
-    job = make(Job.Kind.RANKING_EXPORT, period, admin_user)
+        services.report_job_start(kind=laporan_jobs.CERTIFICATES, period=period, user=admin_user)
+    job = make(laporan_jobs.RANKING_EXPORT, period, admin_user)
     assert "sementara" in job.file_name
     page = admin_client.get(reverse("laporan:report", args=[period.year]))
     assert page.status_code == 200 and "sementara" in page.text
@@ -342,7 +343,7 @@ def test_ranking_workbook_numbers_are_numbers_with_two_decimals(published, admin
     """Issue #13: no number is stored as text (Excel could not sum or sort it); every
     fractional number carries the two-decimal format, shown with the reader's comma."""
     period, _units, _run = published
-    job = make(Job.Kind.RANKING_EXPORT, period, admin_user)
+    job = make(laporan_jobs.RANKING_EXPORT, period, admin_user)
     workbook = load_workbook(io.BytesIO(job.file.read()))
     as_text, unformatted, numbers = [], [], 0
     for sheet in workbook:
