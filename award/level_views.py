@@ -12,6 +12,7 @@ from award import levels, selectors
 from award.forms import LevelForm
 from award.mixins import AdminRequired
 from award.models import Level
+from common.forms import error_text, form_errors_add
 
 
 def _list(request, form, editing=None):
@@ -27,8 +28,7 @@ def _save(request, form, level=None):
         try:
             saved = levels.level_save(level=level, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Level %(level)s saved.") % {"level": saved.name})
             return redirect("award:level_list")
@@ -62,7 +62,7 @@ class LevelDeleteView(AdminRequired, View):
         try:
             levels.level_delete(level=level)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Level %(level)s removed.") % {"level": level.name})
         return redirect("award:level_list")

@@ -3,6 +3,7 @@ upload field. Forms hold no business rules."""
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
@@ -67,3 +68,18 @@ class WorkbookUploadForm(StyledMixin, forms.Form):
                 }
             )
         return upload
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's refusal as one message line (every message it carries)."""
+    return " ".join(error.messages)
+
+
+def form_errors_add(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: each message on the field it names, the rest (and a
+    refusal that names no field) above the form; what the user typed stays."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

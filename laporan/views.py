@@ -13,6 +13,7 @@ from django.views import View
 
 from award.mixins import AdminRequired, PeriodAdminRequired
 from award.models import Level, Period
+from common.forms import form_errors_add
 from common.models import Job
 from common.views import JobView
 from laporan import jobs as laporan_jobs
@@ -59,9 +60,7 @@ class ReportView(PeriodAdminRequired, View):
             try:
                 services.report_settings_save(report=report, data=data, files=request.FILES)
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field, problem)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("The report settings are saved."))
                 return redirect("laporan:report", year=year)

@@ -12,6 +12,7 @@ from django.views import View
 
 from award.mixins import PeriodAdminRequired
 from award.models import Unit
+from common.forms import error_text, form_errors_add
 from penilaian import selectors
 from penjurian import presentations
 from penjurian.models import PresentationCriterion
@@ -66,7 +67,7 @@ class CriteriaSaveView(PresentationAdminView):
             try:
                 presentations.criteria_replace(period=period, rows=rows)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, _("Presentation criteria saved."))
                 return redirect("penilaian:presentations", year=period.year)
@@ -94,8 +95,7 @@ class SlotSaveView(PresentationAdminView):
             try:
                 presentations.slot_save(period=period, unit=unit, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_errors_add(form, error)
             else:
                 messages.success(
                     request,

@@ -14,6 +14,7 @@ from django.views import View
 
 from award.mixins import AdminRequired, PeriodAdminRequired
 from award.models import Unit
+from common.forms import error_text
 from penilaian import selectors as scoring_selectors
 from penilaian import services as scoring_services
 
@@ -75,7 +76,7 @@ class OverrideView(PeriodAdminRequired, View):
                 user=request.user,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
+from common.forms import error_text
 from evaluasi.models import Aspect, Evidence, Indicator, Submission
 from evaluasi.saq.views import evidence_file_response
 from penjurian import selectors, services
@@ -218,7 +219,7 @@ class AspectAcceptView(LoginRequiredMixin, View):
                 submission=submission, aspect=aspect, jury=request.user
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from award.mixins import PeriodAdminRequired
-from common.forms import StyledMixin, WorkbookUploadForm
+from common.forms import StyledMixin, WorkbookUploadForm, error_text, form_errors_add
 from common.jobs import ImportRejected
 from common.views import page_of
 from common.workbooks import problems_summary
@@ -95,7 +95,7 @@ class JuriesImportView(JuriesView):
                 request, period, problems=rejected.problems.as_lists(), status=422
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
             return self.render_page(request, period, status=422)
         messages.success(
             request,
@@ -134,8 +134,7 @@ class JuryAddView(JuriesView):
                         conflict_codes=data["conflicts"],
                     )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_errors_add(form, error)
             else:
                 messages.success(
                     request,
@@ -173,8 +172,7 @@ class JuryEditView(PeriodAdminRequired, View):
                     conflict_codes=form.cleaned_data["conflicts"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("Levels and conflicts saved."))
                 if released:
@@ -204,7 +202,7 @@ class AssignView(JuriesView):
                 period=period, per_unit=form.cleaned_data["per_unit"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
             return self.render_page(request, period, assign=form, status=422)
         messages.success(
             request,
@@ -241,7 +239,7 @@ class JuryDropOutView(PeriodAdminRequired, View):
         try:
             report = services.jury_drop_out(period=period, jury=membership.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -338,7 +336,7 @@ class AssignmentChangeView(PeriodAdminRequired, View):
                     % {"unit": unit.name, "jury": jury.get_full_name() or jury.username},
                 )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         back = request.POST.get("back", "")
         url = reverse("penjurian:matrix", args=[period.year])
         return redirect(f"{url}?{back}" if back and "//" not in back else url)
