@@ -3,54 +3,23 @@ assignment and the assignments workbook. Thin: the rules live in services and se
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views import View
 
 from award.mixins import PeriodAdminRequired
-from common.forms import StyledMixin, WorkbookUploadForm, error_text, form_errors_add
+from common.forms import WorkbookUploadForm, error_text, form_errors_add
 from common.jobs import ImportRejected
 from common.views import page_of
 from common.workbooks import problems_summary
 from common.xlsx import xlsx_response
 from penjurian import selectors, services
+from penjurian.forms import AssignForm, JuryAddForm, JuryScopeForm
 from penjurian.imports import juries_import_apply
-
-
-class AssignForm(StyledMixin, forms.Form):
-    per_unit = forms.IntegerField(label=gettext_lazy("Juries per unit"), min_value=1, max_value=10)
-
-
-class JuryScopeForm(StyledMixin, forms.Form):
-    levels = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Levels judged (none: every level)"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    conflicts = forms.CharField(
-        label=gettext_lazy("Conflicts of interest (unit codes, comma separated)"),
-        required=False,
-        max_length=2000,
-        help_text=gettext_lazy("A kecamatan's code also covers every desa under it."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        from award.models import Level
-
-        super().__init__(*args, **kwargs)
-        self.fields["levels"].queryset = Level.objects.order_by("order")
-
-
-class JuryAddForm(JuryScopeForm):
-    email = forms.EmailField(label=gettext_lazy("Email"))
-    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
-    field_order = ["email", "full_name", "levels", "conflicts"]
 
 
 class JuriesView(PeriodAdminRequired, View):
