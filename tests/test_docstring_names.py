@@ -9,18 +9,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.test_layout import LAYERS
+
 ROOT = Path(settings.BASE_DIR)
-APPS = (
-    "audit",
-    "award",
-    "common",
-    "config",
-    "demo",
-    "evaluasi",
-    "laporan",
-    "penilaian",
-    "penjurian",
-)
+APPS = tuple(LAYERS)  # every app of DESIGN.md §2
 _APP = "(?:" + "|".join(APPS) + ")"
 DOTTED = re.compile(r"`{1,2}(" + _APP + r"(?:\.[A-Za-z_][A-Za-z0-9_]*)+)(?:\(\))?`{1,2}")
 PATH = re.compile(r"`{1,2}(" + _APP + r"/[A-Za-z0-9_/]+\.(?:py|html))`{1,2}")
