@@ -17,7 +17,7 @@ from common.uploads import upload_too_large_message
 from evaluasi.models import Submission
 from penjurian import objections
 from penjurian.models import Objection, Verification
-from penjurian.verify_views import INLINE_TYPES, submission_checked, validation_errors
+from penjurian.verify_views import INLINE_TYPES, submission_for, validation_errors
 
 
 class OperatorObjectionsView(LoginRequiredMixin, View):
@@ -26,7 +26,7 @@ class OperatorObjectionsView(LoginRequiredMixin, View):
     template_name = "penjurian/objections.html"
 
     def submission(self, request, pk) -> Submission:
-        return submission_checked(request, pk, "evaluasi.view_submission")
+        return submission_for(request, pk, "evaluasi.view_submission")
 
     def render_page(self, request, submission, *, failed=None, status=200):
         period = submission.period
@@ -82,7 +82,7 @@ class JuryObjectionsView(LoginRequiredMixin, View):
     template_name = "penjurian/objections_jury.html"
 
     def submission(self, request, pk) -> Submission:
-        return submission_checked(request, pk, "penjurian.verify_submission")
+        return submission_for(request, pk, "penjurian.verify_submission")
 
     def render_page(self, request, submission, *, failed=None, status=200):
         items = list(objections.objections_for_jury(jury=request.user, submission=submission))

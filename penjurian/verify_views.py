@@ -5,35 +5,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import engines
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
 from common.forms import error_text
+from common.fragments import fragment_render
 from evaluasi.models import Aspect, Evidence, Indicator, Submission
-from evaluasi.saq.views import evidence_file_response
+from evaluasi.saq.views import evidence_file_response, submission_for
 from penjurian import selectors, services
 from penjurian.models import Objection, Verification
 
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
-def submission_checked(request, pk, perm: str) -> Submission:
-    """The submission, or 403 unless the user holds ``perm`` on it (django-rules)."""
-    submission = get_object_or_404(Submission.objects.select_related("period", "unit"), pk=pk)
-    if not request.user.has_perm(perm, submission):
-        raise PermissionDenied
-    return submission
-
-
 def _submission_for_jury(request, pk) -> Submission:
-    return submission_checked(request, pk, "penjurian.verify_submission")
+    return submission_for(request, pk, "penjurian.verify_submission")
 
 
 def validation_errors(error: ValidationError) -> dict:
@@ -114,27 +104,22 @@ class VerifyView(LoginRequiredMixin, View):
         total = len(flat)
         done = sum(a["done"] for a in aspects)
         locked = submission.period.finalised_at is not None
-        sheet = (
-            engines["jinja2"]
-            .get_template("penjurian/verify_sheet.html")
-            .render(
-                {
-                    "aspects": aspects,
-                    "locked": locked,
-                    "t": _sheet_texts(),
-                    # One token for the page's hundred forms (each csrf_input would mask a new one).
-                    "csrf": get_token(request),
-                    "action": reverse("penjurian:verify", args=[submission.pk]),
-                    "objections_url": reverse("penjurian:objections_jury", args=[submission.pk]),
-                    # One reverse for the page, not three per evidence file (100 files on a page).
-                    "evidence_base": reverse("penjurian:evidence", args=[0]).removesuffix("0/"),
-                },
-                request,
-            )
+        sheet = fragment_render(
+            "penjurian/verify_sheet.html",
+            request,
+            {
+                "aspects": aspects,
+                "locked": locked,
+                "action": reverse("penjurian:verify", args=[submission.pk]),
+                "objections_url": reverse("penjurian:objections_jury", args=[submission.pk]),
+                # One reverse for the page, not three per evidence file (100 files on a page).
+                "evidence_base": reverse("penjurian:evidence", args=[0]).removesuffix("0/"),
+            },
+            texts=_sheet_texts(),
         )
         context = {
             "submission": submission,
-            "sheet": mark_safe(sheet),  # noqa: S308 - Jinja2 output, autoescaped
+            "sheet": sheet,
             "total": total,
             "done": done,
             "percent": round(100 * done / total) if total else 0,

@@ -18,7 +18,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
-from award.selectors import period_saq_deadline, period_saq_is_open
+from award.selectors import period_saq_is_open
 from common.formats import decimal_text, moment_text
 from common.jobs import (
     task_enqueue,
@@ -46,6 +46,7 @@ from evaluasi.saq.selectors import (
     submission_evidence,
     submission_extension_close,
     submission_missing,
+    submission_saq_deadline,
     submission_score,
 )
 
@@ -98,9 +99,7 @@ def submission_check_editable(*, submission: Submission, moment=None) -> None:
                 _("The SAQ stage is closed (the period is now at the stage “%(stage)s”).")
                 % {"stage": period.stage_label}
             )
-        deadline = period_saq_deadline(
-            period=period, unit=submission.unit, extension_close=extension_close
-        )
+        deadline = submission_saq_deadline(submission=submission)
         if moment < submission.period.saq_open:
             raise ValidationError(
                 _("The SAQ opens on %(date)s.") % {"date": moment_text(submission.period.saq_open)}

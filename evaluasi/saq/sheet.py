@@ -14,17 +14,16 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.conf import settings
-from django.middleware.csrf import get_token
-from django.template import defaultfilters, engines
+from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from formtools.wizard.forms import ManagementForm
 
 from common.formats import moment_text
+from common.fragments import fragment_render
 from common.uploads import upload_refused_in_browser_message
 
 
@@ -108,20 +107,7 @@ def _urls(submission) -> dict[str, str]:
 
 
 def _render(template: str, request, context: dict, texts=_texts) -> str:
-    html = (
-        engines["jinja2"]
-        .get_template(template)
-        .render(
-            {
-                **context,
-                "t": texts(),
-                # One token for the page's forms (each csrf_input would mask a new one).
-                "csrf": get_token(request),
-            },
-            request,
-        )
-    )
-    return mark_safe(html)  # noqa: S308 - Jinja2 output, autoescaped
+    return fragment_render(template, request, context, texts=texts())
 
 
 def questions_html(

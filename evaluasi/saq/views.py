@@ -19,6 +19,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from award.mixins import AdminRequired, PeriodMixin
 from award.models import Unit
+from award.rules import is_operator_of_unit
 from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.storage import private_file_response
@@ -62,9 +63,7 @@ class SaqStartView(LoginRequiredMixin, PeriodMixin, View):
     def get(self, request, year, unit_pk):
         period = self.period
         unit = get_object_or_404(Unit, pk=unit_pk)
-        if not request.user.has_perm("award.view_unit", unit) or not (
-            unit.operator_memberships.filter(user=request.user).exists()
-        ):
+        if not is_operator_of_unit(request.user, unit):  # admins open a SAQ's summary
             raise PermissionDenied
         try:
             submission = saq_services.submission_start(period=period, unit=unit)
@@ -176,14 +175,13 @@ class SaqWizard(LoginRequiredMixin, NamedUrlWizardView):
         if not goto and self.steps.current == REVIEW:
             # Submitting: the review step has no answers to save.
             return self.render_done(None)
-        if goto or self.steps.current != REVIEW:
-            form = self.get_form(data=self.request.POST, files=self.request.FILES)
-            if not form.is_valid() or not self.save_step(form):
-                messages.error(self.request, _("Please correct the marked answers."))
-                return self.render(form)
-            if goto:
-                self.storage.current_step = goto
-                return redirect(self.get_step_url(goto))
+        form = self.get_form(data=self.request.POST, files=self.request.FILES)
+        if not form.is_valid() or not self.save_step(form):
+            messages.error(self.request, _("Please correct the marked answers."))
+            return self.render(form)
+        if goto:
+            self.storage.current_step = goto
+            return redirect(self.get_step_url(goto))
         return super().post(*args, **kwargs)
 
     def posted_step(self) -> str:
