@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 SAFE_ID = re.compile(r"[A-Za-z][\w-]{0,80}")
 
@@ -44,19 +46,19 @@ def upload_limit_mb() -> int:
     return settings.UPLOAD_MAX_BYTES // (1024 * 1024)
 
 
-def upload_refused_in_browser_message() -> str:
-    """What the browser says when a chosen file is over the limit (static/js/app.js fills in
-    the file's name and size); the server refuses it too."""
-    from django.utils.translation import gettext as _
-
-    return _("“{name}” is {size} MB; the limit is %(limit)s MB. Nothing was sent.") % {
+def upload_guard_attrs() -> SafeString:
+    """Attributes for a file input: the size limit and the message the browser shows before
+    sending a file over it (static/js/app.js fills in the file's name and size); the server
+    refuses it too. For Django templates (``{% upload_guard %}``) and Jinja2 fragments alike."""
+    message = _("“{name}” is {size} MB; the limit is %(limit)s MB. Nothing was sent.") % {
         "limit": upload_limit_mb()
     }
+    return format_html(
+        'data-max-bytes="{}" data-too-large="{}"', settings.UPLOAD_MAX_BYTES, message
+    )
 
 
 def upload_too_large_message() -> str:
-    from django.utils.translation import gettext as _
-
     return _("The file is larger than %(limit)s MB and was not received.") % {
         "limit": upload_limit_mb()
     }

@@ -1,9 +1,7 @@
 from django import template
-from django.conf import settings
-from django.utils.html import format_html
 
 from common.formats import decimal_plain, decimal_text, moment_text
-from common.uploads import upload_refused_in_browser_message
+from common.uploads import upload_guard_attrs
 
 register = template.Library()
 
@@ -58,8 +56,4 @@ def waktu_hari(value) -> str:
 def upload_guard():
     """Attributes for a file input: the size limit and the message the browser shows before
     sending a file over it (static/js/app.js); the server refuses it too (common.uploads)."""
-    return format_html(
-        'data-max-bytes="{}" data-too-large="{}"',
-        settings.UPLOAD_MAX_BYTES,
-        upload_refused_in_browser_message(),
-    )
+    return upload_guard_attrs()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
@@ -24,7 +23,7 @@ from formtools.wizard.forms import ManagementForm
 
 from common.formats import moment_text
 from common.fragments import fragment_render
-from common.uploads import upload_refused_in_browser_message
+from common.uploads import upload_guard_attrs
 
 
 def _texts() -> dict[str, str]:
@@ -41,8 +40,7 @@ def _texts() -> dict[str, str]:
         "upload": _("Upload"),
         "link": _("Link"),
         "add_link": _("Add link"),
-        "too_large": upload_refused_in_browser_message(),
-        "max_bytes": settings.UPLOAD_MAX_BYTES,
+        "upload_guard": upload_guard_attrs(),
     }
 
 
