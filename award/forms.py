@@ -120,15 +120,6 @@ class InviteForm(StyledMixin, forms.Form):
     email = forms.EmailField(label=_("Email"))
 
 
-class JuryForm(InviteForm):
-    home_unit = forms.ModelChoiceField(
-        label=_("Jury's own unit"),
-        queryset=Unit.objects.select_related("level").order_by("level__order", "name"),
-        required=False,
-        help_text=_("The jury will never assess this unit."),
-    )
-
-
 class ExtensionForm(StyledMixin, forms.Form):
     unit_code = forms.CharField(
         label=_("Unit (code or name)"),

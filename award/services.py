@@ -29,10 +29,8 @@ from django.utils.translation import gettext as _
 from award import jobs as award_jobs
 from award.models import (
     ADMIN_GROUP,
-    JURY_GROUP,
     OPERATOR_GROUP,
     DeadlineExtension,
-    JuryMembership,
     Level,
     OperatorMembership,
     Period,
@@ -545,37 +543,6 @@ def operator_invite(*, unit: Unit, email: str, full_name: str, invited_by, base_
         lambda: invitation_send(invitation=invitation, role=_("PPID operator"), target=unit.name)
     )
     return invitation
-
-
-@transaction.atomic
-def jury_add(
-    *,
-    period: Period,
-    email: str,
-    full_name: str,
-    home_unit: Unit | None,
-    invited_by,
-    base_url: str = "",
-):
-    """Make ``email`` a jury of ``period`` (creating the account with an invitation link)."""
-    invitation = user_get_or_invite(
-        email=email, full_name=full_name, group=JURY_GROUP, base_url=base_url
-    )
-    membership, created = JuryMembership.objects.get_or_create(
-        user=invitation.user, period=period, defaults={"home_unit": home_unit}
-    )
-    if not created:
-        raise ValidationError(
-            {"email": _("%(email)s is already a jury of this period.") % {"email": email}}
-        )
-    transaction.on_commit(
-        lambda: invitation_send(invitation=invitation, role=_("jury"), target=period.name)
-    )
-    return invitation
-
-
-def jury_remove(*, membership: JuryMembership) -> None:
-    membership.delete()
 
 
 def admin_grant(*, user) -> None:

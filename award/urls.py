@@ -14,16 +14,6 @@ app_patterns = (
         path("periode/<int:year>/", views.PeriodDetailView.as_view(), name="period_detail"),
         path("periode/<int:year>/ubah/", views.PeriodUpdateView.as_view(), name="period_update"),
         path(
-            "periode/<int:year>/juri/tambah/",
-            views.PeriodJuryAddView.as_view(),
-            name="period_jury_add",
-        ),
-        path(
-            "periode/<int:year>/juri/<int:pk>/hapus/",
-            views.PeriodJuryRemoveView.as_view(),
-            name="period_jury_remove",
-        ),
-        path(
             "periode/<int:year>/perpanjangan/tambah/",
             views.PeriodExtensionAddView.as_view(),
             name="period_extension_add",

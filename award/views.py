@@ -23,14 +23,13 @@ from award.exports import units_template_workbook
 from award.forms import (
     ExtensionForm,
     InviteForm,
-    JuryForm,
     PeriodForm,
     SetPasswordForm,
     UnitFilterForm,
     UnitForm,
 )
 from award.mixins import AdminRequired, PeriodAdminRequired, PeriodMixin
-from award.models import DeadlineExtension, JuryMembership, OperatorMembership, Period, Stage, Unit
+from award.models import DeadlineExtension, OperatorMembership, Period, Stage, Unit
 from common.dashboard import dashboard_context
 from common.forms import WorkbookUploadForm
 from common.models import Job
@@ -156,7 +155,6 @@ class PeriodDetailView(PeriodAdminRequired, DetailView):
         context["now"] = timezone.now()
         context["juries"] = period.juries.select_related("user", "home_unit")
         context["extensions"] = period.extensions.select_related("unit")
-        context.setdefault("jury_form", JuryForm(prefix="jury"))
         context.setdefault("extension_form", ExtensionForm(prefix="ext"))
         return context
 
@@ -167,37 +165,6 @@ def period_detail_with(request, period, **forms):
     view.setup(request, year=period.year)
     view.object = period
     return render(request, view.template_name, view.get_context_data(object=period, **forms))
-
-
-class PeriodJuryAddView(PeriodAdminRequired, View):
-    def post(self, request, year):
-        period = self.period
-        form = JuryForm(request.POST, prefix="jury")
-        if form.is_valid():
-            try:
-                invitation = services.jury_add(
-                    period=period,
-                    email=form.cleaned_data["email"],
-                    full_name=form.cleaned_data["full_name"],
-                    home_unit=form.cleaned_data["home_unit"],
-                    invited_by=request.user,
-                    base_url=request.build_absolute_uri("/"),
-                )
-            except ValidationError as error:
-                form.add_error("email", error.messages[0])
-            else:
-                _invitation_message(request, invitation)
-                return redirect("award:period_detail", year=year)
-        messages.error(request, _("The jury was not added; see the form below."))
-        return period_detail_with(request, period, jury_form=form)
-
-
-class PeriodJuryRemoveView(PeriodAdminRequired, View):
-    def post(self, request, year, pk):
-        membership = get_object_or_404(JuryMembership, pk=pk, period=self.period)
-        services.jury_remove(membership=membership)
-        messages.success(request, _("%(user)s is no longer a jury.") % {"user": membership.user})
-        return redirect("award:period_detail", year=year)
 
 
 class PeriodExtensionAddView(PeriodAdminRequired, View):
@@ -284,7 +251,7 @@ class UnitFormView(AdminRequired, View):
         return render(request, self.template_name, {"form": form, "unit": unit})
 
 
-def _invitation_message(request, invitation):
+def invitation_message(request, invitation):
     user = invitation.user
     if invitation.link:
         messages.success(
@@ -319,7 +286,7 @@ class OperatorInviteView(AdminRequired, View):
             except ValidationError as error:
                 form.add_error("email", error.messages[0])
             else:
-                _invitation_message(request, invitation)
+                invitation_message(request, invitation)
                 return redirect("award:unit_detail", pk=unit.pk)
         messages.error(request, _("The operator was not invited; see the form below."))
         view = UnitDetailView()

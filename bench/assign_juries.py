@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--juries", type=int, default=300)
     args = parser.parse_args()
     with scratch_database() as name:
-        from penjurian.services import assignments_fill
+        from penjurian.assignment import assignments_fill
 
         print(f"scratch database {name}; building ...", flush=True)
         begin = time.perf_counter()

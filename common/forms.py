@@ -75,6 +75,11 @@ def error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def validation_errors(error: ValidationError) -> dict:
+    """A service's refusal as field → messages (messages that name no field under "")."""
+    return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+
+
 def form_errors_add(form: forms.Form, error: ValidationError) -> None:
     """A service's refusal on the form: each message on the field it names, the rest (and a
     refusal that names no field) above the form; what the user typed stays."""

@@ -298,14 +298,10 @@ def demo_jury_data_load(*, period: Period) -> None:
     import random
 
     from evaluasi.models import Submission
+    from penjurian.assignment import assignment_add, assignments_fill, jury_facts
     from penjurian.models import Assignment, PresentationCriterion
-    from penjurian.services import (
-        assignment_add,
-        assignments_fill,
-        jury_facts,
-        presentation_score_save,
-        verification_save,
-    )
+    from penjurian.presentations import presentation_scores_save
+    from penjurian.verification import verification_save
 
     if PresentationCriterion.objects.filter(period=period).exists():
         return
@@ -359,13 +355,12 @@ def demo_jury_data_load(*, period: Period) -> None:
                             decision="reject",
                             reason="Bukti tidak dapat dibuka.",
                         )
-                for criterion in criteria:
-                    presentation_score_save(
-                        criterion=criterion,
-                        unit=submission.unit,
-                        jury=assignment.jury,
-                        score=Decimal(rng.randint(60, 95)),
-                    )
+                presentation_scores_save(
+                    period=period,
+                    unit=submission.unit,
+                    jury=assignment.jury,
+                    scores={criterion.pk: Decimal(rng.randint(60, 95)) for criterion in criteria},
+                )
 
     # Every other submitted unit gets its juries by the rules, still to be verified.
     assignments_fill(period=period)
@@ -381,7 +376,7 @@ def demo_objections_and_schedule_load(*, period: Period, criteria) -> None:
     from penjurian.models import Assignment, Verification
     from penjurian.objections import objection_answer, objection_file
     from penjurian.presentations import slot_save
-    from penjurian.services import verification_save
+    from penjurian.verification import verification_save
 
     submitted = Submission.objects.filter(period=period, status="submitted").select_related(
         "unit", "questionnaire"

@@ -428,11 +428,11 @@ def _deviation_cells(row) -> tuple:
 
 
 def _agreement_read(*, run: ScoringRun, read) -> dict:
-    """The agreement figures (``penjurian.agreement``) of what the run read: its verdicts'
+    """The agreement figures (``penjurian.oversight``) of what the run read: its verdicts'
     scores and its per-jury presentation scores."""
     from evaluasi.models import Indicator
     from penilaian.models import ScorePresentation
-    from penjurian.agreement import agreement_of
+    from penjurian.oversight import agreement_of
 
     scored = read[read["jury_score"].notna()]
     codes = dict(

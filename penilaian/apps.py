@@ -8,6 +8,7 @@ class PenilaianConfig(AppConfig):
 
     def ready(self):
         from common.dashboard import dashboard_contribution_register
+        from penjurian.presentations import presentation_overview_register
 
         from . import selectors, tasks  # noqa: F401 - services queue the tasks by name
 
@@ -34,5 +35,6 @@ class PenilaianConfig(AppConfig):
                         "levels": selectors.score_distribution(run=run),
                     }
 
+        presentation_overview_register(reader=selectors.presentation_overview)
         dashboard_contribution_register(order=30, contribute=published_results)
         dashboard_contribution_register(order=31, contribute=score_chart)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import presentation_views, views
+from . import views
 
 app_name = "penilaian"
 
@@ -12,21 +12,6 @@ urlpatterns = [
         "periode/<int:year>/peringkat/",
         views.PeriodRankingView.as_view(),
         name="period_ranking",
-    ),
-    path(
-        "periode/<int:year>/presentasi/",
-        presentation_views.PresentationAdminView.as_view(),
-        name="presentations",
-    ),
-    path(
-        "periode/<int:year>/presentasi/kriteria/",
-        presentation_views.CriteriaSaveView.as_view(),
-        name="presentation_criteria",
-    ),
-    path(
-        "periode/<int:year>/presentasi/jadwal/<int:unit_pk>/",
-        presentation_views.SlotSaveView.as_view(),
-        name="presentation_slot",
     ),
     path("periode/<int:year>/abaikan/", views.OverrideView.as_view(), name="override"),
     path("periode/<int:year>/koreksi/", views.CorrectionOpenView.as_view(), name="correction_open"),

@@ -10,18 +10,19 @@ class PenjurianConfig(AppConfig):
         from common.dashboard import dashboard_contribution_register
 
         from . import (
+            objections,
             rules,  # noqa: F401 - registers the object permissions
-            selectors,
+            verification,
         )
 
         def jury_cards(context, request):
             for block in context.get("operator_blocks", []):
-                selectors.operator_jury_cards(period=block["period"], units=block["units"])
+                verification.operator_jury_cards(period=block["period"], units=block["units"])
 
         dashboard_contribution_register(order=25, contribute=jury_cards)
 
         def jury_objections(context, request):
             if context.get("roles", {}).get("jury"):
-                context["jury_objections"] = selectors.jury_objections_open(jury=request.user)
+                context["jury_objections"] = objections.jury_objections_open(jury=request.user)
 
         dashboard_contribution_register(order=26, contribute=jury_objections)

@@ -4,13 +4,47 @@ the names they had in evaluasi."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Period
+from award.models import OperatorMembership, Period, Unit
 from common.storage import private_storage
 from evaluasi.models import Indicator, Submission
+
+
+# --- the conflict rule: the invariant every assignment keeps ------------------------------
+def jury_blocked(
+    *, membership, conflicts, operated: set[int], children: dict[int, set[int]]
+) -> frozenset:
+    """The units a jury may never judge: its own unit, the units it operates, its declared
+    conflicts (unit ids) and every desa under a declared kecamatan (the one definition of the
+    rule)."""
+    blocked = set(operated)
+    if membership.home_unit_id:
+        blocked.add(membership.home_unit_id)
+    for unit_id in conflicts:
+        blocked.add(unit_id)
+        blocked |= children.get(unit_id, set())
+    return frozenset(blocked)
+
+
+def jury_blocked_for_unit(*, membership, unit_id: int) -> bool:
+    """``jury_blocked`` asked for one unit (its parent's conflict and the jury's operator
+    memberships looked up for that unit only)."""
+    unit = Unit.objects.only("pk", "parent_id").get(pk=unit_id)
+    children = {unit.parent_id: {unit.pk}} if unit.parent_id else {}
+    operated = set(
+        OperatorMembership.objects.filter(user_id=membership.user_id, unit_id=unit.pk).values_list(
+            "unit_id", flat=True
+        )
+    )
+    # From the prefetch where the caller made one (the permission check), else one query.
+    conflicts = [unit.pk for unit in membership.conflicts.all()]
+    return unit.pk in jury_blocked(
+        membership=membership, conflicts=conflicts, operated=operated, children=children
+    )
 
 
 # --- juries: assignments, verification, presentation (data for the scoring engine) ---------
@@ -45,7 +79,6 @@ class Assignment(models.Model):
         return f"{self.jury} → {self.unit}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if not (self.period_id and self.jury_id and self.unit_id):
             return
@@ -54,8 +87,6 @@ class Assignment(models.Model):
             raise ValidationError(
                 {"jury": _("This user is not a jury of the period; add them to its juries first.")}
             )
-        from penjurian.conflicts import jury_blocked_for_unit
-
         if jury_blocked_for_unit(membership=membership, unit_id=self.unit_id):
             raise ValidationError(
                 {
@@ -113,7 +144,6 @@ class Verification(models.Model):
         return f"{self.indicator.code}: {self.get_decision_display()}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         from evaluasi.questionnaires.rubric import AnswerError, answer_normalise
 
@@ -216,7 +246,6 @@ class PresentationScore(models.Model):
         return f"{self.unit} {self.criterion.code}: {self.score}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if self.criterion_id and self.unit_id and self.jury_id:
             assigned = Assignment.objects.filter(
@@ -320,7 +349,6 @@ class PresentationSlot(models.Model):
         return f"{self.unit} {self.starts_at:%Y-%m-%d %H:%M}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if not self.place.strip() and not self.link.strip():
             raise ValidationError({"place": _("Give the place or the video link.")})

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from award.models import Period, Stage
 from common.formats import moment_text
 from evaluasi.models import Submission
+from evaluasi.questionnaires.selectors import answer_label
+from evaluasi.saq.selectors import submission_answers
+from evaluasi.saq.services import evidence_file_check
 from penjurian import notify
 from penjurian.models import Objection, Verification
-from penjurian.selectors import answer_label
 
 MAX_TEXT = 4000
 
@@ -36,8 +38,6 @@ def objection_window_open(*, period: Period, moment=None) -> bool:
 def objection_sheet(*, submission: Submission, names: bool) -> list[dict]:
     """Every verdict on the unit that differs from its own answer, in questionnaire order, with
     the jury shown as “Juri 1”, “Juri 2” (by the order of assignment) unless ``names``."""
-    from evaluasi.saq.selectors import submission_answers
-
     answers = {k: a.value for k, a in submission_answers(submission=submission).items()}
     verdicts = list(
         Verification.objects.filter(submission=submission)
@@ -104,9 +104,6 @@ def objection_file(
 ) -> Objection:
     """The operator objects to one verdict: inside the window, once per verdict, with a text
     and optionally a new evidence file (checked as SAQ evidence is)."""
-    from evaluasi.saq.selectors import submission_answers
-    from evaluasi.saq.services import evidence_file_check
-
     text = (text or "").strip()
     errors = {}
     if not text:
@@ -183,3 +180,21 @@ def objection_answer(*, objection: Objection, jury, accepted: bool, answer: str)
         objection.save()
         notify.objection_answered_notify(objection=objection)
     return objection
+
+
+def jury_objections_open(*, jury) -> list:
+    """The open objections to ``jury``'s verdicts in periods not yet finalised, oldest first,
+    with their unit, indicator and period (for the jury's dashboard)."""
+    return list(
+        Objection.objects.filter(
+            verification__jury=jury, status="open", submission__period__finalised_at__isnull=True
+        )
+        .select_related("submission__unit", "submission__period", "verification__indicator")
+        .order_by("filed_at")
+    )
+
+
+def objections_open_count(*, jury, submission) -> int:
+    return Objection.objects.filter(
+        verification__jury=jury, submission=submission, status="open"
+    ).count()

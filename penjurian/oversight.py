@@ -1,19 +1,38 @@
 """Oversight of jury work for the admin: progress per jury and per unit, reminders to juries
-that are behind, and what is still open before penetapan (``jury_work_open``)."""
+that are behind, what is still open before penetapan (``jury_work_open``), and the agreement
+between juries.
+
+Agreement (pure figures, tested against values worked by hand, and the selector that gathers a
+period's data for them):
+
+- disagreement rate per indicator: among units that at least two juries verified on the
+  indicator, the share where their verified indicator scores differ;
+- Krippendorff's alpha (interval) over verified indicator scores (items = unit × indicator)
+  and over presentation scores (items = finalist; values = each jury's weighted mean), with
+  the maintained ``krippendorff`` package;
+- outlier juries: a jury's mean difference from the mean of the other juries on the same
+  items; flagged when its size is at least ``OUTLIER_POINTS`` over at least ``OUTLIER_ITEMS``
+  shared items (both figures shown, so the admin can judge)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
+import krippendorff
+import numpy as np
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from award.models import Period
-from evaluasi.models import Indicator, Submission
+from award.models import Period, Unit
+from evaluasi.models import Answer, Indicator, Questionnaire, Submission
+from evaluasi.questionnaires.rubric import indicator_score
+from evaluasi.questionnaires.selectors import questionnaire_spec
 from penjurian import notify
-from penjurian.models import Assignment, Objection, Verification
+from penjurian.models import Assignment, Objection, PresentationScore, Verification
+from penjurian.presentations import presentation_open_items
 
 
 def verification_progress(*, period: Period) -> dict:
@@ -59,8 +78,6 @@ def verification_progress(*, period: Period) -> dict:
         juries[jury]["finished"] += made == due
         units[unit]["juries"] += 1
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(juries))}
-    from award.models import Unit
-
     unit_rows = {u.pk: u for u in Unit.objects.filter(pk__in=list(units)).select_related("level")}
     closed = period.verification_close is not None and period.verification_close <= timezone.now()
     jury_list = [
@@ -101,8 +118,6 @@ def juries_remind(*, period: Period, jury_ids: list[int] | None = None) -> int:
 def jury_work_open(*, period: Period) -> list[dict]:
     """What jury work is unfinished before penetapan, each item with a stable key (for an
     admin override), the unit it concerns and a sentence in Indonesian."""
-    from penjurian.presentations import presentation_open_items
-
     items = []
     if period.has_verification:
         for row in verification_progress(period=period)["units"]:
@@ -142,3 +157,163 @@ def jury_work_open(*, period: Period) -> list[dict]:
                 }
             )
     return items
+
+
+# --- agreement between juries --------------------------------------------------------------
+OUTLIER_POINTS = 10.0
+OUTLIER_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class JuryDeviation:
+    jury: int
+    items: int
+    mean_difference: float
+    flagged: bool
+
+
+def _by_item(values: list[tuple]) -> dict:
+    """(item, jury, value) rows → item → {jury: value}."""
+    grouped: dict = defaultdict(dict)
+    for item, jury, value in values:
+        grouped[item][jury] = float(value)
+    return grouped
+
+
+def alpha_interval(values: list[tuple]) -> float | None:
+    """Krippendorff's alpha (interval) of (item, jury, value) rows; None when no item has two
+    values or every value is the same (alpha is not defined then)."""
+    grouped = {item: v for item, v in _by_item(values).items() if len(v) >= 2}
+    if not grouped:
+        return None
+    juries = sorted({jury for v in grouped.values() for jury in v})
+    items = sorted(grouped)
+    data = np.full((len(juries), len(items)), np.nan)
+    index = {jury: row for row, jury in enumerate(juries)}
+    for column, item in enumerate(items):
+        for jury, value in grouped[item].items():
+            data[index[jury], column] = value
+    present = data[~np.isnan(data)]
+    if len(set(present.tolist())) < 2:
+        return None
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="interval"))
+
+
+def disagreement_rates(values: list[tuple]) -> dict:
+    """(item, jury, value) rows where item = (unit, indicator) → indicator → (pairs, differ)."""
+    rates: dict = defaultdict(lambda: [0, 0])
+    for (_unit, indicator), juries in _by_item(values).items():
+        if len(juries) < 2:
+            continue
+        rates[indicator][0] += 1
+        if len(set(juries.values())) > 1:
+            rates[indicator][1] += 1
+    return {indicator: tuple(counts) for indicator, counts in rates.items()}
+
+
+def jury_deviations(values: list[tuple]) -> list[JuryDeviation]:
+    """Each jury's mean (its value − the mean of the others) over items shared with others."""
+    differences: dict = defaultdict(list)
+    for juries in _by_item(values).values():
+        if len(juries) < 2:
+            continue
+        total = sum(juries.values())
+        for jury, value in juries.items():
+            others = (total - value) / (len(juries) - 1)
+            differences[jury].append(value - others)
+    out = []
+    for jury in sorted(differences):
+        diffs = differences[jury]
+        mean = sum(diffs) / len(diffs)
+        flagged = len(diffs) >= OUTLIER_ITEMS and abs(mean) >= OUTLIER_POINTS
+        out.append(JuryDeviation(jury, len(diffs), mean, flagged))
+    return out
+
+
+# --- the period's data ----------------------------------------------------------------------
+def verification_values(*, period) -> list[tuple]:
+    """((unit, indicator code), jury, verified indicator score) for every verdict."""
+
+    rows = (
+        Verification.objects.filter(submission__period=period)
+        .values_list(
+            "submission__unit_id",
+            "submission__questionnaire_id",
+            "indicator__code",
+            "jury_id",
+            "decision",
+            "value",
+        )
+        .order_by("submission__unit_id", "indicator__code", "jury_id")
+    )
+    answers = {}
+
+    for unit, code, value in Answer.objects.filter(submission__period=period).values_list(
+        "submission__unit_id", "indicator__code", "value"
+    ):
+        answers[(unit, code)] = value
+    specs: dict = {}
+    out = []
+    for unit, questionnaire, code, jury, decision, value in rows.iterator(chunk_size=5000):
+        if questionnaire not in specs:
+            spec = questionnaire_spec(questionnaire=Questionnaire.objects.get(pk=questionnaire))
+            specs[questionnaire] = spec.indicator_map()
+        indicator = specs[questionnaire].get(code)
+        if indicator is None:
+            continue
+        if decision == "reject":
+            score = 0
+        else:
+            chosen = value if decision == "adjust" else answers.get((unit, code), "")
+            score = indicator_score(indicator, chosen)
+        if score is None:
+            continue
+        out.append(((unit, code), jury, float(score)))
+    return out
+
+
+def presentation_jury_values(*, period) -> list[tuple]:
+    """(unit, jury, weighted mean over criteria) per jury and finalist."""
+
+    sums: dict = defaultdict(lambda: [0.0, 0.0])
+    for unit, jury, weight, score in PresentationScore.objects.filter(
+        criterion__period=period
+    ).values_list("unit_id", "jury_id", "criterion__weight", "score"):
+        sums[(unit, jury)][0] += float(weight) * float(score)
+        sums[(unit, jury)][1] += float(weight)
+    return [(unit, jury, total / weight) for (unit, jury), (total, weight) in sorted(sums.items())]
+
+
+def agreement_figures(*, period) -> dict:
+    """Everything the oversight page shows, from today's verdicts and scores."""
+    return agreement_of(
+        verified=verification_values(period=period),
+        presented=presentation_jury_values(period=period),
+    )
+
+
+def agreement_of(*, verified: list[tuple], presented: list[tuple]) -> dict:
+    """The figures of the oversight page and the ranking workbook (which hands in what its
+    run read): alphas, disagreement per indicator, deviation per jury with names."""
+
+    names = {
+        user.pk: user.get_full_name() or user.username
+        for user in get_user_model().objects.filter(
+            pk__in={jury for _i, jury, _v in verified} | {jury for _i, jury, _v in presented}
+        )
+    }
+    rates = disagreement_rates(verified)
+    return {
+        "verification_alpha": alpha_interval(verified),
+        "presentation_alpha": alpha_interval(presented),
+        "indicators": [
+            {"code": code, "pairs": pairs, "differ": differ, "rate": differ / pairs}
+            for code, (pairs, differ) in sorted(rates.items())
+        ],
+        "verification_juries": [
+            {"name": names.get(d.jury, "?"), **d.__dict__} for d in jury_deviations(verified)
+        ],
+        "presentation_juries": [
+            {"name": names.get(d.jury, "?"), **d.__dict__} for d in jury_deviations(presented)
+        ],
+    }

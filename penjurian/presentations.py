@@ -78,12 +78,14 @@ def slot_save(*, period: Period, unit: Unit, starts_at, place: str = "", link: s
     return slot
 
 
-def presentation_scores_save(*, slot: PresentationSlot, jury, scores: dict) -> int:
-    """A jury's scores of one finalist, ``scores``: criterion id → text as typed. Every
-    criterion is checked first; one wrong value saves nothing (errors by criterion code)."""
-    period = Period.objects.get(pk=slot.period_id)
+def presentation_scores_save(*, period: Period, unit: Unit, jury, scores: dict) -> list:
+    """A jury's scores of one unit, ``scores``: criterion id → the score as typed (or a
+    number); the one way a presentation score is written. The jury must be assigned to the unit
+    and the period's inputs editable; every criterion is checked first and one wrong value saves
+    nothing (errors by criterion code). Returns the scores saved."""
+    period = Period.objects.get(pk=period.pk)
     period.check_inputs_editable()
-    if not Assignment.objects.filter(period=period, unit_id=slot.unit_id, jury=jury).exists():
+    if not Assignment.objects.filter(period=period, unit_id=unit.pk, jury=jury).exists():
         raise ValidationError(_("This jury is not assigned to the unit."))
     criteria = list(PresentationCriterion.objects.filter(period=period))
     values, errors = {}, {}
@@ -98,14 +100,35 @@ def presentation_scores_save(*, slot: PresentationSlot, jury, scores: dict) -> i
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        for criterion, value in values.items():
+        return [
             PresentationScore.objects.update_or_create(
-                criterion=criterion, unit_id=slot.unit_id, jury=jury, defaults={"score": value}
-            )
-    return len(values)
+                criterion=criterion, unit_id=unit.pk, jury=jury, defaults={"score": value}
+            )[0]
+            for criterion, value in values.items()
+        ]
 
 
 # --- reads ----------------------------------------------------------------------------------
+# Who the finalists are and each jury's z-score come from the scoring run: penilaian computes
+# them and registers its reader here when it starts (penjurian comes before penilaian in the
+# flow and imports nothing of it).
+_overview_reader = None
+
+
+def presentation_overview_register(*, reader) -> None:
+    """Make ``reader(period=...)`` the source of the admin screen's finalists and figures."""
+    global _overview_reader
+    _overview_reader = reader
+
+
+def presentation_overview(*, period: Period) -> dict:
+    """The finalists of the current run with their schedule and every assigned jury's raw score
+    beside its z-score (``run`` None and no rows when no scoring app is installed)."""
+    if _overview_reader is None:
+        return {"run": None, "rows": []}
+    return _overview_reader(period=period)
+
+
 def jury_presentations(*, jury) -> list[dict]:
     """The finalists this jury scores, in schedule order, with how many criteria it scored."""
     assigned = set(

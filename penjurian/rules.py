@@ -1,9 +1,9 @@
 """Object permissions of jury work (django-rules): a jury verifies a submission only when it is
-assigned to the unit and not in conflict with it (``selectors.jury_may_judge``)."""
+assigned to the unit and not in conflict with it (``penjurian.assignment.jury_may_judge``)."""
 
 import rules
 
-from penjurian.selectors import jury_may_judge
+from penjurian.assignment import jury_may_judge
 
 
 @rules.predicate

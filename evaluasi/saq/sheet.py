@@ -4,7 +4,7 @@ cards, rendered by Jinja2 (``evaluasi/jinja2/evaluasi/saq_questions.html``).
 The step page is the request every operator repeats on deadline day; Django's engine spent
 most of its time on the per-question includes (issue #19). The sheet takes plain rows made
 here from the wizard's form and every text translated here, like the jury's verification
-sheet (``penjurian.verify_views``); the evidence card's htmx answer and the questionnaire
+sheet (``penjurian.views.verification``); the evidence card's htmx answer and the questionnaire
 preview render the same template, so an operator, the organiser's preview and an upload's
 answer show one markup.
 """

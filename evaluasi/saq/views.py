@@ -7,7 +7,7 @@ from collections import OrderedDict
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,6 @@ from award.models import Unit
 from award.rules import is_operator_of_unit
 from common.forms import WorkbookUploadForm
 from common.models import Job
-from common.storage import private_file_response
 from common.uploads import upload_too_large_message
 from common.views import JobConfirmView, JobView
 from common.xlsx import xlsx_response
@@ -34,18 +33,10 @@ from evaluasi.saq import selectors as saq_selectors
 from evaluasi.saq import services as saq_services
 
 from .forms import AspectAnswersForm, ReopenForm, ReviewForm
+from .mixins import evidence_file_response, submission_for
 from .workbook import answers_workbook
 
 REVIEW = "tinjau"
-
-
-def submission_for(request, pk, perm="evaluasi.view_submission") -> Submission:
-    submission = saq_selectors.submission_share_period(
-        get_object_or_404(saq_selectors.submission_rows(), pk=pk)
-    )
-    if not request.user.has_perm(perm, submission):
-        raise PermissionDenied
-    return submission
 
 
 def editable_or_message(request, submission) -> bool:
@@ -343,16 +334,6 @@ def evidence_response(request, submission, indicator, error):
         messages.success(request, _("Evidence updated."))
     step = saq_selectors.step_name(indicator.aspect)
     return redirect(reverse("evaluasi:saq_step", args=[submission.pk, step]))
-
-
-def evidence_file_response(evidence: Evidence, *, inline_types=frozenset()) -> FileResponse:
-    """An evidence file, after the caller's permission check (``private_file_response``)."""
-    return private_file_response(
-        evidence.file,
-        name=evidence.original_name,
-        content_type=evidence.content_type,
-        inline_types=inline_types,
-    )
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):

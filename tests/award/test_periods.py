@@ -250,8 +250,8 @@ def test_admin_adds_an_extension_and_a_jury_from_the_period_page(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            reverse("award:period_jury_add", args=[period.year]),
-            {"jury-full_name": "Juri Baru", "jury-email": "juri.baru@contoh.id"},
+            reverse("penjurian:jury_add", args=[period.year]),
+            {"full_name": "Juri Baru", "email": "juri.baru@contoh.id"},
         )
     assert response.status_code == 302
     assert period.juries.get().user.email == "juri.baru@contoh.id"

@@ -59,7 +59,6 @@ MATRIX = {
     "award:period_create": ("get", None, None, ADMIN_ONLY),
     "award:period_detail": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
     "award:period_update": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
-    "award:period_jury_add": ("post", lambda w: {"year": w["period"].year}, {}, ADMIN_ONLY),
     "penjurian:inbox": ("get", None, None, LOGGED_IN),
     # Nobody in this world is assigned to unit A: every jury view and download is refused.
     "penjurian:verify": (
@@ -126,15 +125,20 @@ MATRIX = {
         None,
         ADMIN_ONLY,
     ),
-    "penilaian:presentations": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
-    "penilaian:presentation_criteria": (
+    "penjurian:presentations_admin": (
+        "get",
+        lambda w: {"year": w["period"].year},
+        None,
+        ADMIN_ONLY,
+    ),
+    "penjurian:presentation_criteria": (
         "post",
         lambda w: {"year": w["period"].year},
         {},
         {**ADMIN_ONLY, "admin": 422},
     ),
     # Unit A is scheduled: an empty form is refused (422) for the admin, nobody else gets in.
-    "penilaian:presentation_slot": (
+    "penjurian:presentation_slot": (
         "post",
         lambda w: {"year": w["period"].year, "unit_pk": w["unit_a"].pk},
         {},
@@ -152,7 +156,7 @@ MATRIX = {
         {},
         {**ADMIN_ONLY, "admin": 422},
     ),
-    "penjurian:jury_drop_out": (
+    "penjurian:jury_remove": (
         "post",
         lambda w: {"year": w["period"].year, "pk": w["jury_membership"].pk},
         {},
@@ -169,12 +173,6 @@ MATRIX = {
         lambda w: {"year": w["period"].year},
         None,
         ADMIN_ONLY,
-    ),
-    "award:period_jury_remove": (
-        "post",
-        lambda w: {"year": w["period"].year, "pk": w["jury_membership"].pk},
-        {},
-        ADMIN_ONLY_POST_REDIRECT,
     ),
     "award:period_extension_add": ("post", lambda w: {"year": w["period"].year}, {}, ADMIN_ONLY),
     "award:period_extension_delete": (

@@ -91,7 +91,7 @@ def pages_of_every_role() -> dict[str | None, list[str]]:
             reverse("penjurian:matrix", args=[year]),
             reverse("penjurian:oversight", args=[year]),
             reverse("penilaian:scoring", args=[year]),
-            reverse("penilaian:presentations", args=[year]),
+            reverse("penjurian:presentations_admin", args=[year]),
             *([reverse("penilaian:scoring_run", args=[run.pk])] if run else []),
             reverse("penilaian:scoring_run", args=[published.pk]),
             reverse("penilaian:ranking", args=[published.pk]),

@@ -13,7 +13,7 @@ from evaluasi.models import Evidence, Submission
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import default_workbook_path
 from evaluasi.saq.selectors import step_name
-from penjurian import services as jury_services
+from penjurian.assignment import assignments_fill
 from penjurian.models import Assignment, Verification
 from tests.e2e.conftest import login
 from tests.evaluasi.conftest import fill_everything
@@ -65,7 +65,7 @@ def test_a_green_cell_of_the_matrix_takes_the_assignment_away(
     UserFactory(username="admin.matriks", groups=[ADMIN_GROUP])
     jury = UserFactory(username="juri.matriks", groups=[JURY_GROUP])
     period.juries.create(user=jury)
-    jury_services.assignments_fill(period=period, per_unit=1)
+    assignments_fill(period=period, per_unit=1)
     assert Assignment.objects.filter(jury=jury, unit=unit_a).exists()
 
     login(page, live_server, "admin.matriks", PASSWORD)
@@ -125,7 +125,7 @@ def test_the_jury_counter_follows_a_verdict_given_with_the_a_key(
     submission.save()
     jury = UserFactory(username="juri.tombol", groups=[JURY_GROUP])
     period.juries.create(user=jury)
-    jury_services.assignments_fill(period=period, per_unit=1)
+    assignments_fill(period=period, per_unit=1)
     total = submission.questionnaire.indicators.count()
     login(page, live_server, "juri.tombol", PASSWORD)
     page.goto(f"{live_server.url}/juri/unit/{submission.pk}/")

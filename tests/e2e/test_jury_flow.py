@@ -14,8 +14,8 @@ from evaluasi.models import Answer, Evidence, Submission
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import default_workbook_path
 from penilaian.models import Score, ScoringRun
-from penjurian import services as jury_services
 from penjurian.models import Assignment, Objection, PresentationScore, Verification
+from penjurian.verification import verification_save
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
 from tests.penilaian.test_golden import run_period
@@ -183,7 +183,7 @@ def test_jury_work_from_import_to_penetapan(page, browser, live_server, tmp_path
                 ).values_list("indicator_id", flat=True)
             )
             for indicator in submission.questionnaire.indicators.exclude(pk__in=done):
-                jury_services.verification_save(
+                verification_save(
                     submission=submission,
                     indicator=indicator,
                     jury=assignment.jury,

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from award.models import JuryMembership
-from penjurian import services as jury_services
+from penjurian.assignment import assignments_fill
 from penjurian.models import Assignment, Verification
 from tests.e2e.conftest import login
 from tests.e2e.test_jury_flow import _world
@@ -40,7 +40,7 @@ def test_jury_verifies_by_touch_on_a_tablet(browser, live_server):
     period, sepaso, _kelinjau, saq, yes_no = _world()
     for name in ("juri.b", "juri.c"):
         JuryMembership.objects.create(user=User.objects.get(username=name), period=period)
-    jury_services.assignments_fill(period=period)
+    assignments_fill(period=period)
     assert Assignment.objects.filter(unit=sepaso, jury__username="juri.b").exists()
 
     context = browser.new_context(

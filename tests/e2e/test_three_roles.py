@@ -22,8 +22,9 @@ from award.models import (
 from evaluasi.models import Submission
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import default_workbook_path
-from penjurian import services as jury_services
+from penjurian.assignment import assignment_add
 from penjurian.models import Objection, Verification
+from penjurian.verification import verification_save
 from tests.e2e.conftest import answer_yes_and_upload, login
 from tests.evaluasi.conftest import fill_everything
 from tests.factories import PASSWORD, DesaFactory, KecamatanFactory, PeriodFactory, UserFactory
@@ -63,7 +64,7 @@ def test_operator_jury_admin_and_public(browser, live_server, tmp_path):
     OperatorMembership.objects.create(user=operator, unit=unit)
     jury = UserFactory(username="juri.tiga", first_name="Juri", groups=[JURY_GROUP])
     JuryMembership.objects.create(user=jury, period=period)
-    jury_services.assignment_add(period=period, jury=jury, unit=unit)
+    assignment_add(period=period, jury=jury, unit=unit)
     UserFactory(username="admin.tiga", first_name="Admin", groups=[ADMIN_GROUP])
     base = live_server.url
 
@@ -107,9 +108,7 @@ def test_operator_jury_admin_and_public(browser, live_server, tmp_path):
     assert verdict.decision == "adjust" and verdict.value == "tidak"
     submission.refresh_from_db()
     for indicator in questionnaire.indicators.exclude(pk=yes_no[1].pk):
-        jury_services.verification_save(
-            submission=submission, indicator=indicator, jury=jury, decision="accept"
-        )
+        verification_save(submission=submission, indicator=indicator, jury=jury, decision="accept")
     page.context.clear_cookies()
 
     # 3. The operator objects to the adjustment (phone); the jury answers it.

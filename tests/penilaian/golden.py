@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from award.models import JURY_GROUP, Level, Unit
 from evaluasi.models import Answer, Aspect, Indicator, Option, Questionnaire, Submission
-from penjurian import services as jury_services
+from penjurian.assignment import assignment_add
 from penjurian.models import PresentationCriterion
+from penjurian.presentations import presentation_scores_save
+from penjurian.verification import verification_save
 from tests.factories import PeriodFactory, UserFactory
 
 WITA = dt.timezone(dt.timedelta(hours=8))
@@ -166,14 +168,14 @@ def main_period(year=2030, **settings):
 
     j1, j2, j3, j4 = juries(period, 4)
     for jury in (j1, j2, j3, j4):
-        jury_services.assignment_add(period=period, jury=jury, unit=units["G01"])
+        assignment_add(period=period, jury=jury, unit=units["G01"])
     for jury in (j1, j2):
         for code in ("G03", "G04", "G06"):
-            jury_services.assignment_add(period=period, jury=jury, unit=units[code])
+            assignment_add(period=period, jury=jury, unit=units[code])
     indicator = {i.code: i for i in questionnaire.indicators.all()}
 
     def verify(code, ind, jury, decision, value="", reason="Bukti tidak sesuai"):
-        jury_services.verification_save(
+        verification_save(
             submission=submissions[code],
             indicator=indicator[ind],
             jury=jury,
@@ -210,8 +212,9 @@ def main_period(year=2030, **settings):
         ("G03", j2, 90, 80),  # 86
         ("G06", j1, 100, 100),  # 100 (G06 is not a finalist; it only counts for j1's z-score)
     ]:
-        jury_services.presentation_score_save(criterion=c1, unit=units[code], jury=jury, score=s1)
-        jury_services.presentation_score_save(criterion=c2, unit=units[code], jury=jury, score=s2)
+        presentation_scores_save(
+            period=period, unit=units[code], jury=jury, scores={c1.pk: s1, c2.pk: s2}
+        )
     finished(period)
     return period, units, (j1, j2, j3, j4)
 
@@ -272,9 +275,9 @@ def tie_period(year=2031, **settings):
             period, questionnaire, unit, {"n": number}, at=MORNING + dt.timedelta(minutes=minutes)
         )
         if presentation is not None:
-            jury_services.assignment_add(period=period, jury=jury, unit=unit)
-            jury_services.presentation_score_save(
-                criterion=criterion, unit=unit, jury=jury, score=presentation
+            assignment_add(period=period, jury=jury, unit=unit)
+            presentation_scores_save(
+                period=period, unit=unit, jury=jury, scores={criterion.pk: presentation}
             )
     finished(period)
     return period, units

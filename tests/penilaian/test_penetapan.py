@@ -17,8 +17,10 @@ from evaluasi.models import Answer, Submission, SubmissionEvent
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.saq import services as saq_services
 from penilaian import selectors, services
-from penjurian import services as jury_services
+from penjurian.assignment import assignment_add
 from penjurian.models import PresentationCriterion, Verification
+from penjurian.presentations import presentation_scores_save
+from penjurian.verification import verification_save
 from tests.penilaian import golden
 from tests.penilaian.test_golden import run_period
 
@@ -97,19 +99,17 @@ def test_after_penetapan_every_input_is_read_only(main, admin_user, admin_client
         "reopen": lambda: saq_services.submission_reopen(
             submission=submission, reason="ubah", user=admin_user
         ),
-        "verification": lambda: jury_services.verification_save(
+        "verification": lambda: verification_save(
             submission=verification.submission,
             indicator=verification.indicator,
             jury=verification.jury,
             decision="reject",
             reason="ubah",
         ),
-        "presentation": lambda: jury_services.presentation_score_save(
-            criterion=criterion, unit=units["G01"], jury=juries[0], score=10
+        "presentation": lambda: presentation_scores_save(
+            period=period, unit=units["G01"], jury=juries[0], scores={criterion.pk: 10}
         ),
-        "assignment": lambda: jury_services.assignment_add(
-            period=period, jury=juries[3], unit=units["G04"]
-        ),
+        "assignment": lambda: assignment_add(period=period, jury=juries[3], unit=units["G04"]),
         "settings": lambda: period_update(period=period, aggregation="median"),
         "questionnaire": lambda: questionnaire_services.aspect_save(
             questionnaire=submission.questionnaire, aspect=aspect, name="Baru"

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from penjurian.agreement import (
+from penjurian.oversight import (
     OUTLIER_POINTS,
     alpha_interval,
     disagreement_rates,

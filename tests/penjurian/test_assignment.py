@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from award.models import OPERATOR_GROUP, OperatorMembership
 from evaluasi.models import Submission
-from penjurian import services
-from penjurian.assignment import JuryFacts, assignment_plan
+from penjurian.assignment import JuryFacts, assignment_plan, assignments_fill
+from penjurian.juries import jury_remove
 from penjurian.models import Assignment, Verification
 from tests.factories import DesaFactory, UserFactory
 
@@ -116,14 +116,14 @@ def test_fill_respects_conflicts_operators_and_levels_then_drop_out(
     OperatorMembership.objects.create(user=j2, unit=unit_a)
     # j3 judges OPD only.
     period.juries.get(user=j3).levels.add(unit_b.level)
-    report = services.assignments_fill(period=period)
+    report = assignments_fill(period=period)
     pairs = set(Assignment.objects.values_list("unit__code", "jury__username"))
     assert not {p for p in pairs if p[1] == "juri1" and p[0].startswith("64.08.04")}
     assert ("64.08.04.2002", "juri2") not in pairs
     assert not {p for p in pairs if p[1] == "juri3" and p[0] != unit_b.code}
     assert all(sum(1 for p in pairs if p[0] == u.code) == 2 for u in (unit_b, other, kecamatan))
     assert report.short == {unit_a.code: 1}, "only juri4 may judge Desa Swarga Bara"
-    assert services.assignments_fill(period=period).created == 0, "idempotent"
+    assert assignments_fill(period=period).created == 0, "idempotent"
 
     # juri4 leaves: the desa it verified stays with it, the rest goes to others.
     finished = Assignment.objects.filter(jury=j4).exclude(unit=unit_a).first()
@@ -132,7 +132,7 @@ def test_fill_respects_conflicts_operators_and_levels_then_drop_out(
     Verification.objects.create(
         submission=submission, indicator=indicator, jury=j4, decision="accept"
     )
-    services.jury_drop_out(period=period, jury=j4)
+    jury_remove(period=period, jury=j4)
     assert Assignment.objects.filter(jury=j4).get().unit == finished.unit
     assert not period.juries.filter(user=j4).exists()
 
@@ -165,7 +165,7 @@ def test_a_conflict_or_level_declared_after_assignment_takes_the_assignment_away
     j1, j2, j3 = (UserFactory(username=f"juri{n}") for n in range(1, 4))
     for jury in (j1, j2, j3):
         period.juries.create(user=jury)
-    services.assignments_fill(period=period, per_unit=3)
+    assignments_fill(period=period, per_unit=3)
     assert Assignment.objects.filter(jury=j1).count() == 3
     submission = Submission.objects.get(unit=unit_a)
     verdict = Verification.objects.create(
@@ -197,7 +197,7 @@ def test_a_conflict_or_level_declared_after_assignment_takes_the_assignment_away
     )
     assert not Assignment.objects.filter(jury=j1).exists()
     # The gaps are filled by the rules (only juri2 and juri3 may judge now).
-    services.assignments_fill(period=period, per_unit=2)
+    assignments_fill(period=period, per_unit=2)
     assert not Assignment.objects.filter(jury=j1).exists()
     assert all(
         Assignment.objects.filter(unit=unit).count() == 2 for unit in (unit_a, other, unit_b)

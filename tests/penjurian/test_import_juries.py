@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from award.models import JuryMembership
 from common.jobs import ImportRejected
-from penjurian import services
-from penjurian.imports import juries_import_apply
+from penjurian.assignment import assignments_fill, jury_facts
+from penjurian.juries import juries_import_apply
 from tests.factories import UserFactory
 from tests.workbooks import xlsx
 
@@ -40,7 +40,7 @@ def test_import_creates_invites_and_sets_levels_and_conflicts(period, kecamatan,
     assert old.levels.count() == 0 and old.conflicts.count() == 0
     assert sorted(m.to[0] for m in mail.outbox) == ["lama@example.go.id", "siti@example.go.id"]
     # The kecamatan conflict covers its desa when assignments are planned.
-    facts = {f.jury: f for f in services.jury_facts(period=period)}
+    facts = {f.jury: f for f in jury_facts(period=period)}
     assert {kecamatan.pk, unit_a.pk} <= facts[new.user_id].blocked
     assert unit_b.pk not in facts[new.user_id].blocked
 
@@ -182,7 +182,7 @@ def test_drop_out_from_the_screen_keeps_finished_work(
     juries = [UserFactory(username=f"juri.{n}") for n in "abc"]
     for jury in juries:
         period.juries.create(user=jury)
-    services.assignments_fill(period=period, per_unit=2)
+    assignments_fill(period=period, per_unit=2)
     leaving = juries[0]
     mine = list(Assignment.objects.filter(jury=leaving).order_by("unit_id"))
     assert len(mine) >= 1
@@ -195,7 +195,7 @@ def test_drop_out_from_the_screen_keeps_finished_work(
     )
     membership = period.juries.get(user=leaving)
     response = admin_client.post(
-        reverse("penjurian:jury_drop_out", args=[period.year, membership.pk]), follow=True
+        reverse("penjurian:jury_remove", args=[period.year, membership.pk]), follow=True
     )
     assert response.status_code == 200
     assert "meninggalkan periode" in response.content.decode()

@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 
 from evaluasi.models import Submission
-from penjurian import services
+from penjurian.assignment import assignments_fill
 from penjurian.models import Assignment
+from penjurian.verification import verification_save
 
 
 @pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_assignment_and_verification_done_mails(
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED)
     submission.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.assignments_fill(period=period, per_unit=1)
+        report = assignments_fill(period=period, per_unit=1)
     assert report.created == 1 and Assignment.objects.get().jury == jury_user
     assert [m.to for m in mail.outbox] == [["juri@example.org"]]
     assert "1 unit" in mail.outbox[0].body
@@ -27,15 +28,15 @@ def test_assignment_and_verification_done_mails(
     indicators = list(submission.questionnaire.indicators.all())
     with django_capture_on_commit_callbacks(execute=True):
         for indicator in indicators[:-1]:
-            services.verification_save(
+            verification_save(
                 submission=submission, indicator=indicator, jury=jury_user, decision="accept"
             )
     assert mail.outbox == []  # not done yet
     with django_capture_on_commit_callbacks(execute=True):
-        services.verification_save(
+        verification_save(
             submission=submission, indicator=indicators[-1], jury=jury_user, decision="accept"
         )
-        services.verification_save(
+        verification_save(
             submission=submission,
             indicator=indicators[0],
             jury=jury_user,

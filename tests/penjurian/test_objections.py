@@ -11,8 +11,8 @@ from django.urls import reverse
 from award.models import Period, Stage
 from evaluasi.models import Answer, Submission
 from penjurian import objections
-from penjurian import services as jury_services
 from penjurian.models import Assignment, Objection, Verification
+from penjurian.verification import verification_save
 from tests.conftest import client_for
 
 
@@ -39,7 +39,7 @@ def verdicts(period, unit_a, submission, jury_user, operator_a):
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED)
     submission.refresh_from_db()
     Assignment.objects.create(period=period, unit=unit_a, jury=jury_user)
-    save = jury_services.verification_save
+    save = verification_save
     rejected = save(
         submission=submission,
         indicator=yes_no[0],
@@ -131,7 +131,7 @@ def test_the_jury_answers_once_and_an_accepted_objection_changes_the_verdict(
     assert "Ada SK" in jury.get(page).content.decode()
     # A verdict under objection changes only through the answer.
     with pytest.raises(ValidationError):
-        jury_services.verification_save(
+        verification_save(
             submission=submission, indicator=rejected.indicator, jury=jury_user, decision="accept"
         )
     # Rejecting without a reason: refused, typed answer kept (empty here), nothing changed.

@@ -12,8 +12,8 @@ from award.models import Stage
 from penilaian import selectors, services
 from penilaian.models import FinalisationOverride
 from penjurian import objections, oversight
-from penjurian import services as jury_services
 from penjurian.models import Objection, PresentationSlot, Verification
+from penjurian.verification import verification_save
 from tests.penilaian import golden
 from tests.penilaian.test_golden import run_period
 
@@ -62,7 +62,7 @@ def test_penetapan_waits_for_the_juries_and_an_override_is_shown(main, admin_use
                 if not Verification.objects.filter(
                     submission=submission, indicator=indicator, jury=jury
                 ).exists():
-                    jury_services.verification_save(
+                    verification_save(
                         submission=submission, indicator=indicator, jury=jury, decision="accept"
                     )
     with pytest.raises(Exception, match="alasan"):

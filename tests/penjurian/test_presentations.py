@@ -113,9 +113,9 @@ def test_the_admin_schedules_a_finalist_and_the_operator_sees_it(
     operator_a.email = "op@example.org"
     operator_a.save()
     _finalist_run(period, unit_a)
-    page = reverse("penilaian:presentations", args=[period.year])
+    page = reverse("penjurian:presentations_admin", args=[period.year])
     assert unit_a.name in admin_client.get(page).content.decode()
-    url = reverse("penilaian:presentation_slot", args=[period.year, unit_a.pk])
+    url = reverse("penjurian:presentation_slot", args=[period.year, unit_a.pk])
     prefix = f"s{unit_a.pk}"
     response = admin_client.post(url, {f"{prefix}-starts_at": "2026-12-20T09:30"})
     assert response.status_code == 422 and not PresentationSlot.objects.exists()
@@ -144,5 +144,7 @@ def test_raw_and_z_scores_beside_each_other(admin_client, period, criteria, unit
     assert row["juries"][0]["raw"] == pytest.approx(84) and row["juries"][0]["z"] == pytest.approx(
         84
     )
-    body = admin_client.get(reverse("penilaian:presentations", args=[period.year])).content.decode()
+    body = admin_client.get(
+        reverse("penjurian:presentations_admin", args=[period.year])
+    ).content.decode()
     assert "84,00" in body

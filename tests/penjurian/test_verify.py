@@ -183,7 +183,7 @@ def test_one_jury_in_two_tabs_never_overwrites_silently(assigned, submission):
 @pytest.mark.django_db
 def test_two_juries_on_one_unit_keep_their_own_verdicts(assigned, submission, period, unit_a):
     from award.models import JURY_GROUP
-    from penjurian import services
+    from penjurian.verification import verification_save
     from tests.factories import UserFactory
 
     other = UserFactory(username="juri.dua", groups=[JURY_GROUP])
@@ -192,7 +192,7 @@ def test_two_juries_on_one_unit_keep_their_own_verdicts(assigned, submission, pe
     indicator = submission.questionnaire.indicators.order_by("order", "id").first()
     page = reverse("penjurian:verify", args=[submission.pk])
     assigned.post(page, {"indicator": indicator.pk, "decision": "accept", "version": ""})
-    services.verification_save(
+    verification_save(
         submission=submission,
         indicator=indicator,
         jury=other,
@@ -207,7 +207,7 @@ def test_two_juries_on_one_unit_keep_their_own_verdicts(assigned, submission, pe
 def test_the_matrix_assigns_by_hand_within_the_rules(
     admin_client, period, unit_a, kecamatan, jury_user, submission
 ):
-    from penjurian import services
+    from penjurian.verification import verification_save
 
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED)
     submission.refresh_from_db()
@@ -220,9 +220,7 @@ def test_the_matrix_assigns_by_hand_within_the_rules(
     assert Assignment.objects.filter(unit=unit_a, jury=jury_user).exists()
     # Work done: taking it away is refused.
     indicator = submission.questionnaire.indicators.first()
-    services.verification_save(
-        submission=submission, indicator=indicator, jury=jury_user, decision="accept"
-    )
+    verification_save(submission=submission, indicator=indicator, jury=jury_user, decision="accept")
     admin_client.post(change, {**data, "action": "remove"})
     assert Assignment.objects.filter(unit=unit_a, jury=jury_user).exists()
     Verification.objects.all().delete()

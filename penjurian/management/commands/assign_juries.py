@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from award.models import Period
-from penjurian.services import assignments_fill
+from penjurian.assignment import assignments_fill
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ sheet ``penugasan`` (Kode, Nama Unit, Tingkat, Juri) and sheet ``beban`` (Juri, 
 from django.core.management.base import BaseCommand, CommandError
 
 from award.models import Period
-from penjurian.selectors import assignments_workbook
+from penjurian.exports import assignments_workbook
 
 
 class Command(BaseCommand):

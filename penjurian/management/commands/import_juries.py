@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from award.models import Period
 from common.jobs import ImportRejected
 from common.workbooks import problems_command_error
-from penjurian.imports import juries_import_apply
+from penjurian.juries import juries_import_apply
 
 
 class Command(BaseCommand):

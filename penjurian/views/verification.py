@@ -12,29 +12,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from common.forms import error_text
+from common.forms import error_text, validation_errors
 from common.fragments import fragment_render
 from evaluasi.models import Aspect, Evidence, Indicator, Submission
-from evaluasi.saq.views import evidence_file_response, submission_for
-from penjurian import selectors, services
+from evaluasi.saq.mixins import INLINE_TYPES, evidence_file_response, submission_for
+from penjurian import objections, verification
 from penjurian.models import Objection, Verification
-
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 def _submission_for_jury(request, pk) -> Submission:
     return submission_for(request, pk, "penjurian.verify_submission")
 
 
-def validation_errors(error: ValidationError) -> dict:
-    """A ValidationError as field → messages (non-field messages under "")."""
-    return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-
-
 class InboxView(LoginRequiredMixin, View):
     def get(self, request):
         return render(
-            request, "penjurian/inbox.html", {"rows": selectors.jury_inbox(jury=request.user)}
+            request, "penjurian/inbox.html", {"rows": verification.jury_inbox(jury=request.user)}
         )
 
 
@@ -71,14 +64,14 @@ class VerifyView(LoginRequiredMixin, View):
     template_name = "penjurian/verify.html"
 
     def render_sheet(self, request, submission, *, failed=None, status=200):
-        aspects = selectors.verification_sheet(submission=submission, jury=request.user)
+        aspects = verification.verification_sheet(submission=submission, jury=request.user)
         flat = [row for aspect in aspects for row in aspect["rows"]]
         yes_no = [("ya", _("Yes")), ("tidak", _("No"))]
         decisions = dict(Verification.Decision.choices)
         statuses = dict(Objection.Status.choices)
         for row in flat:
             verdict, typed = row["verdict"], (failed or {}).get(row["indicator"].pk)
-            row["version"] = services.verification_version(verdict)
+            row["version"] = verification.verification_version(verdict)
             # What the form shows: what was typed after a refused save, else the verdict.
             row["form"] = typed or {
                 "decision": verdict.decision if verdict else "",
@@ -124,7 +117,9 @@ class VerifyView(LoginRequiredMixin, View):
             "done": done,
             "percent": round(100 * done / total) if total else 0,
             "locked": locked,
-            "objections": selectors.objections_open_count(jury=request.user, submission=submission),
+            "objections": objections.objections_open_count(
+                jury=request.user, submission=submission
+            ),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -143,7 +138,7 @@ class VerifyView(LoginRequiredMixin, View):
         try:
             if decision not in Verification.Decision.values:
                 raise ValidationError({"decision": _("Choose Accept, Adjust or Reject.")})
-            saved = services.verification_save(
+            saved = verification.verification_save(
                 submission=submission,
                 indicator=indicator,
                 jury=request.user,
@@ -154,7 +149,7 @@ class VerifyView(LoginRequiredMixin, View):
             )
         except ValidationError as error:
             errors = validation_errors(error)
-            conflict = isinstance(error, services.VerificationConflict)
+            conflict = isinstance(error, verification.VerificationConflict)
             status = 409 if conflict else 422
             if autosave:
                 return JsonResponse(
@@ -175,18 +170,18 @@ class VerifyView(LoginRequiredMixin, View):
             )
             return self.render_sheet(request, submission, failed=failed, status=status)
         if autosave:
-            done, total = selectors.verification_progress(submission=submission, jury=request.user)
+            done, total = verification.verification_count(submission=submission, jury=request.user)
             return JsonResponse(
                 {
                     "ok": True,
-                    "version": services.verification_version(saved),
+                    "version": verification.verification_version(saved),
                     # The counter and bar above the sheet follow each saved verdict.
                     "done": done,
                     "total": total,
                     "percent": round(100 * done / total) if total else 0,
                 }
             )
-        following = selectors.indicator_next(indicator=indicator)
+        following = verification.indicator_next(indicator=indicator)
         target = f"ind-{(following or indicator).pk}"
         return redirect(reverse("penjurian:verify", args=[submission.pk]) + f"#{target}")
 
@@ -200,7 +195,7 @@ class AspectAcceptView(LoginRequiredMixin, View):
             Aspect, pk=aspect_pk, questionnaire_id=submission.questionnaire_id
         )
         try:
-            accepted = services.verifications_accept_aspect(
+            accepted = verification.verifications_accept_aspect(
                 submission=submission, aspect=aspect, jury=request.user
             )
         except ValidationError as error:

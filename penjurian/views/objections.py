@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from award.mixins import PeriodAdminRequired
+from common.forms import validation_errors
 from common.storage import private_file_response
 from common.uploads import upload_too_large_message
 from evaluasi.models import Submission
+from evaluasi.questionnaires.selectors import answer_label
+from evaluasi.saq.mixins import INLINE_TYPES, submission_for
 from penjurian import objections
 from penjurian.models import Objection, Verification
-from penjurian.verify_views import INLINE_TYPES, submission_for, validation_errors
 
 
 class OperatorObjectionsView(LoginRequiredMixin, View):
@@ -86,8 +88,6 @@ class JuryObjectionsView(LoginRequiredMixin, View):
 
     def render_page(self, request, submission, *, failed=None, status=200):
         items = list(objections.objections_for_jury(jury=request.user, submission=submission))
-        from penjurian.selectors import answer_label
-
         for item in items:
             indicator = item.verification.indicator
             item.verdict_label = answer_label(indicator=indicator, value=item.verification.value)

@@ -1,4 +1,4 @@
-"""The admin's oversight of jury work: progress per jury and per unit, reminders, agreement."""
+"""The admin's oversight of jury work: progress per jury and per unit, reminders, oversight."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.views import View
 
 from award.mixins import PeriodAdminRequired
 from common.views import page_of
-from penjurian import agreement, oversight
+from penjurian import oversight
 
 
 class OversightView(PeriodAdminRequired, View):
@@ -21,9 +21,9 @@ class OversightView(PeriodAdminRequired, View):
             "period": period,
             "juries": progress["juries"],
             "units": units,
-            "figures": agreement.agreement_figures(period=period),
-            "outlier_points": agreement.OUTLIER_POINTS,
-            "outlier_items": agreement.OUTLIER_ITEMS,
+            "figures": oversight.agreement_figures(period=period),
+            "outlier_points": oversight.OUTLIER_POINTS,
+            "outlier_items": oversight.OUTLIER_ITEMS,
         }
         return render(request, "penjurian/oversight.html", context)
 

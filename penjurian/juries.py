@@ -1,10 +1,13 @@
-"""``import_juries``: the juries of a period from a workbook (DESIGN.md §4 "Juries").
+"""Juries of a period: who judges (added by hand or by workbook), what each judges (levels)
+and must never judge (declared conflicts; the rule itself is ``penjurian.models.jury_blocked``),
+leaving the period, and the overview of the juries with their loads.
 
-Sheet ``juri`` with ``username``, ``nama``, ``email`` and optional ``tingkat`` (level codes,
-comma separated; empty = every level) and ``konflik`` (unit codes, comma separated; a
-kecamatan also covers the desa under it, which ``jury_facts`` expands). Existing accounts are
-matched by username; new ones are created without a password and invited. All or nothing:
-every problem is reported as ``juri!F4: ...`` and nothing is saved while one remains.
+``import_juries`` reads the juries workbook (DESIGN.md §4 "Juries"): sheet ``juri`` with
+``username``, ``nama``, ``email`` and optional ``tingkat`` (level codes, comma separated;
+empty = every level) and ``konflik`` (unit codes, comma separated; a kecamatan also covers the
+desa under it, which ``jury_facts`` expands). Existing accounts are matched by username; new
+ones are created without a password and invited. All or nothing: every problem is reported as
+``juri!F4: ...`` and nothing is saved while one remains.
 """
 
 from __future__ import annotations
@@ -15,14 +18,125 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from award.models import JuryMembership, Level, Period, Unit
-from award.services import JURY_GROUP, Invitation, invitation_send, user_get_or_invite
+from award.models import JURY_GROUP, JuryMembership, Level, Period, Unit
+from award.services import Invitation, invitation_send, user_get_or_invite
 from common.jobs import ImportRejected
 from common.workbooks import Problems, sheet_read, workbook_open
+from penjurian.assignment import AssignmentReport, assignments_fill, assignments_release_forbidden
+from penjurian.models import Assignment, Verification
 
+
+# --- one jury: joins, its scope, leaves -----------------------------------------------------
+@transaction.atomic
+def jury_add(
+    *,
+    period: Period,
+    email: str,
+    full_name: str,
+    home_unit: Unit | None = None,
+    levels=(),
+    conflict_codes: str = "",
+    invited_by=None,
+    base_url: str = "",
+):
+    """Make ``email`` a jury of ``period`` (creating the account with an invitation link), with
+    its own unit, the levels it judges and its declared conflicts. All or nothing."""
+    invitation = user_get_or_invite(
+        email=email, full_name=full_name, group=JURY_GROUP, base_url=base_url
+    )
+    membership, created = JuryMembership.objects.get_or_create(
+        user=invitation.user, period=period, defaults={"home_unit": home_unit}
+    )
+    if not created:
+        raise ValidationError(
+            {"email": _("%(email)s is already a jury of this period.") % {"email": email}}
+        )
+    jury_scope_set(membership=membership, levels=levels, conflict_codes=conflict_codes)
+    transaction.on_commit(
+        lambda: invitation_send(invitation=invitation, role=_("jury"), target=period.name)
+    )
+    return invitation
+
+
+def jury_scope_set(*, membership, levels, conflict_codes: str) -> int:
+    """The levels a jury judges (none: every level) and its declared conflicts, given as unit
+    codes separated by commas; an unknown code saves nothing. The jury's assignments that the
+    new levels or conflicts forbid are taken away (its verdicts stay stored, as on drop-out);
+    returns how many."""
+    Period.objects.get(pk=membership.period_id).check_inputs_editable()
+    codes = [part.strip() for part in (conflict_codes or "").replace(";", ",").split(",")]
+    codes = [code for code in codes if code]
+    units = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in units]
+    if unknown:
+        raise ValidationError(
+            {"conflicts": _("Unknown unit codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    with transaction.atomic():
+        membership.levels.set(list(levels))
+        membership.conflicts.set([units[code] for code in codes])
+        return assignments_release_forbidden(period=membership.period, jury=membership.user_id)
+
+
+@transaction.atomic
+def jury_remove(*, period: Period, jury) -> AssignmentReport:
+    """A jury leaves the period (the one way to remove a jury): its unfinished units (no
+    verification by it yet) go to other juries by the same rules; the work it finished stays.
+    All or nothing."""
+    Period.objects.select_for_update().get(pk=period.pk).check_inputs_editable()
+    worked = set(
+        Verification.objects.filter(jury=jury, submission__period=period).values_list(
+            "submission__unit_id", flat=True
+        )
+    )
+    released, _counts = (
+        Assignment.objects.filter(period=period, jury=jury).exclude(unit_id__in=worked).delete()
+    )
+    period.juries.filter(user=jury).delete()
+    report = assignments_fill(period=period)
+    report.released = released
+    report.finished = len(worked)
+    return report
+
+
+def juries_overview(*, period: Period) -> list[dict]:
+    """Each jury of the period: the membership (levels, conflicts, own unit), how many units it
+    is assigned and on how many of them it has started verifying."""
+    memberships = list(
+        period.juries.select_related("user", "home_unit")
+        .prefetch_related("levels", "conflicts")
+        .order_by("user__username")
+    )
+    loads = dict(
+        Assignment.objects.filter(period=period)
+        .values("jury_id")
+        .annotate(units=Count("unit"))
+        .values_list("jury_id", "units")
+    )
+    started = dict(
+        Verification.objects.filter(submission__period=period)
+        .values("jury_id")
+        .annotate(units=Count("submission__unit", distinct=True))
+        .values_list("jury_id", "units")
+    )
+    return [
+        {
+            "membership": membership,
+            "user": membership.user,
+            "levels": [level.name for level in membership.levels.all()],
+            "conflicts": [unit.code for unit in membership.conflicts.all()],
+            "load": loads.get(membership.user_id, 0),
+            "started": started.get(membership.user_id, 0),
+        }
+        for membership in memberships
+    ]
+
+
+# --- the juries workbook ------------------------------------------------------------------
 JURIES_SHEET = "juri"
 JURIES_REQUIRED = ["username", "nama", "email"]
 JURIES_OPTIONAL = ["tingkat", "konflik"]
