@@ -9,7 +9,10 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401 - Celery tasks record what they change as the task
+        from . import (
+            exports,  # noqa: F401 - registers its exporters (common.exporters)
+            signals,  # noqa: F401 - Celery tasks record what they change as the task
+        )
         from .functions import audit_functions_install
 
         # After every migrate: the libraries' own migrations may install their versions again.

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
 from award.mixins import AdminRequired
 from award.models import Unit
+from common.exporters import export_or_job
 from common.views import page_of
-from common.xlsx import xlsx_response
 
 from . import selectors
-from .exports import audit_workbook
+from .exports import AuditExporter
 from .forms import AuditFilterForm
 
 PAGE = 50
@@ -38,8 +37,7 @@ class AuditView(AdminRequired, View):
                 until=filters.get("until"),
             )
             if request.GET.get("format") == "xlsx":
-                stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-                return xlsx_response(audit_workbook(events=events), f"jejak-audit-{stamp}.xlsx")
+                return export_or_job(request, AuditExporter(filters=request.GET.dict()))
             page, keep = _page(request, events)
             context.update(page=page, keep=keep, rows=selectors.audit_rows(page.object_list))
         return render(request, "audit/audit.html", context)

@@ -7,6 +7,8 @@ class AwardConfig(AppConfig):
     verbose_name = _("PPID Award")
 
     def ready(self):
+        from . import exports  # noqa: F401 - registers its exporters (common.exporters)
+
         self.jobs_register()
 
     def jobs_register(self) -> None:

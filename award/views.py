@@ -19,7 +19,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from award import jobs as award_jobs
 from award import selectors, services
-from award.exports import units_template_workbook
+from award.exports import UnitsExporter
 from award.forms import (
     ExtensionForm,
     InviteForm,
@@ -31,10 +31,10 @@ from award.forms import (
 from award.mixins import AdminRequired, PeriodAdminRequired, PeriodMixin
 from award.models import DeadlineExtension, OperatorMembership, Period, Stage, Unit
 from common.dashboard import dashboard_context
+from common.exporters import export_response
 from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.views import JobConfirmView, JobView, page_of
-from common.xlsx import xlsx_response
 
 
 class HomeView(TemplateView):
@@ -338,7 +338,7 @@ class UnitImportConfirmView(AdminRequired, JobConfirmView):
 
 class UnitImportTemplateView(AdminRequired, View):
     def get(self, request):
-        return xlsx_response(units_template_workbook(), "templat-unit-ppid.xlsx")
+        return export_response(UnitsExporter())
 
 
 # --- accounts -----------------------------------------------------------------------------

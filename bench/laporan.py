@@ -7,7 +7,7 @@ Builds in a scratch PostgreSQL database, with COPY, the units (desa under ~7,100
 a finalised scoring run with one Score row per unit (all columns, six aspect scores each),
 like the Scoring issue's national period. Then:
 
-- ranking workbook: ``laporan.workbook.ranking_workbook`` (rows streamed from the database),
+- ranking workbook: ``laporan.exports.RankingExporter`` (rows streamed from the database),
   against the baseline of a bare openpyxl write-only loop writing the same cells (read back
   from our workbook beforehand, so the baseline does no database work at all); target ≤ 1.3×;
   the growth of the process's peak memory during our write is printed too;
@@ -131,8 +131,8 @@ def main() -> None:
 
         logging.getLogger("weasyprint").setLevel(logging.WARNING)
         from laporan import services
+        from laporan.exports import RankingExporter
         from laporan.models import Certificate
-        from laporan.workbook import ranking_workbook
 
         print(f"scratch database {name}; building {args.units:,} units and their scores ...")
         begin = time.perf_counter()
@@ -144,7 +144,7 @@ def main() -> None:
         for attempt in range(args.repeat):
             path = folder / f"ours-{attempt}.xlsx"
             began = time.perf_counter()
-            counts = ranking_workbook(run=run, path=path)
+            counts = RankingExporter(run=run).xlsx_write(path)
             ours.append(time.perf_counter() - began)
             if attempt == 0:
                 rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

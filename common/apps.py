@@ -7,4 +7,8 @@ class CommonConfig(AppConfig):
     verbose_name = _("Shared plumbing")
 
     def ready(self):
-        from . import jobs  # noqa: F401 - registers the job task
+        from . import exporters, jobs
+
+        jobs.job_kind_register(
+            kind=exporters.EXPORT_JOB, label=_("Export"), run=exporters.export_job_run
+        )

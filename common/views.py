@@ -1,11 +1,12 @@
-"""Views every app builds on: the job page with its live progress and confirmation, the
-health checks, the favicon, and paging of long lists."""
+"""Views every app builds on: the job page with its live progress and confirmation, an
+export run as a job and its file, the health checks, the favicon, and paging of long lists."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,6 +18,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from common import jobs
 from common import selectors as common_selectors
 
+from .exporters import EXPORT_JOB, exporter_class
 from .models import Job
 
 PAGE_PARAM = "halaman"
@@ -94,7 +96,7 @@ class JobView(PermissionRequiredMixin, View):
             **self.extra_context(job),
         }
         if request.htmx:
-            response = render(request, "common/_job_status.html", context)
+            response = render(request, "components/job_status.html", context)
             if job.is_finished:
                 # Reload the whole page once, to show the preview or the result.
                 response["HX-Refresh"] = "true"
@@ -119,3 +121,44 @@ class JobConfirmView(PermissionRequiredMixin, View):
         if not self.confirm(job):
             messages.warning(request, _("This import was already confirmed or is not ready."))
         return redirect(self.url_name, pk=job.pk)
+
+
+class ExportJobMixin:
+    """An export job, visible to whoever may have its exporter's file (its ``permission`` on
+    its ``permission_object``)."""
+
+    def export_job(self) -> Job:
+        return get_object_or_404(Job, pk=self.kwargs["pk"], kind=EXPORT_JOB)
+
+    def exporter(self, job: Job):
+        cls = exporter_class(job.params.get("exporter", ""))
+        if cls is None:
+            raise Http404
+        return cls.from_params(job.params.get("args") or {})
+
+    def has_permission(self) -> bool:
+        job = self.export_job()
+        try:
+            exporter = self.exporter(job)
+        except ObjectDoesNotExist:
+            return False
+        return self.request.user.has_perm(exporter.permission, exporter.permission_object())
+
+
+class ExportJobView(ExportJobMixin, JobView):
+    kind = EXPORT_JOB
+    template_name = "common/export_job.html"
+    url_name = "common:export_job"
+
+    def extra_context(self, job: Job) -> dict:
+        return {"exporter_name": self.exporter(job).verbose_name}
+
+
+class ExportDownloadView(ExportJobMixin, PermissionRequiredMixin, View):
+    def get(self, request, pk):
+        job = self.export_job()
+        if job.status != Job.Status.SUCCEEDED or not job.file:
+            raise Http404
+        response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -8,9 +8,6 @@ read back exactly as typed: an operator's own answers workbook still round-trips
 value gets a leading apostrophe, as OWASP recommends.
 """
 
-import io
-
-from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -55,11 +52,3 @@ def header_row(sheet, headers: list[str], widths: list[int]) -> None:
         cell.fill = HEADER_FILL
         sheet.column_dimensions[cell.column_letter].width = width
     sheet.freeze_panes = "A2"
-
-
-def xlsx_response(workbook, filename: str) -> FileResponse:
-    """A workbook built in memory, as a download."""
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=filename)

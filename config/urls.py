@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("penilaian.urls")),
     path("", include("laporan.urls")),
     path("", include("audit.urls")),
+    path("", include("common.urls")),
     *auth_patterns,
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,10 @@ class EvaluasiConfig(AppConfig):
     def ready(self):
         from common.dashboard import dashboard_contribution_register
 
-        from . import tasks  # noqa: F401 - services queue these by name
+        from . import (
+            exports,  # noqa: F401 - registers its exporters (common.exporters)
+            tasks,  # noqa: F401 - services queue these by name
+        )
         from .questionnaires import selectors as questionnaire_selectors
         from .saq import selectors
 

@@ -7,6 +7,8 @@ class LaporanConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from . import exports  # noqa: F401 - registers its exporters (common.exporters)
+
         self.jobs_register()
 
     def jobs_register(self) -> None:

@@ -21,6 +21,7 @@ from penilaian.models import ScoringRun
 from penilaian.selectors import ranking_tables, scoring_run_published
 
 from . import documents, selectors
+from .exports import RankingExporter
 from .models import Certificate, ReportSettings, certificate_code
 
 logger = logging.getLogger(__name__)
@@ -177,13 +178,12 @@ def _file_name(run: ScoringRun, stem: str, ext: str) -> str:
 
 
 def _ranking_export_run_work(job, run, report):
-    from .workbook import ranking_workbook
-
     report(2, _("Writing the workbook."))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "peringkat.xlsx"
-        counts = ranking_workbook(run=run, path=path, progress=report)
-        name = _file_name(run, "peringkat-ppid-award", "xlsx")
+        exporter = RankingExporter(run=run)
+        counts = exporter.xlsx_write(path, progress=report)
+        name = f"{exporter.filename()}.xlsx"
         job.file.save(f"laporan/{name}", ContentFile(path.read_bytes()), save=False)
     job.file_name = name
     job.save(update_fields=["file", "file_name"])

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from award.mixins import AdminRequired, PeriodAdminRequired
 from award.models import Level, Period
+from common.exporters import export_response
 from common.forms import form_errors_add
 from common.models import Job
 from common.views import JobView
 from laporan import jobs as laporan_jobs
 
 from . import selectors, services
+from .exports import RankingExporter
 from .forms import ReportSettingsForm
-from .workbook import ranking_csv_rows
 
 REPORT_KINDS = {
     "peringkat": laporan_jobs.RANKING_EXPORT,
@@ -115,25 +114,10 @@ class ReportDownloadView(AdminRequired, View):
         return response
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 class RankingCsvView(PeriodAdminRequired, View):
     def get(self, request, year, level):
-        period = self.period
-        run = selectors.report_run(period=period)
+        run = selectors.report_run(period=self.period)
         level = get_object_or_404(Level, code=level)
         if run is None:
             raise Http404
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in ranking_csv_rows(run=run, level=level)),
-            content_type="text/csv; charset=utf-8",
-        )
-        state = "" if run.is_published else "-sementara"
-        response["Content-Disposition"] = (
-            f'attachment; filename="peringkat-{level.code}-{period.year}{state}.csv"'
-        )
-        return response
+        return export_response(RankingExporter(run=run), fmt="csv", sheet=level.code)

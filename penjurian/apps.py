@@ -10,6 +10,7 @@ class PenjurianConfig(AppConfig):
         from common.dashboard import dashboard_contribution_register
 
         from . import (
+            exports,  # noqa: F401 - registers its exporters (common.exporters)
             objections,
             rules,  # noqa: F401 - registers the object permissions
             verification,

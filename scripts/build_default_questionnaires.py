@@ -15,9 +15,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from evaluasi.exports import QuestionnaireExporter  # noqa: E402
 from evaluasi.questionnaires.defaults import LEVELS, default_spec, default_workbook_path  # noqa: E402
 from evaluasi.questionnaires.rubric import spec_problems  # noqa: E402
-from evaluasi.questionnaires.workbook import questionnaire_workbook  # noqa: E402
 
 for level in LEVELS:
     spec = default_spec(level)
@@ -26,6 +26,6 @@ for level in LEVELS:
         sys.exit(f"{level}: {problems}")
     path = default_workbook_path(level)
     path.parent.mkdir(parents=True, exist_ok=True)
-    questionnaire_workbook(spec).save(path)
+    QuestionnaireExporter(spec=spec).xlsx_write(path)
     count = sum(len(a.indicators) for a in spec.aspects)
     print(f"{path}: {len(spec.aspects)} aspects, {count} indicators")

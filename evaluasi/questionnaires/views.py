@@ -6,21 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 
 from award.mixins import AdminRequired, PeriodAdminRequired
 from award.models import Period
+from common.exporters import export_response
 from common.forms import WorkbookUploadForm
 from common.views import JobConfirmView, JobView
-from common.xlsx import xlsx_response
 from evaluasi import jobs as evaluasi_jobs
+from evaluasi.exports import QuestionnaireExporter
 from evaluasi.models import Aspect, Indicator, Questionnaire
 from evaluasi.questionnaires import selectors as questionnaire_selectors
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.rubric import spec_problems
-from evaluasi.questionnaires.workbook import questionnaire_workbook
 
 from .forms import AspectForm, IndicatorForm, OptionFormSet
 
@@ -80,7 +79,7 @@ class QuestionnaireImportConfirmView(AdminRequired, JobConfirmView):
 
 class QuestionnaireTemplateView(AdminRequired, View):
     def get(self, request):
-        return xlsx_response(questionnaire_workbook(None), "templat-kuesioner-ppid.xlsx")
+        return export_response(QuestionnaireExporter())
 
 
 class QuestionnaireCopyView(PeriodAdminRequired, View):
@@ -143,7 +142,7 @@ class QuestionnaireExportView(QuestionnaireMixin, View):
         spec = questionnaire_selectors.questionnaire_spec(questionnaire=questionnaire)
         q = questionnaire
         name = f"kuesioner-{q.level.code}-{q.period.year}-v{q.version}"
-        return xlsx_response(questionnaire_workbook(spec), f"{slugify(name)}.xlsx")
+        return export_response(QuestionnaireExporter(spec=spec, name=name))
 
 
 class QuestionnaireActionView(QuestionnaireMixin, View):

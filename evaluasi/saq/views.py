@@ -20,12 +20,13 @@ from formtools.wizard.views import NamedUrlWizardView
 from award.mixins import AdminRequired, PeriodMixin
 from award.models import Unit
 from award.rules import is_operator_of_unit
+from common.exporters import export_response
 from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.uploads import upload_too_large_message
 from common.views import JobConfirmView, JobView
-from common.xlsx import xlsx_response
 from evaluasi import jobs as evaluasi_jobs
+from evaluasi.exports import AnswersExporter
 from evaluasi.models import Evidence, Indicator, Questionnaire, Submission
 from evaluasi.questionnaires import selectors as questionnaire_selectors
 from evaluasi.saq import offline, sheet
@@ -34,7 +35,6 @@ from evaluasi.saq import services as saq_services
 
 from .forms import AspectAnswersForm, ReopenForm, ReviewForm
 from .mixins import evidence_file_response, submission_for
-from .workbook import answers_workbook
 
 REVIEW = "tinjau"
 
@@ -427,15 +427,15 @@ class SaqReopenView(LoginRequiredMixin, View):
 class AnswersWorkbookView(LoginRequiredMixin, View):
     def get(self, request, pk):
         submission = submission_for(request, pk)
-        workbook = answers_workbook(
-            submission=submission,
-            questionnaire=questionnaire_selectors.questionnaire_with_content(
-                pk=submission.questionnaire_id
-            ),
-            answers=saq_selectors.submission_answers(submission=submission),
+        return export_response(
+            AnswersExporter(
+                submission=submission,
+                questionnaire=questionnaire_selectors.questionnaire_with_content(
+                    pk=submission.questionnaire_id
+                ),
+                answers=saq_selectors.submission_answers(submission=submission),
+            )
         )
-        name = f"jawaban-{submission.unit.code}-{submission.period.year}.xlsx"
-        return xlsx_response(workbook, name)
 
 
 class AnswersImportView(LoginRequiredMixin, View):

@@ -14,9 +14,9 @@ from django.views import View
 
 from award.mixins import PeriodAdminRequired
 from award.models import Level, Unit
+from common.exporters import export_or_job
 from common.forms import error_text
 from common.views import page_of
-from common.xlsx import xlsx_response
 from penjurian import assignment, exports
 from penjurian.forms import AssignForm
 from penjurian.models import Assignment
@@ -60,8 +60,7 @@ class AssignView(JuriesView):
 class AssignmentsExportView(PeriodAdminRequired, View):
     def get(self, request, year):
         period = self.period
-        workbook, _rows = exports.assignments_workbook(period=period)
-        return xlsx_response(workbook, f"penugasan-juri-{period.year}.xlsx")
+        return export_or_job(request, exports.AssignmentsExporter(period=period))
 
 
 class AssignmentMatrixView(PeriodAdminRequired, View):

@@ -382,6 +382,8 @@ MATRIX = {
     "laporan:job": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
     "laporan:download": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
     "laporan:download_zip": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
+    "common:export_job": ("get", lambda w: {"pk": w["export_job"].pk}, None, ADMIN_ONLY),
+    "common:export_download": ("get", lambda w: {"pk": w["export_job"].pk}, None, ADMIN_ONLY),
     # Public: published results only (the world's run is finalised).
     "laporan:public_home": ("get", None, None, PUBLIC),
     "laporan:public_ranking": ("get", lambda w: {"year": w["period"].year}, None, PUBLIC),
@@ -501,7 +503,16 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
     report_job.file.save("laporan/rekap.pdf", ContentFile(b"%PDF-1.4"), save=False)
     report_job.result = {"zip": report_job.file.storage.save("laporan/x.zip", ContentFile(b"PK"))}
     report_job.save()
+    export_job = Job.objects.create(
+        kind="export",
+        created_by=admin_user,
+        status=Job.Status.SUCCEEDED,
+        params={"exporter": "assignments", "args": {"period": period.pk}},
+        file_name="penugasan.xlsx",
+    )
+    export_job.file.save("ekspor/penugasan.xlsx", ContentFile(b"PK"))
     return {
+        "export_job": export_job,
         "run": run,
         "report_job": report_job,
         "certificate": Certificate.objects.create(

@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from evaluasi.exports import QuestionnaireExporter
 from evaluasi.models import Aspect, Indicator, Option, Questionnaire
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.questionnaires.defaults import LEVELS, default_spec, default_workbook_path
 from evaluasi.questionnaires.selectors import questionnaire_spec
-from evaluasi.questionnaires.workbook import questionnaire_parse, questionnaire_workbook
+from evaluasi.questionnaires.workbook import questionnaire_parse
 from tests.workbooks import xlsx
 
 LEVEL_CODES = {"desa", "kecamatan", "opd"}
@@ -87,7 +88,7 @@ def test_export_then_import_gives_the_same_questionnaire(period, level):
         data=default_workbook_path(level).read_bytes(), period=period
     )
     buffer = io.BytesIO()
-    questionnaire_workbook(questionnaire_spec(questionnaire=first)).save(buffer)
+    QuestionnaireExporter(spec=questionnaire_spec(questionnaire=first)).xlsx_write(buffer)
     second = questionnaire_services.questionnaire_import(data=buffer.getvalue(), period=period)
     assert second.version == first.version + 1
     assert questionnaire_spec(questionnaire=second) == questionnaire_spec(questionnaire=first)

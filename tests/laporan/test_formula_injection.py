@@ -8,10 +8,10 @@ import zipfile
 
 import pytest
 
-from award.exports import units_template_workbook
+from award.exports import UnitsExporter
 from award.models import Unit
 from common.xlsx import csv_safe
-from laporan.workbook import ranking_csv_rows
+from laporan.exports import RankingExporter
 from penilaian import services as scoring_services
 from tests.laporan.test_reports import make
 from tests.penilaian import golden
@@ -62,7 +62,7 @@ def test_a_hostile_unit_name_stays_text_in_the_ranking_workbook_and_csv(default_
     ]
     assert texts, "the name is shown as typed"
     level = units["G01"].level
-    rows = list(ranking_csv_rows(run=run, level=level))
+    rows = list(RankingExporter(run=run).csv_rows(level.code))
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     fields = [field for row in csv.reader(io.StringIO(buffer.getvalue())) for field in row]
@@ -77,7 +77,4 @@ def test_units_workbook_with_hostile_names_has_no_formula():
     from award.models import Level
 
     Unit.objects.create(code="64.99.01", name=EVIL_NAME, level=Level.objects.get(code="opd"))
-    workbook = units_template_workbook(with_units=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    assert formulas_in(buffer.getvalue()) == []
+    assert formulas_in(UnitsExporter(with_units=True).xlsx_bytes()) == []

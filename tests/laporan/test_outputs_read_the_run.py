@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from evaluasi.models import Answer
 from laporan import services
 from laporan.documents import render_pdf
+from laporan.exports import RankingExporter
 from laporan.models import Certificate
 from laporan.recap import recap_html
-from laporan.workbook import ranking_csv_rows, ranking_workbook
 from penilaian import services as scoring_services
 from penjurian.models import PresentationScore, Verification
 from tests.laporan.test_reports import pdf_text
@@ -39,7 +39,7 @@ def page(client, url) -> bytes:
 
 def outputs(run, units, admin_client, client, tmp_path, name) -> dict:
     path = tmp_path / f"{name}.xlsx"
-    ranking_workbook(run=run, path=path)
+    RankingExporter(run=run).xlsx_write(path)
     workbook = load_workbook(path, read_only=True)
     sheets = {
         sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)]
@@ -47,7 +47,7 @@ def outputs(run, units, admin_client, client, tmp_path, name) -> dict:
     }
     level = units["G02"].level
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(ranking_csv_rows(run=run, level=level))
+    csv.writer(buffer).writerows(RankingExporter(run=run).csv_rows(level.code))
     certificates = list(Certificate.objects.filter(run=run).order_by("pk"))
     pdf, _archive = services.certificates_render(run=run, certificates=certificates)
     year = run.period.year

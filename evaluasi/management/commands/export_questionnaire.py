@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Level, Period
+from evaluasi.exports import QuestionnaireExporter
 from evaluasi.models import Questionnaire
 from evaluasi.questionnaires.selectors import questionnaire_spec
-from evaluasi.questionnaires.workbook import questionnaire_workbook
 
 
 class Command(BaseCommand):
@@ -29,7 +29,8 @@ class Command(BaseCommand):
         questionnaire = questionnaires.order_by("-version").first()
         if questionnaire is None:
             raise CommandError(_("No questionnaire for that period and level."))
-        questionnaire_workbook(questionnaire_spec(questionnaire=questionnaire)).save(options["out"])
+        spec = questionnaire_spec(questionnaire=questionnaire)
+        QuestionnaireExporter(spec=spec).xlsx_write(options["out"])
         self.stdout.write(
             self.style.SUCCESS(
                 _("Version %(version)s of “%(title)s” written to %(path)s.")

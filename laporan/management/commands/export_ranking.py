@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from award.models import Period
 from laporan import selectors
-from laporan.workbook import ranking_workbook
+from laporan.exports import RankingExporter
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(_("The output file must end in .xlsx."))
         if not out.parent.exists():
             raise CommandError(_("The folder %(folder)s does not exist.") % {"folder": out.parent})
-        counts = ranking_workbook(run=run, path=out)
+        counts = RankingExporter(run=run).xlsx_write(out)
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(file)s written from run #%(number)s: %(rows)s units ranked.")

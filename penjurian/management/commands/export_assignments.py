@@ -2,9 +2,10 @@
 sheet ``penugasan`` (Kode, Nama Unit, Tingkat, Juri) and sheet ``beban`` (Juri, Jumlah Unit)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from award.models import Period
-from penjurian.exports import assignments_workbook
+from penjurian.exports import AssignmentsExporter
 
 
 class Command(BaseCommand):
@@ -17,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, period, out, **options):
         target = Period.objects.filter(year=period).first()
         if target is None:
-            raise CommandError(f"Periode {period} tidak ada.")
-        workbook, rows = assignments_workbook(period=target)
-        workbook.save(out)
-        self.stdout.write(f"{rows} penugasan ditulis ke {out}.")
+            raise CommandError(_("There is no period %(year)s.") % {"year": period})
+        counts = AssignmentsExporter(period=target).xlsx_write(out)
+        self.stdout.write(
+            _("%(rows)s assignments written to %(file)s.")
+            % {"rows": counts["penugasan"], "file": out}
+        )
