@@ -29,7 +29,7 @@ class _Table(ListExporter):
     numeric = (2,)
 
     def rows(self):
-        yield ["A1", "=HYPERLINK(\"http://x\")", 12.5]
+        yield ["A1", '=HYPERLINK("http://x")', 12.5]
         yield ["A2", "Desa Biasa", None]
         yield ["A3", "teks di kolom angka", "–"]
 
@@ -48,7 +48,7 @@ def test_the_workbook_and_the_csv_read_the_same_rows():
     csv.writer(text).writerows(_Table().csv_rows())
     assert list(csv.reader(io.StringIO(text.getvalue()))) == [
         ["Kode", "Nama", "Nilai"],
-        ["A1", "'=HYPERLINK(\"http://x\")", "12.50"],
+        ["A1", '\'=HYPERLINK("http://x")', "12.50"],
         ["A2", "Desa Biasa", ""],
         ["A3", "teks di kolom angka", "–"],
     ]
