@@ -16,11 +16,10 @@ being ignored (the libraries only ever set well-formed ones). They are installed
 from __future__ import annotations
 
 from django.db import connections
+from pgtrigger import features
 
 
 def _should_ignore_sql() -> str:
-    from pgtrigger import features
-
     schema = features.schema()
     name = f'"{schema}"._pgtrigger_should_ignore' if schema else "_pgtrigger_should_ignore"
     return f"""

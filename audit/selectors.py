@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Value
 from django.db.models.fields import CharField
@@ -44,8 +46,6 @@ def audit_available() -> bool:
 @cache
 def _event_models() -> dict:
     """kind → its event model (pghistory made them when ``audit.models`` was loaded)."""
-    from django.apps import apps
-
     by_tracked = {
         model.pgh_tracked_model: model
         for model in apps.get_app_config("audit").get_models()
@@ -193,8 +193,6 @@ def _data(event) -> dict:
 def audit_rows(items) -> list[AuditRow]:
     """The events of one page as a person reads them: a query per kind on the page, one per
     changed row for its previous state, and a few batch lookups for names."""
-    from django.contrib.auth import get_user_model
-
     items = list(items)
     events: dict[tuple[str, int], object] = {}
     by_kind = defaultdict(list)

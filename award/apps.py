@@ -12,10 +12,10 @@ class AwardConfig(AppConfig):
         self.jobs_register()
 
     def jobs_register(self) -> None:
-        from award import services
-        from common.jobs import job_kind_register
+        from award import services  # ready(): after the models load
+        from common.jobs import job_kind_register  # ready(): after the models load
 
-        from . import jobs
+        from . import jobs  # ready(): after the models load
 
         job_kind_register(
             kind=jobs.UNITS_IMPORT,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Replace
@@ -50,8 +51,6 @@ def periods_in_view(*, moment: dt.datetime | None = None) -> list[Period]:
     """Every period people have something to do in now — past preparation and not closed —
     the one whose current stage ends soonest first; else the latest period that started.
     Creating next year's period (still in preparation) never hides this year's open SAQ."""
-    from django.utils import timezone
-
     moment = moment or timezone.now()
     periods = [
         period
@@ -178,8 +177,6 @@ def periods_for_jury(*, user) -> QuerySet[Period]:
 def lockouts_active():
     """Sign-in lockouts in force (django-axes): username and address with too many failures
     within the cool-off time, newest first."""
-    from axes.models import AccessAttempt
-
     since = timezone.now() - dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
     return AccessAttempt.objects.filter(
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since

@@ -12,14 +12,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -38,6 +39,7 @@ from award.models import (
     unit_parent_error,
 )
 from common.jobs import ImportRejected, job_start
+from common.mail import Mail, mail_send
 from common.models import Job
 from common.workbooks import Problems, sheet_read, workbook_open
 
@@ -381,8 +383,6 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
 
 
 def _units_analyse() -> None:
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE award_unit")
@@ -499,31 +499,15 @@ def user_get_or_invite(
 
 def invitation_send(*, invitation: Invitation, role: str, target: str) -> None:
     user = invitation.user
-    lines = [
-        _("Hello %(name)s,") % {"name": user.get_full_name() or user.email},
-        "",
-        _("You have been registered in PPID Award as %(role)s for %(target)s.")
-        % {"role": role, "target": target},
-    ]
-    lines += ["", _("Your username: %(username)s") % {"username": user.get_username()}]
-    if invitation.link:
-        lines += [
-            "",
-            _("Open this link to choose your password and activate the account:"),
-            invitation.link,
-            "",
-            _("The link is valid for %(days)s days and works once.")
-            % {"days": settings.PASSWORD_RESET_TIMEOUT // 86400},
-        ]
-    else:
-        lines += ["", _("Sign in with your existing account.")]
-    send_mail(
-        subject=_("Invitation to PPID Award"),
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=[user.email],
-        fail_silently=False,
-    )
+    context = {
+        "name": user.get_full_name() or user.email,
+        "role": role,
+        "target": target,
+        "username": user.get_username(),
+        "link": invitation.link,
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+    mail_send([Mail("award/email/invitation", context, [user.email])])
 
 
 @transaction.atomic
@@ -552,9 +536,6 @@ def admin_grant(*, user) -> None:
 def lockout_release(*, attempt_id: int) -> str | None:
     """Let a locked-out user (for the address it was locked at) sign in again; returns the
     username, or None when that lockout no longer exists."""
-    from axes.models import AccessAttempt
-    from axes.utils import reset
-
     attempt = AccessAttempt.objects.filter(pk=attempt_id).first()
     if attempt is None:
         return None

@@ -7,7 +7,7 @@ class CommonConfig(AppConfig):
     verbose_name = _("Shared plumbing")
 
     def ready(self):
-        from . import exporters, jobs
+        from . import exporters, jobs  # ready(): after the models load
 
         jobs.job_kind_register(
             kind=exporters.EXPORT_JOB, label=_("Export"), run=exporters.export_job_run

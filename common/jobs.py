@@ -33,6 +33,7 @@ import uuid
 from collections.abc import Callable
 
 from celery import current_app, shared_task
+from celery.result import AsyncResult
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -326,7 +327,6 @@ def task_failure_of(task_id: str) -> str | None:
     """Why Celery recorded the task as failed (worker lost, time limit), or None."""
     if not task_id or not settings.CELERY_BROKER_URL:
         return None
-    from celery.result import AsyncResult
 
     try:
         result = AsyncResult(task_id)

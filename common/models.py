@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .registry import job_kind
 from .storage import private_storage
 
 
@@ -68,8 +69,6 @@ class Job(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .registry import job_kind
-
         registered = job_kind(self.kind)
         return str(registered.label) if registered else self.kind
 

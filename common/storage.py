@@ -9,6 +9,7 @@ import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
+from django.http import FileResponse, Http404
 
 
 def private_storage():
@@ -36,8 +37,6 @@ class PrivateStorage(FileSystemStorage):
 def private_file_response(file, *, name: str, content_type: str, inline_types=frozenset()):
     """A private file, after the caller's permission check: inline only for the content types
     in ``inline_types`` (then framable by this site's own pages), else an attachment."""
-    from django.http import FileResponse, Http404
-
     if not file:
         raise Http404
     content_type = content_type or "application/octet-stream"

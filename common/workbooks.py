@@ -13,6 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
@@ -436,8 +437,6 @@ def problems_summary(problems: Problems) -> str:
 def problems_command_error(*, problems: Problems, stderr):
     """For management commands: write every problem (in reading order) to ``stderr`` and
     return the CommandError to raise."""
-    from django.core.management.base import CommandError
-
     for problem in problems.as_lists()["errors"]:
         stderr.write(problem)
     return CommandError(problems_summary(problems))

@@ -1,6 +1,9 @@
 """The Celery application. Eager (tasks run in the caller) when no broker is configured."""
 
+import contextlib
 import os
+import resource
+import time
 
 from celery import Celery, signals
 
@@ -20,10 +23,7 @@ def ping(value: int) -> dict:
 @signals.task_postrun.connect
 def _worker_seen(**kwargs):
     """Record that a worker finished a task (``/sehat/`` reports workers seen recently)."""
-    import contextlib
-    import time
-
-    from django.core.cache import cache
+    from django.core.cache import cache  # Django is set up after this module loads
 
     # Health bookkeeping must never fail a task.
     with contextlib.suppress(Exception):
@@ -35,9 +35,7 @@ def _limit_memory(**kwargs):
     """Each prefork worker process gets an address-space limit (JOB_MEMORY_LIMIT_MB): a task
     that tries to allocate more fails or kills only its own process; the worker replaces it
     and the job ends failed (common.jobs)."""
-    import resource
-
-    from django.conf import settings
+    from django.conf import settings  # Django is set up after this module loads
 
     limit = settings.JOB_MEMORY_LIMIT_MB * 1024 * 1024
     if limit > 0:

@@ -12,7 +12,7 @@ def _connect_broker() -> None:
     first task a process queues otherwise pays ~120 ms for imports and the connection (an
     operator's submit, which queues the receipt). A broker that is down changes nothing
     here: queueing reports it when a request needs it (``common.jobs.task_enqueue``)."""
-    from config.celery import app
+    from config.celery import app  # after the WSGI application (and Django) is set up
 
     if app.conf.task_always_eager:
         return

@@ -7,9 +7,11 @@ nothing that exists, so a demo that people have been clicking through keeps its 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +25,18 @@ from award.models import (
     Period,
     Unit,
 )
+from evaluasi.models import Answer, Evidence, Questionnaire, Submission, SubmissionEvent
+from evaluasi.questionnaires.defaults import LEVELS, default_workbook_path
+from evaluasi.questionnaires.selectors import questionnaire_active
+from evaluasi.questionnaires.services import questionnaire_import, questionnaire_publish
+from evaluasi.saq.selectors import submission_score
+from penilaian.models import ScoringRun
+from penilaian.services import scoring_run_finalise, scoring_run_start
+from penjurian.assignment import assignment_add, assignments_fill, jury_facts
+from penjurian.models import Assignment, PresentationCriterion, Verification
+from penjurian.objections import objection_answer, objection_file
+from penjurian.presentations import presentation_scores_save, slot_save
+from penjurian.verification import verification_save
 
 from .data import ACCOUNTS, DEMO_JURY_SCOPE, DEMO_PASSWORD, KECAMATAN, OBJECTION_UNIT, OPD
 
@@ -135,12 +149,6 @@ def demo_submissions_load(
 ) -> int:
     """Realistic SAQ answers for most Kutai Timur units (deterministic): about 60% submitted,
     20% in progress, the rest not started, mirroring the 2025 participation problem."""
-    import random
-
-    from evaluasi.models import Answer, Evidence, Submission, SubmissionEvent
-    from evaluasi.questionnaires.selectors import questionnaire_active
-    from evaluasi.saq.selectors import submission_score
-
     if Submission.objects.filter(period=period).exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
@@ -242,10 +250,6 @@ def demo_pdf(lines: list[str]) -> bytes:
 
 
 def _demo_pdf_evidence(submission, indicator, unit):
-    from django.core.files.base import ContentFile
-
-    from evaluasi.models import Evidence
-
     data = demo_pdf(
         [
             f"Bukti indikator {indicator.code}",
@@ -267,10 +271,6 @@ def _demo_pdf_evidence(submission, indicator, unit):
 
 def demo_questionnaires_load(*, period: Period) -> int:
     """Import and publish the shipped questionnaire of each level that has none yet."""
-    from evaluasi.models import Questionnaire
-    from evaluasi.questionnaires.defaults import LEVELS, default_workbook_path
-    from evaluasi.questionnaires.services import questionnaire_import, questionnaire_publish
-
     created = 0
     for level in LEVELS:
         if Questionnaire.objects.filter(period=period, level__code=level).exists():
@@ -295,14 +295,6 @@ CRITERIA = [
 def demo_jury_data_load(*, period: Period) -> None:
     """Presentation criteria, jury assignments, some verifications and presentation scores
     for the best submitted units of each level, so a scoring run shows every stage."""
-    import random
-
-    from evaluasi.models import Submission
-    from penjurian.assignment import assignment_add, assignments_fill, jury_facts
-    from penjurian.models import Assignment, PresentationCriterion
-    from penjurian.presentations import presentation_scores_save
-    from penjurian.verification import verification_save
-
     if PresentationCriterion.objects.filter(period=period).exists():
         return
     rng = random.Random(14)  # noqa: S311 - demo data
@@ -370,14 +362,6 @@ def demo_jury_data_load(*, period: Period) -> None:
 def demo_objections_and_schedule_load(*, period: Period, criteria) -> None:
     """The best desa fully verified by its juries; one of its rejections objected to and
     accepted, another objected to and still open; the top units of each level scheduled."""
-    import datetime as dt
-
-    from evaluasi.models import Submission
-    from penjurian.models import Assignment, Verification
-    from penjurian.objections import objection_answer, objection_file
-    from penjurian.presentations import slot_save
-    from penjurian.verification import verification_save
-
     submitted = Submission.objects.filter(period=period, status="submitted").select_related(
         "unit", "questionnaire"
     )
@@ -438,9 +422,6 @@ def demo_objections_and_schedule_load(*, period: Period, criteria) -> None:
 def demo_previous_year_load(*, current: Period, now: dt.datetime) -> Period | None:
     """Last year's award, closed, with finalised and published results (SAQ only, lower
     participation and scores), so that this year's rankings show year-over-year changes."""
-    from penilaian.models import ScoringRun
-    from penilaian.services import scoring_run_finalise, scoring_run_start
-
     year = current.year - 1
     if Period.objects.filter(year=year).exists():
         return None

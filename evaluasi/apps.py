@@ -7,14 +7,18 @@ class EvaluasiConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from common.dashboard import dashboard_contribution_register
+        from common.dashboard import (
+            dashboard_contribution_register,
+        )  # ready(): after the models load
 
-        from . import (
+        from . import (  # ready(): after the models load
             exports,  # noqa: F401 - registers its exporters (common.exporters)
             tasks,  # noqa: F401 - services queue these by name
         )
-        from .questionnaires import selectors as questionnaire_selectors
-        from .saq import selectors
+        from .questionnaires import (
+            selectors as questionnaire_selectors,  # ready(): after the models load
+        )
+        from .saq import selectors  # ready(): after the models load
 
         self.jobs_register()
 
@@ -40,11 +44,13 @@ class EvaluasiConfig(AppConfig):
         dashboard_contribution_register(order=21, contribute=submission_chart)
 
     def jobs_register(self) -> None:
-        from common.jobs import job_kind_register
+        from common.jobs import job_kind_register  # ready(): after the models load
 
-        from . import jobs
-        from .questionnaires import services as questionnaires
-        from .saq import offline
+        from . import jobs  # ready(): after the models load
+        from .questionnaires import (
+            services as questionnaires,  # ready(): after the models load
+        )
+        from .saq import offline  # ready(): after the models load
 
         job_kind_register(
             kind=jobs.QUESTIONNAIRE_IMPORT,

@@ -12,9 +12,9 @@ class LaporanConfig(AppConfig):
         self.jobs_register()
 
     def jobs_register(self) -> None:
-        from common.jobs import job_kind_register
+        from common.jobs import job_kind_register  # ready(): after the models load
 
-        from . import jobs, services
+        from . import jobs, services  # ready(): after the models load
 
         for kind, label, run in (
             (jobs.RANKING_EXPORT, _("Ranking workbook"), services.ranking_export_run),

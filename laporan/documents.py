@@ -12,10 +12,15 @@ from __future__ import annotations
 import base64
 import io
 import mimetypes
+import os
+import subprocess
+import sys
+import tempfile
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
 
+import pikepdf
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -31,7 +36,7 @@ LEVEL_WORDS = {"desa": "Desa", "kecamatan": "Kecamatan", "opd": "Perangkat Daera
 
 def _url_fetcher():
     """WeasyPrint fetcher for data: URIs only (the system runs on a closed network)."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # heavy (Pango, fonts): loaded only to make a PDF
 
     return URLFetcher(allowed_protocols={"data"})
 
@@ -106,7 +111,7 @@ def level_word(level) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded only to make a PDF
 
     return HTML(
         string=html, url_fetcher=_url_fetcher(), base_url=str(settings.BASE_DIR)
@@ -115,13 +120,6 @@ def render_pdf(html: str) -> bytes:
 
 def render_pdf_parallel(parts: list[str]) -> bytes:
     """Render several HTML documents in parallel subprocesses and join the PDFs in order."""
-    import os
-    import subprocess
-    import sys
-    import tempfile
-
-    import pikepdf
-
     if len(parts) == 1:
         return render_pdf(parts[0])
     with tempfile.TemporaryDirectory() as folder:
@@ -150,8 +148,6 @@ def render_pdf_parallel(parts: list[str]) -> bytes:
 
 def render_workers(pages: int) -> int:
     """How many processes a document of ``pages`` pages is rendered with."""
-    import os
-
     if pages < 150:
         return 1
     return max(1, min(os.cpu_count() or 1, 4, pages // 100))
@@ -198,8 +194,6 @@ def certificates_compose(background: bytes, pages: bytes, urls: list[str]) -> by
     """Lay the background page under every certificate page and draw each page's QR code.
     The background is one Form XObject shared by all pages: rendered once, stored once,
     still vector for printing."""
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(background)) as back, pikepdf.open(io.BytesIO(pages)) as pdf:
         form = pdf.copy_foreign(back.pages[0].as_form_xobject())
         for page, url in zip(pdf.pages, urls, strict=True):
@@ -213,8 +207,6 @@ def certificates_compose(background: bytes, pages: bytes, urls: list[str]) -> by
 
 def certificates_split(pdf: bytes, certificates) -> bytes:
     """A ZIP of one PDF per unit (its certificates' pages, one page each, in order)."""
-    import pikepdf
-
     by_unit: OrderedDict[str, list[int]] = OrderedDict()
     for index, certificate in enumerate(certificates):
         by_unit.setdefault(certificate.unit.code, []).append(index)

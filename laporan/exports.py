@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from award.models import Period
 from common.exporters import BaseExporter, Sheet, exporter_register
 from evaluasi.models import Aspect, Indicator
-from penilaian import data, formulas
+from penilaian import data
 from penilaian.data import T
+from penilaian.jury_scores import run_verified_indicators
 from penilaian.models import Score, ScorePresentation, ScoringRun
 from penjurian.models import Assignment
 from penjurian.oversight import agreement_of
@@ -199,13 +200,7 @@ def _indicator_sheet(*, run: ScoringRun) -> Sheet:
 
     Every scored unit when the rows fit in one sheet; otherwise (national scale) the verified
     units only, since for the others the two scores are equal (README says so)."""
-    verdicts = data.stored_verdicts(run.pk).rename(columns={"unit": "submission"})
-    method = (run.settings or {}).get("aggregation") or run.period.aggregation
-    verified = formulas.verified_values(verdicts, method)
-    verified_pairs = {
-        (int(row.submission), int(row.indicator)): (row.verified_score, int(row.juries))
-        for row in verified.itertuples()
-    }
+    verified_pairs = run_verified_indicators(run=run)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*) FROM {T.indicator} i JOIN {T.submission} s"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 
 from django.http import Http404, HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
 from award.mixins import PeriodMixin
 from award.models import Unit
 from common.views import page_of
+from laporan.models import code_normalise
 from penilaian.selectors import scoring_run_published
 
 from . import documents, selectors
@@ -91,10 +92,6 @@ class CertificateLookupView(View):
     def get(self, request):
         typed = request.GET.get("kode", "").strip()[:40]
         if typed:
-            from django.shortcuts import redirect
-
-            from laporan.models import code_normalise
-
             return redirect("laporan:verify", code=code_normalise(typed) or typed)
         return render(request, "laporan/public/verify_lookup.html")
 

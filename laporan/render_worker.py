@@ -8,11 +8,11 @@ subprocesses). Only data: URIs are fetched, as everywhere else. Django is not lo
 import sys
 from pathlib import Path
 
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
 
 def main() -> None:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
     fetcher = URLFetcher(allowed_protocols={"data"})
     HTML(string=source.read_text(encoding="utf-8"), url_fetcher=fetcher).write_pdf(target)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from award.models import Level, Period, Unit
+from award.qualifications import QUALIFICATIONS
+from laporan.models import code_normalise
 from penilaian.models import Score, ScoringRun
 from penilaian.selectors import scoring_run_current, scoring_run_published
 
@@ -63,8 +65,6 @@ def public_ranking(*, run: ScoringRun, level: Level | None = None, query: str = 
 def qualification_distribution(*, run: ScoringRun, level: Level | None) -> list[dict]:
     """How many units of ``level`` got each qualification in ``run`` (all five, in order),
     with the bar geometry of the server-rendered chart (percent of the largest group)."""
-    from award.qualifications import QUALIFICATIONS
-
     scores = Score.objects.filter(run=run)
     if level is not None:
         scores = scores.filter(level=level)
@@ -135,8 +135,6 @@ def certificate_replacement(*, certificate: Certificate) -> Certificate | None:
 def certificate_by_code(*, code: str) -> Certificate | None:
     """The published certificate with this code as typed: exactly (codes issued before the
     typable ones are case-sensitive) or in its normalised form, any case."""
-    from laporan.models import code_normalise
-
     found = Certificate.objects.filter(run__finalised_at__isnull=False).select_related(
         "unit", "level", "run__period", "run__superseded_by"
     )

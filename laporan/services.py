@@ -23,6 +23,7 @@ from penilaian.selectors import ranking_tables, scoring_run_published
 from . import documents, selectors
 from .exports import RankingExporter
 from .models import Certificate, ReportSettings, certificate_code
+from .recap import recap_html
 
 logger = logging.getLogger(__name__)
 
@@ -209,8 +210,6 @@ def _certificates_run_work(job, run, report):
 
 
 def _recap_run_work(job, run, report):
-    from .recap import recap_html
-
     report(10, _("Collecting the figures."))
     html = recap_html(run=run)
     report(50, _("Rendering the PDF."))

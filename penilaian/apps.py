@@ -7,10 +7,10 @@ class PenilaianConfig(AppConfig):
     verbose_name = _("Scoring")
 
     def ready(self):
-        from common.dashboard import dashboard_contribution_register
-        from penjurian.presentations import presentation_overview_register
+        from common import dashboard  # ready() imports after the models load
+        from penjurian import oversight, presentations  # ready() imports after the models load
 
-        from . import selectors, tasks  # noqa: F401 - services queue the tasks by name
+        from . import jury_scores, selectors, tasks  # noqa: F401 - tasks: queued by name
 
         def published_results(context, request):
             for block in context.get("operator_blocks", []):
@@ -35,6 +35,7 @@ class PenilaianConfig(AppConfig):
                         "levels": selectors.score_distribution(run=run),
                     }
 
-        presentation_overview_register(reader=selectors.presentation_overview)
-        dashboard_contribution_register(order=30, contribute=published_results)
-        dashboard_contribution_register(order=31, contribute=score_chart)
+        presentations.presentation_overview_register(reader=jury_scores.presentation_overview)
+        oversight.agreement_values_register(reader=jury_scores.agreement_values)
+        dashboard.dashboard_contribution_register(order=30, contribute=published_results)
+        dashboard.dashboard_contribution_register(order=31, contribute=score_chart)

@@ -4,14 +4,16 @@ the run read of answers and verifications is kept copy-on-write (database trigge
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 from django.db import connection
 
-from .models import Score, ScoringRun
+from .models import Score, ScorePresentation, ScoringRun
+from .scoring import money
 
 
 def presentations_write(*, run: ScoringRun, per_jury) -> int:
-    from .models import ScorePresentation
-
     if per_jury is None or per_jury.empty:
         return 0
     rows = [
@@ -50,12 +52,6 @@ SCORE_COLUMNS = [
 
 def scores_write(*, run: ScoringRun, units) -> int:
     """Write a run's Score rows in one go (COPY on PostgreSQL)."""
-    import io
-
-    import pandas as pd
-
-    from .scoring import money
-
     count = len(units)
     out = pd.DataFrame(
         {

@@ -6,17 +6,26 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pandas as pd
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, F, IntegerField, QuerySet
+from django.db.models.functions import Cast, Floor, Least
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from award.models import Level, Period, Unit
+from award.models import Level, Period, Stage, Unit
+from award.selectors import period_saq_deadlines
 from common import charts
-from evaluasi.models import Indicator, Submission
+from evaluasi.models import Indicator, Submission, SubmissionEvent
 from evaluasi.questionnaires.selectors import answer_label, questionnaire_with_content
 from penilaian.formulas import QUALIFICATIONS
-from penilaian.models import Score, ScorePresentation, ScoringRun
+from penilaian.models import FinalisationOverride, Score, ScorePresentation, ScoringRun
+from penjurian.models import Objection
+from penjurian.oversight import jury_work_open
+
+from . import data, formulas, scoring
+from .formulas import round_half_up
 
 
 def scoring_runs(*, period: Period) -> QuerySet[ScoringRun]:
@@ -86,11 +95,6 @@ def scoring_explain(*, run: ScoringRun, unit: Unit) -> dict:
     """How a unit's scores in ``run`` come about, from what the run read and stored (answers
     and verifications as it read them, its presentation scores and settings), worked through with
     the engine's own functions. ``agrees`` checks that they give the stored result again."""
-    import pandas as pd
-
-    from . import data, formulas, scoring
-    from .formulas import round_half_up
-
     period = run.period
     score = Score.objects.filter(run=run, unit=unit).first()
     submission = (
@@ -282,12 +286,6 @@ def operator_past_results(*, units: list[Unit], exclude=()) -> list[Score]:
 def finalisation_blockers(*, period: Period, moment=None, jury_items=None) -> list[str]:
     """What still stands in the way of penetapan, each said in Indonesian: a stage the period
     uses still open, a unit whose SAQ deadline was extended past now, a SAQ reopened."""
-    from django.utils import timezone
-
-    from award.models import Stage
-    from award.selectors import period_saq_deadlines
-    from evaluasi.models import SubmissionEvent
-
     moment = moment or timezone.now()
     blockers = []
     stage = period.stage_at(moment)
@@ -322,9 +320,6 @@ def finalisation_blockers(*, period: Period, moment=None, jury_items=None) -> li
 def jury_work_items(*, period: Period) -> list[dict]:
     """Unfinished jury work (``penjurian.oversight.jury_work_open``), each with the admin's
     override of it when there is one."""
-    from penilaian.models import FinalisationOverride
-    from penjurian.oversight import jury_work_open
-
     overrides = {o.key: o for o in FinalisationOverride.objects.filter(period=period)}
     items = jury_work_open(period=period)
     for item in items:
@@ -360,85 +355,14 @@ def jury_work_groups(*, items: list[dict]) -> list[dict]:
 
 
 def unit_overrides(*, period: Period, unit: Unit):
-    from penilaian.models import FinalisationOverride
-
     return FinalisationOverride.objects.filter(period=period, unit=unit).select_related(
         "created_by"
     )
 
 
-def presentation_overview(*, period: Period) -> dict:
-    """The finalists of the current run with their schedule, and each assigned jury's raw
-    presentation score beside its per-jury z-score (DESIGN.md §3), for the admin."""
-    from django.contrib.auth import get_user_model
-
-    from penilaian.data import load_presentation
-    from penilaian.formulas import presentation_values
-    from penjurian.models import Assignment, PresentationSlot
-
-    run = scoring_run_current(period=period)
-    finalists = []
-    if run is not None:
-        finalists = list(
-            Score.objects.filter(run=run, finalist=True)
-            .select_related("unit", "unit__level")
-            .order_by("unit__level__order", "rank")
-        )
-    slots = {
-        slot.unit_id: slot
-        for slot in PresentationSlot.objects.filter(period=period).select_related("unit__level")
-    }
-    per_jury, combined = presentation_values(
-        load_presentation(period.pk), normalisation="zscore", method=period.aggregation
-    )
-    figures = {
-        (int(row.unit), int(row.jury)): (row.raw, row.normalised)
-        for row in per_jury.itertuples(index=False)
-    }
-    names = {
-        user.pk: user.get_full_name() or user.username
-        for user in get_user_model().objects.filter(
-            pk__in=Assignment.objects.filter(period=period).values("jury")
-        )
-    }
-    juries_of = {}
-    for unit_id, jury_id in Assignment.objects.filter(
-        period=period, unit__in=[s.unit_id for s in finalists] + list(slots)
-    ).values_list("unit_id", "jury_id"):
-        juries_of.setdefault(unit_id, []).append(jury_id)
-    finalist_units = {score.unit_id for score in finalists}
-    scheduled = [
-        slot for unit_id, slot in slots.items() if unit_id not in finalist_units
-    ]  # scheduled before the latest run, or no longer a finalist: still shown
-    entries = [(score, score.unit) for score in finalists] + [
-        (None, slot.unit) for slot in sorted(scheduled, key=lambda s: s.starts_at)
-    ]
-    rows = []
-    for score, unit in entries:
-        unit_id = unit.pk
-        rows.append(
-            {
-                "score": score,
-                "unit": unit,
-                "slot": slots.get(unit_id),
-                "juries": [
-                    {
-                        "name": names.get(jury, "?"),
-                        "raw": figures.get((unit_id, jury), (None, None))[0],
-                        "z": figures.get((unit_id, jury), (None, None))[1],
-                    }
-                    for jury in sorted(juries_of.get(unit_id, []), key=lambda j: names.get(j, ""))
-                ],
-            }
-        )
-    return {"run": run, "rows": rows}
-
-
 def unit_objections(*, period: Period, unit: Unit) -> list:
     """The unit's objections and their answers, for its explanation page (process records:
     they cannot change once the period is finalised)."""
-    from penjurian.models import Objection
-
     return list(
         Objection.objects.filter(submission__period=period, submission__unit=unit)
         .select_related("verification__indicator")
@@ -496,9 +420,6 @@ SCORE_BINS = 10  # 0–10, 10–20, …, 90–100
 def score_distribution(*, run: ScoringRun) -> list[dict]:
     """Per level, how many units' final scores fall in each ten-point band in ``run``, with
     the columns' geometry (one small chart per level)."""
-    from django.db.models import Count, F, IntegerField
-    from django.db.models.functions import Cast, Floor, Least
-
     band = Least(Cast(Floor(F("final") / 10), IntegerField()), SCORE_BINS - 1)
     counts: dict[int, dict[int, int]] = {}
     for level_id, bin_, n in (

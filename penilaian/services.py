@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass
 
+import pandas as pd
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +32,15 @@ from evaluasi.questionnaires.selectors import (
 )
 from penilaian.models import Score, ScoringChunk, ScoringRun
 from penilaian.results import presentations_write, scores_write
+
+from . import data, scoring
+from .models import FinalisationOverride
+from .selectors import (
+    finalisation_blockers,
+    jury_work_items,
+    scoring_run_published,
+    scoring_run_unchanged,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +245,6 @@ def _run_guard(run_id: int, work):
 
 def scoring_run_plan(*, run_id: int) -> None:
     """Stage 1: split the period into chunks and queue one task per chunk."""
-    from . import scoring
 
     def plan(run):
         if run.status != ScoringRun.Status.QUEUED:  # delivered again after it was planned
@@ -267,8 +276,6 @@ def scoring_run_plan(*, run_id: int) -> None:
 
 def scoring_chunk_run(*, chunk_id: int) -> None:
     """Stage 2: one chunk's sums; the last chunk to finish queues the final stage."""
-    from . import scoring
-
     chunk = ScoringChunk.objects.filter(pk=chunk_id).only("run_id", "spec", "done", "index").first()
     if chunk is None or chunk.done:
         return
@@ -305,7 +312,6 @@ def scoring_chunk_run(*, chunk_id: int) -> None:
 
 def scoring_run_finish(*, run_id: int) -> None:
     """Stage 3: the whole period's scores, written and made current in one transaction."""
-    from . import scoring
 
     def finish(run):
         _run_update(run.pk, progress=88, message=_("Combining juries and ranking."))
@@ -366,10 +372,6 @@ class ScoringResult:
 
 def scoring_compute(*, run: ScoringRun) -> ScoringResult:
     """Load a run's inputs (the chunks' results plus the small tables), compute every score."""
-    import pandas as pd
-
-    from . import data, scoring
-
     period = run.period
     chunks = [
         scoring.chunk_unpack(data)
@@ -442,8 +444,6 @@ def scoring_compute(*, run: ScoringRun) -> ScoringResult:
 
 def scores_previous(*, period: Period):
     """The published final scores of the previous period, per unit (for year over year)."""
-    import pandas as pd
-
     previous = period_previous(period=period)
     run = (
         ScoringRun.objects.filter(
@@ -472,8 +472,6 @@ def scoring_run_finalise(*, run: ScoringRun, user, moment=None) -> ScoringRun:
     (``penilaian.selectors.finalisation_blockers``). A correction run whose inputs are those of
     the published run is refused and supersedes nothing. Finalised results never change; the
     period's inputs are read-only from now on (``Period.check_inputs_editable``)."""
-    from .selectors import finalisation_blockers, scoring_run_published, scoring_run_unchanged
-
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
         period = Period.objects.select_for_update().get(pk=locked.period_id)
@@ -546,9 +544,6 @@ def finalisation_override(
     """Let penetapan go ahead despite unfinished jury work, with a reason: one item (``key``)
     or every open item of a kind (``kind``: verifikasi, sanggah, presentasi). The number of
     items overridden."""
-    from .models import FinalisationOverride
-    from .selectors import jury_work_items
-
     period.check_inputs_editable()
     reason = (reason or "").strip()
     if not reason:

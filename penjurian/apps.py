@@ -7,9 +7,11 @@ class PenjurianConfig(AppConfig):
     verbose_name = _("Jury work")
 
     def ready(self):
-        from common.dashboard import dashboard_contribution_register
+        from common.dashboard import (
+            dashboard_contribution_register,
+        )  # ready(): after the models load
 
-        from . import (
+        from . import (  # ready(): after the models load
             exports,  # noqa: F401 - registers its exporters (common.exporters)
             objections,
             rules,  # noqa: F401 - registers the object permissions

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from award.models import OperatorMembership, Period, Unit
 from common.storage import private_storage
 from evaluasi.models import Indicator, Submission
+from evaluasi.questionnaires.rubric import AnswerError, answer_normalise
+from evaluasi.questionnaires.selectors import indicator_spec
 
 
 # --- the conflict rule: the invariant every assignment keeps ------------------------------
@@ -145,8 +147,6 @@ class Verification(models.Model):
 
     def clean(self):
 
-        from evaluasi.questionnaires.rubric import AnswerError, answer_normalise
-
         errors = {}
         if self.submission_id and self.jury_id:
             submission = self.submission
@@ -162,8 +162,6 @@ class Verification(models.Model):
         ):
             errors["reason"] = _("Give the reason for adjusting or rejecting.")
         if self.decision == self.Decision.ADJUST and self.indicator_id:
-            from evaluasi.questionnaires.selectors import indicator_spec
-
             try:
                 self.value = answer_normalise(indicator_spec(indicator=self.indicator), self.value)
             except AnswerError as error:

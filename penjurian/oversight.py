@@ -27,11 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
-from evaluasi.models import Answer, Indicator, Questionnaire, Submission
-from evaluasi.questionnaires.rubric import indicator_score
-from evaluasi.questionnaires.selectors import questionnaire_spec
+from evaluasi.models import Indicator, Submission
 from penjurian import notify
-from penjurian.models import Assignment, Objection, PresentationScore, Verification
+from penjurian.models import Assignment, Objection, Verification
 from penjurian.presentations import presentation_open_items
 
 
@@ -231,65 +229,21 @@ def jury_deviations(values: list[tuple]) -> list[JuryDeviation]:
 
 
 # --- the period's data ----------------------------------------------------------------------
-def verification_values(*, period) -> list[tuple]:
-    """((unit, indicator code), jury, verified indicator score) for every verdict."""
-
-    rows = (
-        Verification.objects.filter(submission__period=period)
-        .values_list(
-            "submission__unit_id",
-            "submission__questionnaire_id",
-            "indicator__code",
-            "jury_id",
-            "decision",
-            "value",
-        )
-        .order_by("submission__unit_id", "indicator__code", "jury_id")
-    )
-    answers = {}
-
-    for unit, code, value in Answer.objects.filter(submission__period=period).values_list(
-        "submission__unit_id", "indicator__code", "value"
-    ):
-        answers[(unit, code)] = value
-    specs: dict = {}
-    out = []
-    for unit, questionnaire, code, jury, decision, value in rows.iterator(chunk_size=5000):
-        if questionnaire not in specs:
-            spec = questionnaire_spec(questionnaire=Questionnaire.objects.get(pk=questionnaire))
-            specs[questionnaire] = spec.indicator_map()
-        indicator = specs[questionnaire].get(code)
-        if indicator is None:
-            continue
-        if decision == "reject":
-            score = 0
-        else:
-            chosen = value if decision == "adjust" else answers.get((unit, code), "")
-            score = indicator_score(indicator, chosen)
-        if score is None:
-            continue
-        out.append(((unit, code), jury, float(score)))
-    return out
+# The values come from the engine's formulas (penilaian computes every score): penilaian
+# registers its reader here when it starts; without it the figures are empty.
+_values_reader = None
 
 
-def presentation_jury_values(*, period) -> list[tuple]:
-    """(unit, jury, weighted mean over criteria) per jury and finalist."""
-
-    sums: dict = defaultdict(lambda: [0.0, 0.0])
-    for unit, jury, weight, score in PresentationScore.objects.filter(
-        criterion__period=period
-    ).values_list("unit_id", "jury_id", "criterion__weight", "score"):
-        sums[(unit, jury)][0] += float(weight) * float(score)
-        sums[(unit, jury)][1] += float(weight)
-    return [(unit, jury, total / weight) for (unit, jury), (total, weight) in sorted(sums.items())]
+def agreement_values_register(*, reader) -> None:
+    """Make ``reader(period=...)`` → (verified, presented) the source of the figures."""
+    global _values_reader
+    _values_reader = reader
 
 
 def agreement_figures(*, period) -> dict:
     """Everything the oversight page shows, from today's verdicts and scores."""
-    return agreement_of(
-        verified=verification_values(period=period),
-        presented=presentation_jury_values(period=period),
-    )
+    verified, presented = _values_reader(period=period) if _values_reader else ([], [])
+    return agreement_of(verified=verified, presented=presented)
 
 
 def agreement_of(*, verified: list[tuple], presented: list[tuple]) -> dict:

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE, TARGET = "ppid_drill_source", "ppid_drill_restored"
 BASH = shutil.which("bash") or "/bin/bash"
@@ -69,16 +71,12 @@ def url_for(base: str, name: str) -> str:
 
 
 def admin_execute(base: str, *statements: str) -> None:
-    import psycopg
-
     with psycopg.connect(url_for(base, "postgres"), autocommit=True) as conn:
         for statement in statements:
             conn.execute(statement)
 
 
 def rows(url: str, sql: str) -> list[tuple]:
-    import psycopg
-
     with psycopg.connect(url) as conn:
         return conn.execute(sql).fetchall()
 

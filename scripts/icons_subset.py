@@ -58,7 +58,7 @@ def subset_css(used: list[str], available: dict[str, int]) -> str:
 
 
 def main() -> None:
-    from fontTools import subset
+    from fontTools import subset  # dev tool, only to rebuild the icon subset
 
     available = icons_available()
     used = icons_used(available)

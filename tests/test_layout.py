@@ -126,3 +126,53 @@ def test_views_under_a_year_take_the_period_from_the_one_mixin():
         if "views" in name.split(".")[-1]:
             text = path.read_text()
             assert "Period, year=" not in text and "period_or_404" not in text, name
+
+
+def _function_imports(path: Path):
+    """(line, text) of every import statement inside a function of ``path``."""
+    text = path.read_text()
+    lines = text.splitlines()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import | ast.ImportFrom):
+                    yield inner.lineno, lines[inner.lineno - 1 : inner.end_lineno]
+
+
+def test_an_import_inside_a_function_says_why_on_its_line():
+    """Imports run at the top of a module; one inside a function (Django's ``ready()``, a heavy
+    library loaded only when needed, ...) carries its reason as a comment on its lines."""
+    silent = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for _name, path in modules()
+        for line, statement in _function_imports(path)
+        if not any("#" in part for part in statement)
+    ]
+    assert silent == []
+
+
+# The §3 score functions. The per-answer rule and the exact self-assessed figure of one
+# submission live with the questionnaire (evaluasi.questionnaires.rubric); the scores of a
+# period — verified, presentation, final, ranks, the juries' agreement — only in penilaian.
+SCORE_FUNCTIONS = {"indicator_score", "aspect_score", "questionnaire_score", "round_score"}
+# The formulas and the engine; reading what a run stored (penilaian.data) is asking penilaian.
+SCORE_MODULES = {"penilaian.formulas", "penilaian.scoring", "penilaian.data.score_sql"}
+SCORE_OUTSIDE_PENILAIAN = {
+    "evaluasi.questionnaires.rubric": "defines the per-answer rule",
+    "evaluasi.saq.selectors": "the self-assessed SAQ score shown at submission (exact)",
+}
+
+
+def test_no_module_outside_penilaian_computes_a_score():
+    computing = set()
+    for name, path in modules():
+        if name.split(".")[0] == "penilaian":
+            continue
+        found = imports_of(name, path)
+        if found & SCORE_MODULES or any(
+            item.rsplit(".", 1)[-1] in SCORE_FUNCTIONS for item in found
+        ):
+            computing.add(name)
+        if name == "evaluasi.questionnaires.rubric":
+            computing.add(name)
+    assert computing == set(SCORE_OUTSIDE_PENILAIAN)

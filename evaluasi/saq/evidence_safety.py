@@ -22,6 +22,9 @@ import re
 import zipfile
 
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from common.workbooks import zip_bomb_part, zip_too_large
 
@@ -47,9 +50,6 @@ def evidence_active_content(*, kind: str, data: bytes, name: str) -> str | None:
 
 
 def _pdf_problem(data: bytes, name: str) -> str | None:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -72,8 +72,6 @@ def _pdf_problem(data: bytes, name: str) -> str | None:
 
 
 def _pdf_active_found(reader) -> bool:
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
     def active(value, depth=0) -> bool:
         if depth > 40:
             return False

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import StyledMixin
 
+from .services import answer_clean
+
 # --- the SAQ ------------------------------------------------------------------------------
 # The answer inputs sit outside the wizard's <form> (so that each question can hold its own
 # evidence upload forms without nesting forms) and join it through the form attribute.
@@ -70,8 +72,6 @@ class AspectAnswersForm(StyledMixin, forms.Form):
             yield indicator, self[f"i{indicator.pk}"], self[f"v{indicator.pk}"]
 
     def clean(self):
-        from .services import answer_clean
-
         cleaned = super().clean()
         for indicator in self.indicators:
             name = f"i{indicator.pk}"

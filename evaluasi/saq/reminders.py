@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from award.models import Period, Unit
 from award.selectors import period_saq_deadline, period_saq_deadlines, unit_operator_emails
 from common.formats import moment_text
+from common.mail import Mail, mail_send
 from evaluasi.models import (
     ReminderLog,
     Submission,
@@ -22,14 +23,12 @@ logger = logging.getLogger(__name__)
 # --- participation and reminders ----------------------------------------------------------
 def reminders_send(*, period: Period, units, kind: str = "manual", days_before=None) -> int:
     """Email the operators of each unit that has not submitted; returns emails sent."""
-    from django.core.mail import send_mass_mail
-
     submitted = set(
         Submission.objects.filter(period=period, status=Submission.Status.SUBMITTED).values_list(
             "unit_id", flat=True
         )
     )
-    messages_out = []
+    mails = []
     for unit in units:
         if unit.pk in submitted:
             continue
@@ -40,19 +39,18 @@ def reminders_send(*, period: Period, units, kind: str = "manual", days_before=N
         if not recipients:
             continue
         deadline = timezone.localtime(period_saq_deadline(period=period, unit=unit))
-        body = "\n".join(
-            [
-                _("Hello PPID operator of %(unit)s,") % {"unit": unit.name},
-                "",
-                _("Your self-assessment (SAQ) for %(period)s has not been submitted yet.")
-                % {"period": period.name},
-                _("The deadline is %(date)s.") % {"date": moment_text(deadline)},
-                "",
-                _("Sign in at %(url)s to complete it.") % {"url": settings.SITE_URL + "/masuk/"},
-            ]
-        )
-        messages_out.append(
-            (_("Reminder: PPID Award SAQ %(year)s") % {"year": period.year}, body, None, recipients)
+        mails.append(
+            Mail(
+                "evaluasi/email/saq_reminder",
+                {
+                    "unit": unit.name,
+                    "period": period.name,
+                    "year": period.year,
+                    "date": moment_text(deadline),
+                    "url": settings.SITE_URL + "/masuk/",
+                },
+                recipients,
+            )
         )
         ReminderLog.objects.create(
             period=period,
@@ -61,9 +59,7 @@ def reminders_send(*, period: Period, units, kind: str = "manual", days_before=N
             days_before=days_before,
             recipients=len(recipients),
         )
-    if messages_out:
-        send_mass_mail(messages_out, fail_silently=False)
-    return len(messages_out)
+    return mail_send(mails)
 
 
 def reminders_due(*, moment=None) -> int:
@@ -96,22 +92,14 @@ def reminders_due(*, moment=None) -> int:
 def submission_receipt_send(*, submission_id: int) -> int:
     """The receipt after a SAQ is submitted, to every operator of the unit with an email:
     when, by whom, how many answers and evidence, and where to see it. Returns the count."""
-    from django.core.mail import send_mass_mail
-    from django.urls import reverse
-
     submission = Submission.objects.select_related("unit", "period", "submitted_by").get(
         pk=submission_id
     )
     emails = sorted(unit_operator_emails(unit_id=submission.unit_id))
-    when = moment_text(submission.submitted_at)
-    body = _(
-        "The SAQ of %(unit)s for %(period)s was submitted on %(when)s by %(who)s.\n"
-        "%(answers)s answers and %(evidence)s evidence items are locked in.\n"
-        "See it here: %(link)s\n\nKeep this email as your receipt."
-    ) % {
+    context = {
         "unit": submission.unit.name,
         "period": submission.period.name,
-        "when": when,
+        "when": moment_text(submission.submitted_at),
         "who": submission.submitted_by.get_full_name() or submission.submitted_by.get_username()
         if submission.submitted_by
         else "–",
@@ -119,10 +107,7 @@ def submission_receipt_send(*, submission_id: int) -> int:
         "evidence": submission.evidence.count(),
         "link": settings.SITE_URL + reverse("evaluasi:saq_summary", args=[submission.pk]),
     }
-    subject = _("PPID Award: SAQ of %(unit)s received") % {"unit": submission.unit.name}
-    try:
-        send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=False)
-    except Exception:  # noqa: BLE001 - the submission stands; the log says the receipt failed
-        logger.exception("SAQ receipt not sent for submission %s", submission_id)
-        return 0
-    return len(emails)
+    # One mail per operator; the submission stands when the mail server is down (logged).
+    return mail_send(
+        [Mail("evaluasi/email/saq_receipt", context, [email]) for email in emails], errors="log"
+    )

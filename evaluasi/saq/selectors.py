@@ -3,14 +3,26 @@ participation and the operator's cards."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from award.models import Period, Unit
-from award.selectors import UNREAD, period_saq_deadline, saq_extension_close, unit_search
+from award.models import Level, OperatorMembership, Period, Unit
+from award.selectors import (
+    UNREAD,
+    period_saq_deadline,
+    period_saq_is_open,
+    saq_extension_close,
+    unit_search,
+)
+from common import charts
 from evaluasi.models import Answer, Aspect, Evidence, Indicator, Submission
 from evaluasi.questionnaires.rubric import (
     evidence_needed,
@@ -151,8 +163,6 @@ def submission_score_visible(*, submission: Submission) -> bool:
 
 def _participation_terms(period: Period) -> dict:
     """The three states of a unit's SAQ in ``period`` as conditions on ``Unit`` rows."""
-    from django.db.models import Exists, OuterRef
-
     submitted = Submission.objects.filter(
         period=period, unit=OuterRef("pk"), status=Submission.Status.SUBMITTED
     )
@@ -170,10 +180,6 @@ def _participation_terms(period: Period) -> dict:
 
 def _without_contact():
     """No operator with an email and no operator email on the unit (an anti-join)."""
-    from django.db.models import Exists, OuterRef
-
-    from award.models import OperatorMembership
-
     operators = OperatorMembership.objects.filter(unit=OuterRef("pk")).exclude(user__email="")
     return Q(operator_email="") & ~Exists(operators)
 
@@ -199,8 +205,6 @@ def participation_units(
 
 def participation_rows(*, period: Period, units) -> list[Unit]:
     """The page's units with ``state``, ``sub_id``, ``last_change`` and ``contacts``."""
-    from award.models import OperatorMembership
-
     units = list(units.select_related("level", "parent"))
     ids = [unit.pk for unit in units]
     submissions = {
@@ -234,8 +238,6 @@ def participation_rows(*, period: Period, units) -> list[Unit]:
 def participation_levels(*, period: Period) -> list[dict]:
     """Per level: how many active units have not started, are filling in, have submitted
     (three grouped counts, whatever the number of units)."""
-    from award.models import Level
-
     active = Unit.objects.filter(active=True)
     totals = dict(active.values("level").annotate(n=Count("pk")).values_list("level", "n"))
     terms = _participation_terms(period)
@@ -274,8 +276,6 @@ def participation(*, period: Period) -> dict:
 
 def operator_saq_cards(*, period: Period | None, units: list[Unit]) -> list[Unit]:
     """Each unit with its SAQ state in ``period`` for the operator's dashboard."""
-    from award.selectors import period_saq_deadline, period_saq_is_open
-
     if period is None:
         return units
     submissions = {
@@ -309,16 +309,6 @@ def submission_daily(*, period: Period) -> dict | None:
     """Submissions per day (WITA) and level during the SAQ, as stacked columns: from the day
     the SAQ opened to the day it closed (or today, if sooner), and any later day with a
     submission (an extension)."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
-    from django.db.models.functions import TruncDate
-    from django.utils import timezone
-
-    from award.models import Level
-    from common import charts
-
     zone = ZoneInfo(settings.TIME_ZONE)
     counts: dict[dt.date, dict[int, int]] = {}
     for day, level_id, n in (

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
 from award.models import Unit
@@ -9,8 +10,6 @@ class Command(BaseCommand):
     help = "Load the Kutai Timur demo (units, a period, demo accounts). Idempotent."
 
     def handle(self, *args, **options):
-        from django.test.utils import override_settings
-
         # The demo's juries and operators are fictional: their notifications stay in memory.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             result = demo_kutim_load()
