@@ -19,13 +19,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from award import jobs as award_jobs
 from award.models import (
@@ -41,7 +42,7 @@ from award.models import (
 from common.jobs import ImportRejected, job_start
 from common.mail import Mail, mail_send
 from common.models import Job
-from common.workbooks import Problems, sheet_read, workbook_open
+from common.workbooks import Column, Problems, row_check, sheet_read, workbook_open
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -150,6 +151,39 @@ def unit_save(*, unit: Unit | None = None, **fields) -> Unit:
 UNITS_SHEET = "unit"
 UNITS_REQUIRED = ["kode", "nama", "tingkat", "induk"]
 UNITS_OPTIONAL = ["website", "email_operator"]
+UNITS_COLUMNS = [
+    Column(
+        "kode",
+        "key",
+        strict=True,
+        max_length=64,
+        placeholder="code",
+        empty=gettext_lazy("The code is empty."),
+        invalid=gettext_lazy("Code '%(code)s' must be at most 64 characters without spaces."),
+        duplicate=gettext_lazy("Code '%(code)s' is duplicated; it already appears in row %(row)s."),
+    ),
+    Column(
+        "nama",
+        "name",
+        strict=True,
+        max_length=255,
+        empty=gettext_lazy("The name is empty."),
+        invalid=gettext_lazy("The name is longer than 255 characters."),
+    ),
+    Column("tingkat", lower=True),
+    Column("induk", strict=True),
+    Column(
+        "website",
+        "url",
+        invalid=gettext_lazy("'%(value)s' is not a valid web address (start it with https://)."),
+    ),
+    Column(
+        "email_operator",
+        "email",
+        lower=True,
+        invalid=gettext_lazy("'%(value)s' is not a valid email address."),
+    ),
+]
 CHANGES_SHOWN = 500  # units listed one by one in the preview; the counts cover them all
 
 
@@ -199,51 +233,15 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
             "code", "name", "level_id", "parent__code", "website", "operator_email"
         )
     }
-    url_validator = URLValidator(schemes=["http", "https"])
-    email_validator = EmailValidator()
-    seen: dict[str, int] = {}
+    seen: dict = {}
     rows: list[dict] = []
     for row in table.rows:
-        code = row.text("kode")
-        name = row.text("nama")
-        level_code = row.text("tingkat").lower()
-        parent_code = row.text("induk")
-        website = row.text("website")
-        email = row.text("email_operator").lower()
-        ok = True
-        for column in ("kode", "nama", "induk"):
-            problem = row.text_problem(column)
-            if problem:
-                problems.error(row.sheet, row.ref(column), problem)
-                ok = False
-        if not ok:
+        values = row_check(row, UNITS_COLUMNS, problems, seen)
+        if values is None:
             continue
-        if not code:
-            problems.error(row.sheet, row.ref("kode"), _("The code is empty."))
-            ok = False
-        elif len(code) > 64 or any(ch.isspace() for ch in code):
-            problems.error(
-                row.sheet,
-                row.ref("kode"),
-                _("Code '%(code)s' must be at most 64 characters without spaces.") % {"code": code},
-            )
-            ok = False
-        elif code in seen:
-            problems.error(
-                row.sheet,
-                row.ref("kode"),
-                _("Code '%(code)s' is duplicated; it already appears in row %(row)s.")
-                % {"code": code, "row": seen[code]},
-            )
-            ok = False
-        else:
-            seen[code] = row.number
-        if not name:
-            problems.error(row.sheet, row.ref("nama"), _("The name is empty."))
-            ok = False
-        elif len(name) > 255:
-            problems.error(row.sheet, row.ref("nama"), _("The name is longer than 255 characters."))
-            ok = False
+        ok = values["ok"]
+        code, name, level_code = values["kode"], values["nama"], values["tingkat"]
+        parent_code, website, email = values["induk"], values["website"], values["email_operator"]
         if level_code not in levels:
             problems.error(
                 row.sheet,
@@ -252,27 +250,6 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
                 % {"value": row.text("tingkat"), "levels": ", ".join(levels)},
             )
             ok = False
-        if website:
-            try:
-                url_validator(website)
-            except ValidationError:
-                problems.error(
-                    row.sheet,
-                    row.ref("website"),
-                    _("'%(value)s' is not a valid web address (start it with https://).")
-                    % {"value": website},
-                )
-                ok = False
-        if email:
-            try:
-                email_validator(email)
-            except ValidationError:
-                problems.error(
-                    row.sheet,
-                    row.ref("email_operator"),
-                    _("'%(value)s' is not a valid email address.") % {"value": email},
-                )
-                ok = False
         rows.append(
             {
                 "ok": ok,

@@ -13,7 +13,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
@@ -440,3 +442,85 @@ def problems_command_error(*, problems: Problems, stderr):
     for problem in problems.as_lists()["errors"]:
         stderr.write(problem)
     return CommandError(problems_summary(problems))
+
+
+# --- the row checks of the imports that name people and units --------------------------------
+@dataclass(frozen=True)
+class Column:
+    """One column of an import sheet and how its value is checked: the one mapping the units
+    and juries workbooks (and any later import of named rows) read.
+
+    ``check``: ``key`` (required, at most ``max_length`` characters without spaces, unique in
+    the sheet, case-insensitively with ``ignore_case``), ``name`` (required, at most
+    ``max_length``), ``email`` (a valid address; unique in the sheet with ``unique``), ``url``
+    (http or https), ``text``. ``lower`` gives the value in lower case; ``strict``: the cell
+    must hold plain text (``Row.text_problem``), and nothing else of the row is checked when
+    one does not. Messages are the column's own, formatted with ``placeholder`` (the value)
+    and ``row`` (the first row of a duplicate)."""
+
+    name: str
+    check: str = "text"
+    max_length: int | None = None
+    required: bool = False
+    unique: bool = False
+    lower: bool = False
+    ignore_case: bool = False
+    strict: bool = False
+    placeholder: str = "value"
+    empty: str = ""
+    invalid: str = ""
+    duplicate: str = ""
+
+
+def row_check(row: Row, columns: list[Column], problems: Problems, seen: dict) -> dict | None:
+    """The row's values by column (``lower`` columns in lower case), every problem reported at
+    its cell; None when a ``strict`` cell is not plain text (nothing else is checked then).
+    ``seen`` carries what earlier rows used (for duplicates) between calls; the values carry
+    ``"ok": False`` when a check failed and the columns that failed in ``"failed"``."""
+    text_problems = [
+        (column.name, problem)
+        for column in columns
+        if column.strict and (problem := row.text_problem(column.name))
+    ]
+    for name, problem in text_problems:
+        problems.error(row.sheet, row.ref(name), problem)
+    if text_problems:
+        return None
+    values: dict = {"ok": True, "failed": set()}
+    for column in columns:
+        value = row.text(column.name)
+        if column.lower:
+            value = value.lower()
+        values[column.name] = value
+        message = _column_problem(column, value, seen.setdefault(column.name, {}), row.number)
+        if message:
+            problems.error(row.sheet, row.ref(column.name), message)
+            values["ok"] = False
+            values["failed"].add(column.name)
+    return values
+
+
+def _column_problem(column: Column, value: str, seen: dict, number: int) -> str | None:
+    fill = {column.placeholder: value}
+    if column.check in ("key", "name") and not value:
+        return str(column.empty)
+    if column.check == "key" and (
+        (column.max_length and len(value) > column.max_length) or any(ch.isspace() for ch in value)
+    ):
+        return str(column.invalid) % fill
+    if column.check == "name" and column.max_length and len(value) > column.max_length:
+        return str(column.invalid) % fill
+    if column.check in ("email", "url") and (value or column.required):
+        validator = (
+            EmailValidator() if column.check == "email" else URLValidator(schemes=["http", "https"])
+        )
+        try:
+            validator(value)
+        except ValidationError:
+            return str(column.invalid) % fill
+    if (column.check == "key" or column.unique) and value:
+        key = value.lower() if column.ignore_case else value
+        if key in seen:
+            return str(column.duplicate) % {**fill, "row": seen[key]}
+        seen[key] = number
+    return None

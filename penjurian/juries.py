@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from award.models import JURY_GROUP, JuryMembership, Level, Period, Unit
 from award.services import Invitation, invitation_send, user_get_or_invite
 from common.jobs import ImportRejected
-from common.workbooks import Problems, sheet_read, workbook_open
+from common.workbooks import Column, Problems, row_check, sheet_read, workbook_open
 from penjurian.assignment import AssignmentReport, assignments_fill, assignments_release_forbidden
 from penjurian.models import Assignment, Verification
 
@@ -141,6 +141,37 @@ JURIES_SHEET = "juri"
 JURIES_REQUIRED = ["username", "nama", "email"]
 JURIES_OPTIONAL = ["tingkat", "konflik"]
 USERNAME_MAX = 150
+JURIES_COLUMNS = [
+    Column(
+        "username",
+        "key",
+        strict=True,
+        max_length=USERNAME_MAX,
+        ignore_case=True,
+        placeholder="username",
+        empty=gettext_lazy("The username is empty."),
+        invalid=gettext_lazy(
+            "Username '%(username)s' must be at most 150 characters without spaces."
+        ),
+        duplicate=gettext_lazy(
+            "Username '%(username)s' is duplicated; it already appears in row %(row)s."
+        ),
+    ),
+    Column("nama", "name", strict=True, empty=gettext_lazy("The name is empty.")),
+    Column(
+        "email",
+        "email",
+        strict=True,
+        required=True,
+        unique=True,
+        lower=True,
+        placeholder="email",
+        invalid=gettext_lazy("'%(email)s' is not a valid email address."),
+        duplicate=gettext_lazy("Email %(email)s is duplicated; it already appears in row %(row)s."),
+    ),
+    Column("tingkat"),
+    Column("konflik"),
+]
 
 
 @dataclass
@@ -183,8 +214,7 @@ def juries_import_check(*, period: Period, data: bytes) -> JuriesImportPlan:
         return plan
     levels = {code.lower(): pk for pk, code in Level.objects.values_list("pk", "code")}
     user_model = get_user_model()
-    seen: dict[str, int] = {}
-    emails: dict[str, int] = {}
+    seen: dict = {}
     conflict_codes = {code for row in table.rows for code in _codes(row.text("konflik"))}
     units = dict(Unit.objects.filter(code__in=conflict_codes).values_list("code", "pk"))
     usernames = {row.text("username").lower() for row in table.rows} - {""}
@@ -199,73 +229,25 @@ def juries_import_check(*, period: Period, data: bytes) -> JuriesImportPlan:
         .values_list("key", "username")
     }
     for row in table.rows:
-        ok = True
-        for column in ("username", "nama", "email"):
-            problem = row.text_problem(column)
-            if problem:
-                problems.error(row.sheet, row.ref(column), problem)
-                ok = False
-        if not ok:
+        values = row_check(row, JURIES_COLUMNS, problems, seen)
+        if values is None:
             continue
-        username = row.text("username")
-        name = row.text("nama")
-        email = row.text("email").lower()
+        ok = values["ok"]
+        username, name, email = values["username"], values["nama"], values["email"]
         key = username.lower()
-        if not username:
-            problems.error(row.sheet, row.ref("username"), _("The username is empty."))
-            ok = False
-        elif len(username) > USERNAME_MAX or any(ch.isspace() for ch in username):
-            problems.error(
-                row.sheet,
-                row.ref("username"),
-                _("Username '%(username)s' must be at most 150 characters without spaces.")
-                % {"username": username},
-            )
-            ok = False
-        elif key in seen:
-            problems.error(
-                row.sheet,
-                row.ref("username"),
-                _("Username '%(username)s' is duplicated; it already appears in row %(row)s.")
-                % {"username": username, "row": seen[key]},
-            )
-            ok = False
-        else:
-            seen[key] = row.number
-        if not name:
-            problems.error(row.sheet, row.ref("nama"), _("The name is empty."))
-            ok = False
-        try:
-            EmailValidator()(email)
-        except ValidationError:
+        other = owners.get(email)
+        taken = other is not None and other != key and key not in existing
+        if taken and "email" not in values["failed"]:
             problems.error(
                 row.sheet,
                 row.ref("email"),
-                _("'%(email)s' is not a valid email address.") % {"email": email},
+                _(
+                    "Email %(email)s already belongs to user '%(other)s'; use that "
+                    "username or another email."
+                )
+                % {"email": email, "other": other},
             )
             ok = False
-        else:
-            if email in emails:
-                problems.error(
-                    row.sheet,
-                    row.ref("email"),
-                    _("Email %(email)s is duplicated; it already appears in row %(row)s.")
-                    % {"email": email, "row": emails[email]},
-                )
-                ok = False
-            emails.setdefault(email, row.number)
-            other = owners.get(email)
-            if key not in existing and other is not None and other != key:
-                problems.error(
-                    row.sheet,
-                    row.ref("email"),
-                    _(
-                        "Email %(email)s already belongs to user '%(other)s'; use that "
-                        "username or another email."
-                    )
-                    % {"email": email, "other": other},
-                )
-                ok = False
         level_ids = []
         for code in _codes(row.text("tingkat")):
             if code.lower() not in levels:

@@ -132,7 +132,7 @@ def test_the_admin_schedules_a_finalist_and_the_operator_sees_it(
 
 @pytest.mark.django_db
 def test_raw_and_z_scores_beside_each_other(admin_client, period, criteria, unit_a, jury_user):
-    from penilaian.selectors import presentation_overview
+    from penilaian.jury_scores import presentation_overview
 
     _finalist_run(period, unit_a)
     Assignment.objects.create(period=period, unit=unit_a, jury=jury_user)
