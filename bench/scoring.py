@@ -280,7 +280,7 @@ def add_presentation(period, juries, rng):
     return len(finalists)
 
 
-def start_worker(concurrency: int):
+def start_worker(concurrency: int, root=ROOT):
     from django.conf import settings
     from django.db import connection
 
@@ -301,7 +301,7 @@ def start_worker(concurrency: int):
          "-c", str(concurrency), "-Q", QUEUE, "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-l", "warning"],
         env=env,
-        cwd=ROOT,
+        cwd=root,
     )  # fmt: skip
 
 
@@ -430,11 +430,56 @@ def orm_baseline(period, sample: int) -> float:
     return time.perf_counter() - begin
 
 
+def compare_code(period, rev: str, concurrency: int, repeat: int) -> None:
+    """The full run timed with workers of this tree and of ``rev`` in turn, on the same data
+    (the schema must be the same): the ratio of the medians says whether a change of the code
+    changed the engine's speed."""
+    import tempfile
+
+    from config.celery import app
+
+    folder = tempfile.mkdtemp(prefix="ppid-compare-")
+    subprocess.run(  # noqa: S603, S607
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", folder, rev],
+        check=True,
+        capture_output=True,
+    )
+    seconds = {"this": [], rev: []}
+    try:
+        for attempt in range(repeat * 2):
+            label = "this" if attempt % 2 == 0 else rev
+            worker = start_worker(concurrency, root=ROOT if label == "this" else folder)
+            try:
+                app.tasks["ppid.ping"].apply_async(args=[0], queue=QUEUE).get(timeout=60)
+                timed_run(period)  # warm-up of this worker
+                seconds[label].append(timed_run(period)[0])
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
+            print(f"  compare: {label} {seconds[label][-1]:.2f} s", flush=True)
+    finally:
+        subprocess.run(  # noqa: S603, S607
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", folder], check=False
+        )
+    ours, theirs = statistics.median(seconds["this"]), statistics.median(seconds[rev])
+    print(
+        f"code comparison, full run ({period.bench_size:,} units): this tree {ours:.2f} s, "
+        f"{rev} {theirs:.2f} s; ratio {ours / theirs:.3f} (target <= 1.05)",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=83_000)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--compare",
+        metavar="REV",
+        help="also time the full run with a worker running the code of REV (a git worktree), "
+        "alternating with this tree's worker on the same data; prints the ratio",
+    )
     args = parser.parse_args()
     os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
     with scratch_database() as name:
@@ -487,6 +532,8 @@ def main() -> None:
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+        if args.compare:
+            compare_code(periods["full"][0], args.compare, args.concurrency, args.repeat)
         full_period = periods["full"][0]
         sample = max(10, full_period.bench_size // 100)
         baseline = orm_baseline(full_period, sample)
