@@ -11,7 +11,7 @@ from common.exporters import ListExporter, exporter_register
 from common.formats import moment_text
 
 from .forms import AuditFilterForm
-from .selectors import audit_events, audit_rows
+from .selectors import audit_events_filtered, audit_rows
 
 MAX_ROWS = 100_000  # about 15 s on 2 cores; narrower filters for more
 BATCH = 2000
@@ -30,14 +30,7 @@ class AuditExporter(ListExporter):
         self.filters = {key: value for key, value in filters.items() if key != "format"}
         form = AuditFilterForm(self.filters or None)
         data = form.cleaned_data if self.filters and form.is_valid() else {}
-        self.events = audit_events(
-            period=data.get("period"),
-            unit=data.get("unit"),
-            user=data.get("user"),
-            kinds=[data["kind"]] if data.get("kind") else None,
-            since=data.get("since"),
-            until=data.get("until"),
-        )
+        self.events = audit_events_filtered(filters=data)
         self.stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
 
     @property

@@ -107,6 +107,19 @@ def _scoped(events, tracked, *, period: Period | None, unit: Unit | None):
     return events
 
 
+def audit_events_filtered(*, filters: dict):
+    """``audit_events`` for the audit page's cleaned filter (period, unit, user, kind, since,
+    until; missing ones: everything)."""
+    return audit_events(
+        period=filters.get("period"),
+        unit=filters.get("unit"),
+        user=filters.get("user"),
+        kinds=[filters["kind"]] if filters.get("kind") else None,
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+
+
 def audit_events(
     *,
     period: Period | None = None,

@@ -28,14 +28,7 @@ class AuditView(AdminRequired, View):
         context = {"form": form, "available": selectors.audit_available()}
         if context["available"] and (form.is_valid() or not request.GET):
             filters = form.cleaned_data if request.GET else {}
-            events = selectors.audit_events(
-                period=filters.get("period"),
-                unit=filters.get("unit"),
-                user=filters.get("user"),
-                kinds=[filters["kind"]] if filters.get("kind") else None,
-                since=filters.get("since"),
-                until=filters.get("until"),
-            )
+            events = selectors.audit_events_filtered(filters=filters)
             if request.GET.get("format") == "xlsx":
                 return export_or_job(request, AuditExporter(filters=request.GET.dict()))
             page, keep = _page(request, events)
