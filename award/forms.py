@@ -49,6 +49,8 @@ class PeriodForm(StyledMixin, forms.ModelForm):
             "tie_policy",
             "hide_saq_score",
             "reminder_days",
+            "evidence_years",
+            "evidence_link_domains",
         ]
         widgets = {name: DateTimeInput() for name in DATE_FIELDS}
 

@@ -251,6 +251,20 @@ class Period(models.Model):
         blank=True,
         help_text=_("Comma-separated, e.g. 7,3,1. Empty: no automatic reminders."),
     )
+    # Evidence checks (evaluasi.checks): how old evidence may be, which link hosts are at home.
+    evidence_years = models.PositiveSmallIntegerField(
+        _("evidence dated at most this many years before the period"),
+        default=1,
+        validators=[MaxValueValidator(20)],
+        help_text=_("1: evidence should be dated in the period's year or the year before."),
+    )
+    evidence_link_domains = models.CharField(
+        _("link domains accepted as evidence"),
+        max_length=500,
+        default="*.go.id, *.desa.id",
+        blank=True,
+        help_text=_("Besides the unit's own website; separated by commas, * for any subdomain."),
+    )
 
     # Penetapan (penilaian): once results are published the inputs are read-only everywhere
     # until an admin opens a correction with a reason (``Period.inputs_locked``).

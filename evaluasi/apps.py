@@ -47,6 +47,7 @@ class EvaluasiConfig(AppConfig):
         from common.jobs import job_kind_register  # ready(): after the models load
 
         from . import jobs  # ready(): after the models load
+        from .checks import services as checks  # ready(): after the models load
         from .questionnaires import (
             services as questionnaires,  # ready(): after the models load
         )
@@ -63,4 +64,7 @@ class EvaluasiConfig(AppConfig):
             label=_("Answers import"),
             check=offline.answers_import_job_check,
             apply=offline.answers_import_job_apply,
+        )
+        job_kind_register(
+            kind=jobs.EVIDENCE_CHECK, label=_("Evidence check"), run=checks.period_check_run
         )

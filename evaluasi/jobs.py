@@ -3,3 +3,4 @@
 
 QUESTIONNAIRE_IMPORT = "questionnaire_import"
 ANSWERS_IMPORT = "answers_import"
+EVIDENCE_CHECK = "evidence_check"

@@ -1,6 +1,11 @@
-"""The models of evaluasi, defined per subdomain: questionnaires (versioned weighted rubrics)
-and the SAQ (submissions, answers, evidence). Django finds them through this module."""
+"""The models of evaluasi, defined per subdomain: questionnaires (versioned weighted rubrics),
+the SAQ (submissions, answers, evidence) and the evidence checks. Django finds them here."""
 
+from .checks.models import (  # noqa: F401
+    ContentBand,
+    EvidenceCheck,
+    EvidenceContent,
+)
 from .questionnaires.models import (  # noqa: F401
     Aspect,
     EvidenceRule,

@@ -257,6 +257,7 @@ def evidence_add_file(*, submission: Submission, indicator: Indicator, upload, u
         except Exception:
             evidence.file.storage.delete(stored)
             raise
+        task_enqueue("evaluasi.evidence_analyse", evidence.pk)  # the jury assistant, on commit
     return evidence
 
 

@@ -202,7 +202,14 @@ def presentations_backfill(apps, schema_editor):
     from penilaian.models import ScoringRun
     from penilaian.results import presentations_write
 
-    for run in ScoringRun.objects.filter(status="succeeded").select_related("period"):
+    # The period's columns this code reads, named: a later migration's column does not exist
+    # yet when this one runs.
+    used = ["aggregation", "finalist_count", "finalist_minimum", "has_presentation",
+            "has_verification", "normalisation", "tie_policy", "weight_presentation",
+            "weight_verification", "threshold_informatif", "threshold_menuju", "threshold_cukup",
+            "threshold_kurang", "year"]  # fmt: skip
+    runs = ScoringRun.objects.filter(status="succeeded").select_related("period")
+    for run in runs.only("pk", "number", "period_id", *(f"period__{name}" for name in used)):
         settings_ = scoring.PeriodSettings.of(run.period)
         per_jury, _combined = formulas.presentation_values(
             data.load_presentation(run.period_id),
