@@ -29,8 +29,8 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
-from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 PERMUTATIONS = 128
