@@ -350,3 +350,28 @@ class PresentationSlot(models.Model):
 
         if not self.place.strip() and not self.link.strip():
             raise ValidationError({"place": _("Give the place or the video link.")})
+
+
+class VerdictSuggestion(models.Model):
+    """What the jury assistant suggested when a verdict was given (``accept``: "Terima
+    disarankan", ``check``: "Periksa", ``pending``: still being analysed) and the flags behind
+    it, so the admin sees how often juries follow it and what each flag is worth."""
+
+    verification = models.OneToOneField(
+        Verification,
+        verbose_name=_("verification"),
+        on_delete=models.CASCADE,
+        related_name="suggestion",
+    )
+    suggested = models.CharField(_("suggested"), max_length=8)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    decision = models.CharField(_("decision"), max_length=8)
+    followed = models.BooleanField(_("followed"), null=True)  # None: nothing was suggested yet
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("verdict suggestion")
+        verbose_name_plural = _("verdict suggestions")
+
+    def __str__(self) -> str:
+        return f"{self.verification_id}: {self.suggested} → {self.decision}"

@@ -10,11 +10,25 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from evaluasi.checks import text as evidence_text
+from evaluasi.checks.selectors import (
+    evidence_flags,
+    evidence_texts,
+    flag_labels,
+    indicator_suggestion,
+    indicator_suggestions,
+)
 from evaluasi.models import Indicator, Submission
 from evaluasi.questionnaires.selectors import answer_label, questionnaire_for_saq
 from evaluasi.saq.selectors import submission_answers, submission_evidence
 from penjurian import notify
-from penjurian.models import Assignment, Objection, PresentationSlot, Verification
+from penjurian.models import (
+    Assignment,
+    Objection,
+    PresentationSlot,
+    VerdictSuggestion,
+    Verification,
+)
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -80,6 +94,7 @@ def verification_save(
             verification.reason = reason or ""
             verification.full_clean()
             verification.save()
+            verdict_suggestion_record(verification=verification)
             if created:
                 _verification_done_check(submission=submission)
     except IntegrityError:
@@ -88,6 +103,28 @@ def verification_save(
             Verification.objects.get(submission=submission, indicator=indicator, jury=jury)
         ) from None
     return verification
+
+
+def verdict_suggestion_record(*, verification: Verification) -> VerdictSuggestion:
+    """Keep what the assistant suggested when the verdict was given, and whether the jury
+    followed it: an accepted indicator that was "Terima disarankan", or an adjusted or
+    rejected one that was "Periksa" (None while the files were still being analysed)."""
+    suggestion = indicator_suggestion(
+        submission=verification.submission, indicator=verification.indicator
+    )
+    suggested = suggestion["verdict"]
+    accepted = verification.decision == Verification.Decision.ACCEPT
+    followed = None if suggested == "pending" else (suggested == "accept") == accepted
+    record, _created = VerdictSuggestion.objects.update_or_create(
+        verification=verification,
+        defaults={
+            "suggested": suggested,
+            "flags": sorted({reason["code"] for reason in suggestion["reasons"]}),
+            "decision": verification.decision,
+            "followed": followed,
+        },
+    )
+    return record
 
 
 def _verification_done_check(*, submission: Submission) -> None:
@@ -270,3 +307,41 @@ def operator_jury_cards(*, period, units) -> None:
             "window_open": window,
             "slot": slots.get(unit.pk),
         }
+
+
+def evidence_assist(*, submission, jury, aspects: list[dict]) -> None:
+    """The jury assistant on the verification sheet: per indicator the suggested verdict with
+    its reasons, per file its flags, the text read from it (the unit's name and the dates
+    marked) and, for a copy, the other units' evidence — openable only where this jury is
+    assigned to that unit."""
+    items = [item for block in aspects for row in block["rows"] for item in row["evidence"]]
+    for item in items:
+        item.submission = submission  # the flags read the unit and period from it
+    flags = evidence_flags(evidence=items)
+    suggestions = indicator_suggestions(submission=submission, flags=flags)
+    texts = evidence_texts(evidence_ids=[item.pk for item in items])
+    mine = set(
+        Assignment.objects.filter(period_id=submission.period_id, jury=jury).values_list(
+            "unit_id", flat=True
+        )
+    )
+    labels = flag_labels()
+    for block in aspects:
+        for row in block["rows"]:
+            row["suggestion"] = suggestions.get(row["indicator"].pk, {"verdict": "accept"})
+            row["missing"] = [
+                r for r in row["suggestion"].get("reasons", []) if r["code"] == "bukti_kurang"
+            ]
+            for item in row["evidence"]:
+                item.flags = [
+                    {**found, "label": labels.get(found["code"], found["code"])}
+                    for found in flags.get(item.pk, [])
+                ]
+                for found in item.flags:
+                    for other in found.get("details", {}).get("others", []):
+                        other["open"] = other["unit_id"] in mine
+                item.analysed = item.kind == "url" or item.pk in flags
+                text = texts.get(item.pk) or ""
+                item.text_parts = (
+                    evidence_text.highlighted(text, unit_name=submission.unit.name) if text else []
+                )

@@ -24,7 +24,7 @@ from .models import ContentBand, EvidenceCheck, EvidenceContent
 from .services import flag
 
 # What the operator can fix itself (shown on its evidence card and review step).
-OPERATOR_FLAGS = ("kosong", "tanpa_teks", "tanpa_nama_unit", "kedaluwarsa", "duplikat",
+OPERATOR_FLAGS = ("kosong", "tanpa_teks", "tanpa_nama_unit", "kedaluwarsa",
                   "tidak_terbaca")  # fmt: skip
 FLAG_CODES = ("duplikat", "hampir_sama", "kosong", "tanpa_teks", "tanpa_nama_unit",
               "kedaluwarsa", "tidak_terkait", "tidak_terbaca", "tautan_mati",
@@ -262,6 +262,60 @@ def indicator_suggestions(*, submission: Submission, flags: dict[int, list[dict]
         else:
             out[indicator.pk] = {"verdict": "check" if reasons else "accept", "reasons": reasons}
     return out
+
+
+def indicator_suggestion(*, submission: Submission, indicator) -> dict:
+    """``indicator_suggestions`` for one indicator (what a verdict records)."""
+    evidence = list(
+        Evidence.objects.filter(submission=submission, indicator=indicator).select_related(
+            "submission__unit", "submission__period"
+        )
+    )
+    flags = evidence_flags(evidence=evidence)
+    reasons = [f for item in evidence for f in flags.get(item.pk, [])]
+    pending = any(item.kind == Evidence.Kind.FILE and item.pk not in flags for item in evidence)
+    answer = submission.answers.filter(indicator=indicator).values_list("value", flat=True)
+    if not evidence and evidence_needed(indicator_spec(indicator=indicator), answer.first() or ""):
+        reasons = [flag("bukti_kurang", _("The evidence this answer needs is missing."))]
+    if pending and not reasons:
+        return {"verdict": "pending", "reasons": []}
+    return {"verdict": "check" if reasons else "accept", "reasons": reasons}
+
+
+def evidence_texts(*, evidence_ids: list[int]) -> dict[int, str]:
+    """The text read from each analysed file, by evidence id."""
+    return dict(
+        EvidenceCheck.objects.filter(evidence_id__in=evidence_ids).values_list(
+            "evidence_id", "content__text"
+        )
+    )
+
+
+def operator_notes(*, evidence: list[Evidence]) -> dict[int, list[str]]:
+    """What the operator can fix, per evidence: its own reasons for a blank file, a scan
+    without text, a file that does not name the unit, an old one or an unreadable one, and
+    "the same file was also uploaded by another unit" — never naming that unit. A file still
+    being analysed has the note ``checking``."""
+    if not evidence:
+        return {}
+    flags = evidence_flags(evidence=evidence)
+    notes: dict[int, list[str]] = {}
+    for item in evidence:
+        if item.kind == Evidence.Kind.FILE and item.pk not in flags:
+            notes[item.pk] = [_("Being checked…")]
+            continue
+        mine = []
+        for found in flags.get(item.pk, []):
+            if found["code"] in ("duplikat", "hampir_sama"):
+                text = _("The same file was also uploaded by another unit.")
+                if found["code"] == "hampir_sama":
+                    text = _("A nearly identical file was also uploaded by another unit.")
+                mine.append(text)
+            elif found["code"] in OPERATOR_FLAGS or found["code"] == "tautan_mati":
+                mine.append(found["reason"])
+        if mine:
+            notes[item.pk] = mine
+    return notes
 
 
 def period_evidence(*, period: Period):

@@ -190,3 +190,36 @@ def relevance(text: str, topic: str, corpus: list[str]) -> float:
     vectors = vectorizer.transform([own, about])
     numerator = vectors[0].multiply(vectors[1]).sum()
     return float(numerator)  # rows are L2-normalised: the product's sum is the cosine
+
+
+# --- reading it -----------------------------------------------------------------------------
+SHOWN_TEXT = 6000
+
+
+def highlighted(text: str, *, unit_name: str) -> list[tuple[str, str]]:
+    """The text as (part, mark) pieces for the jury: the unit's name ("unit") and every date
+    ("date") marked, the rest plain (""); the first ``SHOWN_TEXT`` characters."""
+    text = text[:SHOWN_TEXT]
+    parts = words(unit_name)
+    while parts and parts[0] in UNIT_PREFIXES:
+        parts = parts[1:]
+    patterns = [(pattern, "date") for pattern in (_LONG_DATE, _SHORT_DATE, _DECREE_YEAR)]
+    if parts:
+        name = re.compile(r"[\s\-]*".join(re.escape(part) for part in parts), re.IGNORECASE)
+        patterns.append((name, "unit"))
+    spans = sorted(
+        (match.start(), match.end(), mark)
+        for pattern, mark in patterns
+        for match in pattern.finditer(text)
+    )
+    pieces, position = [], 0
+    for start, end, mark in spans:
+        if start < position:
+            continue
+        if start > position:
+            pieces.append((text[position:start], ""))
+        pieces.append((text[start:end], mark))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], ""))
+    return pieces

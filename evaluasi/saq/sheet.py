@@ -24,6 +24,9 @@ from formtools.wizard.forms import ManagementForm
 from common.formats import moment_text
 from common.fragments import fragment_render
 from common.uploads import upload_guard_attrs
+from evaluasi.checks.selectors import operator_notes
+from evaluasi.models import Indicator
+from evaluasi.saq.selectors import step_name
 
 
 def _texts() -> dict[str, str]:
@@ -114,10 +117,14 @@ def questions_html(
     """One aspect's questions, under their group headings (``heading``), ready to place in a
     page."""
     groups = [(name, list(items)) for name, items in groupby(rows, lambda r: r["indicator"].group)]
+    items = [item for row in rows for item in row.get("evidence", [])]
+    for item in items:
+        item.submission = submission  # the notes read its unit and period
     return _render(
         "evaluasi/saq_questions.html",
         request,
         {
+            "notes": operator_notes(evidence=items) if not preview else {},
             "groups": groups,
             "prefix": prefix,
             "preview": preview,
@@ -135,11 +142,39 @@ def evidence_html(request, *, submission, indicator, items, error=None) -> str:
         {
             "indicator": indicator,
             "items": items,
+            "notes": operator_notes(evidence=list(items)),
             "error": error,
             "expanded": True,
             "urls": _urls(submission),
         },
     )
+
+
+def review_notes(*, submission, evidence: dict) -> list[dict]:
+    """*Periksa bukti Anda* on the review step: each evidence the assistant has a note on,
+    with its indicator and the step it is on."""
+    items = [item for found in evidence.values() for item in found]
+    for item in items:
+        item.submission = submission
+    notes = operator_notes(evidence=items)
+    if not notes:
+        return []
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(
+            pk__in={item.indicator_id for item in items if item.pk in notes}
+        ).select_related("aspect")
+    }
+    return [
+        {
+            "indicator": indicators[item.indicator_id],
+            "step": step_name(indicators[item.indicator_id].aspect),
+            "name": item.original_name or item.url,
+            "notes": notes[item.pk],
+        }
+        for item in sorted(items, key=lambda i: (indicators.get(i.indicator_id) is None, i.pk))
+        if item.pk in notes
+    ]
 
 
 def progress_html(request, *, progress: dict, oob: bool = False) -> str:
@@ -173,6 +208,11 @@ def _step_texts() -> dict[str, str]:
         "all_steps": _("All steps and the offline workbook"),
         "answer_missing": _("answer missing"),
         "evidence_missing": _("evidence missing"),
+        "check_evidence": _("Check your evidence"),
+        "check_evidence_help": _(
+            "The assistant read your files. What it noticed, so you can still fix it before "
+            "submitting (the juries decide; these notes never stop a submission):"
+        ),
         "complete": _(
             "Every required answer and evidence is there. After submitting, the SAQ is locked."
         ),
@@ -204,6 +244,7 @@ def step_html(
     aspect=None,
     questions: str = "",
     missing=None,
+    notes=None,
     progress: dict,
     deadline,
 ) -> str:
@@ -221,6 +262,7 @@ def step_html(
         "aspect": aspect,
         "questions": questions,
         "missing": missing or [],
+        "notes": notes or [],
         "missing_text": ngettext(
             "%(n)s item is still missing:", "%(n)s items are still missing:", len(missing or [])
         )

@@ -223,6 +223,9 @@ class SaqWizard(LoginRequiredMixin, NamedUrlWizardView):
             else saq_selectors.submission_missing(
                 submission=self.submission, answers=self.answers, evidence=evidence
             ),
+            notes=None
+            if is_step
+            else sheet.review_notes(submission=self.submission, evidence=evidence),
             progress=saq_selectors.submission_progress(
                 submission=self.submission,
                 questionnaire=self.submission.questionnaire,

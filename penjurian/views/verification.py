@@ -57,6 +57,12 @@ def _sheet_texts() -> dict[str, str]:
         "preview": _("Preview"),
         "none": _("No evidence."),
         "objected": _("The unit objected to this verdict; it changes only through your answer."),
+        "suggest_accept": _("Acceptance suggested"),
+        "suggest_check": _("Check"),
+        "suggest_pending": _("Evidence still being checked"),
+        "checking": _("Being checked by the assistant…"),
+        "read_text": _("Text read from the file"),
+        "open_file": _("open the file"),
     }
 
 
@@ -65,6 +71,7 @@ class VerifyView(LoginRequiredMixin, View):
 
     def render_sheet(self, request, submission, *, failed=None, status=200):
         aspects = verification.verification_sheet(submission=submission, jury=request.user)
+        verification.evidence_assist(submission=submission, jury=request.user, aspects=aspects)
         flat = [row for aspect in aspects for row in aspect["rows"]]
         yes_no = [("ya", _("Yes")), ("tidak", _("No"))]
         decisions = dict(Verification.Decision.choices)
