@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
-from common.exporters import BaseExporter, Sheet, exporter_register
+from award.models import Period
+from common.exporters import BaseExporter, ListExporter, Sheet, exporter_register
+from evaluasi.checks.selectors import evidence_check_rows
+from evaluasi.models import Evidence
 from evaluasi.questionnaires.rubric import QuestionnaireSpec
 from evaluasi.questionnaires.workbook import (
     ASPECT_SHEET,
@@ -246,3 +249,37 @@ class AnswersExporter(BaseExporter):
             _("Upload the file on the SAQ page; you will see what changes before it is applied."),
         ):
             guide.append([line])
+
+
+@exporter_register
+class EvidenceChecksExporter(ListExporter):
+    """The jury assistant's findings of a period: sheet ``bukti``, one row per evidence (links
+    too) with its flags and their reasons."""
+
+    identifier = "evidence_checks"
+    verbose_name = gettext_lazy("Evidence checks")
+    sheet_title = "bukti"
+    header = ["Kode Unit", "Indikator", "Berkas", "SHA-256", "Tanda", "Keterangan"]
+    widths = [18, 12, 40, 66, 30, 90]
+
+    def __init__(self, *, period: Period):
+        self.period = period
+
+    def filename(self, sheet=None) -> str:
+        return f"integritas-bukti-{self.period.year}"
+
+    def params(self) -> dict:
+        return {"period": self.period.pk}
+
+    @classmethod
+    def from_params(cls, params: dict) -> EvidenceChecksExporter:
+        return cls(period=Period.objects.get(pk=params["period"]))
+
+    def permission_object(self):
+        return self.period
+
+    def size(self) -> int:
+        return Evidence.objects.filter(submission__period=self.period).count()
+
+    def rows(self):
+        return evidence_check_rows(period=self.period)

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from .views import assignment, juries, objections, oversight, presentations, verification
+from .views import (
+    assignment,
+    integrity,
+    juries,
+    objections,
+    oversight,
+    presentations,
+    verification,
+)
 
 app_name = "penjurian"
 
@@ -50,6 +58,20 @@ urlpatterns = [
         presentations.SlotSaveView.as_view(),
         name="presentation_slot",
     ),
+    path(
+        "periode/<int:year>/integritas-bukti/", integrity.IntegrityView.as_view(), name="integrity"
+    ),
+    path(
+        "periode/<int:year>/integritas-bukti/periksa/",
+        integrity.IntegrityCheckView.as_view(),
+        name="integrity_check",
+    ),
+    path(
+        "periode/<int:year>/integritas-bukti.xlsx",
+        integrity.IntegrityExportView.as_view(),
+        name="integrity_export",
+    ),
+    path("pemeriksaan-bukti/<int:pk>/", integrity.IntegrityJobView.as_view(), name="integrity_job"),
     path("periode/<int:year>/juri/", juries.JuriesView.as_view(), name="juries"),
     path("periode/<int:year>/juri/undang/", juries.JuryAddView.as_view(), name="jury_add"),
     path("periode/<int:year>/juri/<int:pk>/", juries.JuryEditView.as_view(), name="jury_edit"),

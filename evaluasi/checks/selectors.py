@@ -324,3 +324,35 @@ def period_evidence(*, period: Period):
         .select_related("submission__unit__level", "submission__period", "indicator")
         .order_by("submission__unit__code", "indicator__code", "pk")
     )
+
+
+def period_flags(*, period: Period, chunk: int = 2000):
+    """(evidence, its flags) for every evidence of the period, in unit and indicator order,
+    read in chunks (the workbook's and the integrity page's one row source)."""
+    query = period_evidence(period=period)
+    ids = list(query.values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        items = list(query.filter(pk__in=ids[start : start + chunk]))
+        flags = evidence_flags(evidence=items)
+        for item in items:
+            yield item, flags.get(item.pk)
+
+
+def evidence_check_rows(*, period: Period):
+    """The rows of sheet ``bukti``: unit code, indicator code, file name or link, SHA-256,
+    flag codes (comma separated, empty when none) and their reasons."""
+    shas = dict(
+        EvidenceCheck.objects.filter(evidence__submission__period=period).values_list(
+            "evidence_id", "sha256"
+        )
+    )
+    for item, flags in period_flags(period=period):
+        found = flags or []
+        yield [
+            item.submission.unit.code,
+            item.indicator.code,
+            item.original_name if item.kind == Evidence.Kind.FILE else item.url,
+            shas.get(item.pk, ""),
+            ", ".join(f["code"] for f in found),
+            " ".join(f["reason"] for f in found),
+        ]

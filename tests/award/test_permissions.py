@@ -382,6 +382,15 @@ MATRIX = {
     "laporan:job": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
     "laporan:download": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
     "laporan:download_zip": ("get", lambda w: {"pk": w["report_job"].pk}, None, ADMIN_ONLY),
+    "penjurian:integrity": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "penjurian:integrity_check": (
+        "post",
+        lambda w: {"year": w["period"].year},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "penjurian:integrity_export": ("get", lambda w: {"year": w["period"].year}, None, ADMIN_ONLY),
+    "penjurian:integrity_job": ("get", lambda w: {"pk": w["check_job"].pk}, None, ADMIN_ONLY),
     "common:export_job": ("get", lambda w: {"pk": w["export_job"].pk}, None, ADMIN_ONLY),
     "common:export_download": ("get", lambda w: {"pk": w["export_job"].pk}, None, ADMIN_ONLY),
     # Public: published results only (the world's run is finalised).
@@ -511,7 +520,15 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         file_name="penugasan.xlsx",
     )
     export_job.file.save("ekspor/penugasan.xlsx", ContentFile(b"PK"))
+    check_job = Job.objects.create(
+        kind="evidence_check",
+        created_by=admin_user,
+        status=Job.Status.SUCCEEDED,
+        params={"period": period.pk},
+        result={"analysed": 0, "failed": 0, "files": 0},
+    )
     return {
+        "check_job": check_job,
         "export_job": export_job,
         "run": run,
         "report_job": report_job,
