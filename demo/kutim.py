@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import textwrap
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -25,6 +26,7 @@ from award.models import (
     Period,
     Unit,
 )
+from demo.evidence import demo_evidence_load
 from evaluasi.models import Answer, Evidence, Questionnaire, Submission, SubmissionEvent
 from evaluasi.questionnaires.defaults import LEVELS, default_workbook_path
 from evaluasi.questionnaires.selectors import questionnaire_active
@@ -130,6 +132,7 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
         logins.append((username, DEMO_PASSWORD, full_name))
     submissions = demo_submissions_load(period=period)
     demo_jury_data_load(period=period)
+    demo_evidence_load(period=period)
     demo_previous_year_load(current=period, now=now)
     return {
         "units_created": created_units,
@@ -249,11 +252,46 @@ def demo_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
+DEMO_SENTENCES = [
+    "Dokumen ini disusun oleh PPID {unit} bersama perangkat setempat.",
+    "Rapat koordinasi ke-{n} membahas tindak lanjut permohonan informasi warga.",
+    "Daftar hadir dan notulen terlampir pada halaman berikutnya.",
+    "Pengumuman ditempel di papan informasi balai pertemuan dan disiarkan lewat media sosial.",
+    "Sebanyak {n} permohonan informasi dicatat dalam buku register tahun ini.",
+    "Anggaran kegiatan bersumber dari dana operasional pemerintahan.",
+    "Foto kegiatan diambil oleh petugas dokumentasi pada hari pelaksanaan.",
+    "Laporan ini ditandatangani kepala unit dan diarsipkan oleh sekretariat.",
+    "Sosialisasi keterbukaan informasi diikuti {n} orang warga dan tokoh masyarakat.",
+    "Standar layanan memuat waktu pelayanan sepuluh hari kerja sejak permohonan diterima.",
+    "Evaluasi internal dilakukan setiap triwulan oleh tim PPID.",
+    "Salinan dokumen dapat diminta langsung di meja layanan informasi.",
+    "Jadwal piket petugas informasi disusun bergiliran setiap minggu.",
+    "Keberatan pemohon ditangani atasan PPID paling lama tiga puluh hari kerja.",
+    "Website resmi diperbarui setelah setiap musyawarah pembangunan.",
+    "Formulir permohonan tersedia dalam bentuk cetak dan daring.",
+    "Kegiatan ini melibatkan karang taruna dan kelompok perempuan sebanyak {n} orang.",
+    "Informasi berkala diumumkan paling sedikit enam bulan sekali.",
+    "Surat edaran disampaikan kepada seluruh ketua rukun tetangga.",
+    "Petugas mengikuti bimbingan teknis pengelolaan informasi di ibu kota kabupaten.",
+    "Arsip dinamis disimpan dalam lemari terkunci dan dicatat dalam daftar arsip.",
+    "Tanggapan atas pengaduan warga dijawab melalui pesan singkat dan surat resmi.",
+    "Kotak saran dibuka setiap akhir bulan di hadapan perwakilan warga.",
+    "Ringkasan anggaran dipasang pada baliho di depan kantor.",
+]
+
+
 def _demo_pdf_evidence(submission, indicator, unit):
+    # Each unit words its own document (a template shared by every desa would be, rightly,
+    # "nearly the same" for the jury assistant).
+    rng = random.Random(f"{unit.code}-{indicator.code}")  # noqa: S311 - demo data
+    body = " ".join(rng.sample(DEMO_SENTENCES, 4)).format(unit=unit.name, n=rng.randint(2, 40))
+    about = textwrap.wrap(f"{indicator.question} {body}", 80)
     data = demo_pdf(
         [
             f"Bukti indikator {indicator.code}",
             unit.name,
+            *about,
+            f"Ditetapkan 2 Januari {submission.period.year}",
             f"PPID Award {submission.period.year} - dokumen contoh",
         ]
     )

@@ -10,7 +10,6 @@ import fnmatch
 from collections import defaultdict
 from urllib.parse import urlsplit
 
-from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -196,15 +195,18 @@ def _near_contents(contents: set[int]) -> dict[int, set[int]]:
     values or the image hashes differ in at most ``NEAR_IMAGE`` bits."""
     if not contents:
         return {}
-    table = ContentBand._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT a.content_id, b.content_id FROM {table} a"  # noqa: S608 - names
-            f" JOIN {table} b ON b.value = a.value AND b.content_id <> a.content_id"
-            " WHERE a.content_id = ANY(%s)",
-            [list(contents)],
-        )
-        pairs = cursor.fetchall()
+    mine = ContentBand.objects.filter(content_id__in=list(contents))
+    owners: dict[int, set[int]] = defaultdict(set)
+    for content_id, value in mine.values_list("content_id", "value"):
+        owners[value].add(content_id)
+    pairs = {
+        (first, second)
+        for second, value in ContentBand.objects.filter(
+            value__in=mine.values("value")
+        ).values_list("content_id", "value")
+        for first in owners[value]
+        if first != second
+    }
     if not pairs:
         return {}
     involved = {content for pair in pairs for content in pair}

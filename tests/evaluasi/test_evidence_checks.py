@@ -11,13 +11,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from award.models import Unit
+from demo import evidence_files as files
 from evaluasi.checks import text as reading
 from evaluasi.checks.models import EvidenceContent
 from evaluasi.checks.selectors import evidence_flags, indicator_suggestions
 from evaluasi.checks.services import evidence_analyse, period_check
 from evaluasi.models import Evidence
 from evaluasi.saq import services as saq_services
-from tests.evaluasi import evidence_files as files
 from tests.factories import DesaFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
-"""Evidence files made by the tests: text PDFs (WeasyPrint), a scan made by rasterising a text
-PDF's page, blank pages, photos re-saved and resized, broken and locked PDFs."""
+"""Evidence files for the demo and the tests: text PDFs (WeasyPrint), a scan made by
+rasterising a text PDF's page, blank pages, photos re-saved and resized, locked PDFs."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def scan_pdf(text: str) -> bytes:
 
 def locked_pdf(text: str) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf(text))))
-    writer.encrypt(user_password="rahasia", owner_password="rahasia")
+    writer.encrypt(user_password="rahasia", owner_password="rahasia")  # noqa: S106 - a demo lock
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
