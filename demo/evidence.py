@@ -15,7 +15,7 @@ from evaluasi.saq import services as saq_services
 
 from . import evidence_files as files
 
-OPERATOR_UNIT = "64.08.04.2002"  # the demo operator's desa (left for the operator to fill)
+OPERATOR_UNIT = "64.08.09.2001"  # Desa Sepaso (op.bengalon): a draft with two files to fix
 
 
 def _file(submission, code: str, name: str, data: bytes) -> Evidence:

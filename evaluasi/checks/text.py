@@ -29,6 +29,8 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -152,9 +154,21 @@ def _band_value(band: int, data: bytes) -> int:
 
 
 # --- relevance ----------------------------------------------------------------------------
+class _WordSet(ArrayDictionary):
+    """Sastrawi's root-word dictionary as a set: its own keeps a list, so each lookup scans
+    30,000 words (13 ms a word, most of the analysis)."""
+
+    def __init__(self, words):
+        self.words = {word for word in words if word and word.strip()}
+
+    def add(self, word):
+        if word and word.strip():
+            self.words.add(word)
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
-    return StemmerFactory().create_stemmer()
+    return Stemmer(_WordSet(StemmerFactory().get_words()))
 
 
 @lru_cache(maxsize=1)
