@@ -201,9 +201,9 @@ def _near_contents(contents: set[int]) -> dict[int, set[int]]:
         owners[value].add(content_id)
     pairs = {
         (first, second)
-        for second, value in ContentBand.objects.filter(
-            value__in=mine.values("value")
-        ).values_list("content_id", "value")
+        for second, value in ContentBand.objects.filter(value__in=mine.values("value")).values_list(
+            "content_id", "value"
+        )
         for first in owners[value]
         if first != second
     }
