@@ -138,6 +138,8 @@ def _pdf(data: bytes) -> Extracted:
 
 def _image(data: bytes) -> Extracted:
     with Image.open(io.BytesIO(data)) as image:
+        if image.width * image.height > MAX_PIXELS:  # declared size, before any pixel is read
+            raise Image.DecompressionBombError(f"{image.width}x{image.height}")
         image.load()
         picture = ImageOps.exif_transpose(image).convert("RGB")
     found = Extracted("image", pages=1, phash=str(imagehash.phash(picture)))

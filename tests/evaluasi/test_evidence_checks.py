@@ -209,3 +209,32 @@ def test_missing_required_evidence_asks_for_a_look(submission):
     suggestion = indicator_suggestions(submission=submission)[indicator.pk]
     assert suggestion["verdict"] == "check"
     assert [r["code"] for r in suggestion["reasons"]] == ["bukti_kurang"]
+
+
+def test_a_thousand_pages_and_an_image_bomb_end_within_limits(submission):
+    import io
+    import time
+
+    from PIL import Image
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(1000):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    began = time.perf_counter()
+    long = stored(submission, out.getvalue(), "seribu.pdf")
+    evidence_analyse(evidence_id=long.pk)
+    assert time.perf_counter() - began < 30
+    content = Evidence.objects.get(pk=long.pk).analysis.content
+    assert content.pages == 1000 and content.blank_pages == 60, "only the first 60 pages are read"
+    assert codes(long) == ["kosong"]
+
+    bomb = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(bomb, format="PNG")  # 144 MP in a few kB
+    assert len(bomb.getvalue()) < 100_000
+    evidence = stored(submission, bomb.getvalue(), "bom.png")
+    evidence_analyse(evidence_id=evidence.pk)
+    assert codes(evidence) == ["tidak_terbaca"]
+    assert "terlalu besar" in Evidence.objects.get(pk=evidence.pk).analysis.content.problem
