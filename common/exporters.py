@@ -24,8 +24,10 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
+from django.core.management.base import CommandError
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -205,6 +207,16 @@ def exporter_class(identifier: str) -> type[BaseExporter] | None:
 
 
 # --- handing it out -------------------------------------------------------------------------
+def xlsx_out(path: str) -> Path:
+    """A command's ``--out``: an .xlsx file in a folder that exists, or CommandError."""
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise CommandError(_("The output file must end in .xlsx."))
+    if not out.parent.exists():
+        raise CommandError(_("The folder %(folder)s does not exist.") % {"folder": out.parent})
+    return out
+
+
 class _Echo:
     def write(self, value):
         return value

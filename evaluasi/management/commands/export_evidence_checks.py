@@ -1,12 +1,11 @@
 """``export_evidence_checks --period Y --out FILE.xlsx``: the jury assistant's findings, sheet
 ``bukti`` (Kode Unit, Indikator, Berkas, SHA-256, Tanda, Keterangan), one row per evidence."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from common.exporters import xlsx_out
 from evaluasi.exports import EvidenceChecksExporter
 
 
@@ -21,11 +20,7 @@ class Command(BaseCommand):
         period = Period.objects.filter(year=options["period"]).first()
         if period is None:
             raise CommandError(_("There is no period %(year)s.") % {"year": options["period"]})
-        out = Path(options["out"])
-        if out.suffix.lower() != ".xlsx":
-            raise CommandError(_("The output file must end in .xlsx."))
-        if not out.parent.exists():
-            raise CommandError(_("The folder %(folder)s does not exist.") % {"folder": out.parent})
+        out = xlsx_out(options["out"])
         counts = EvidenceChecksExporter(period=period).xlsx_write(out)
         self.stdout.write(
             _("%(rows)s evidence rows written to %(file)s.")

@@ -1,9 +1,8 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from common.exporters import xlsx_out
 from laporan import selectors
 from laporan.exports import RankingExporter
 
@@ -22,11 +21,7 @@ class Command(BaseCommand):
         run = selectors.report_run(period=period)
         if run is None:
             raise CommandError(_("There are no results yet: start a scoring run."))
-        out = Path(options["out"])
-        if out.suffix.lower() != ".xlsx":
-            raise CommandError(_("The output file must end in .xlsx."))
-        if not out.parent.exists():
-            raise CommandError(_("The folder %(folder)s does not exist.") % {"folder": out.parent})
+        out = xlsx_out(options["out"])
         counts = RankingExporter(run=run).xlsx_write(out)
         self.stdout.write(
             self.style.SUCCESS(
