@@ -60,6 +60,11 @@ class PeriodForm(StyledMixin, forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         self.fields["name"].required = False
         self.fields["name"].help_text = _("Empty gives “PPID Award <year>”.")
+        self.fields["evidence_years"].required = False  # empty: the default window
+
+    def clean_evidence_years(self):
+        value = self.cleaned_data.get("evidence_years")
+        return Period._meta.get_field("evidence_years").default if value is None else value
 
     def clean(self):
         cleaned = super().clean()
