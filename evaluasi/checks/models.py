@@ -19,7 +19,7 @@ class EvidenceContent(models.Model):
         UNREADABLE = "unreadable", _("Unreadable")
         FAILED = "failed", _("Analysis failed")
 
-    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=8)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     problem = models.CharField(_("problem"), max_length=300, blank=True)
@@ -47,11 +47,15 @@ class ContentBand(models.Model):
     """One LSH band of a content's text signature or image hash: contents sharing a value are
     candidate near copies (an index lookup, not a scan)."""
 
-    content = models.ForeignKey(EvidenceContent, on_delete=models.CASCADE, related_name="bands")
-    value = models.BigIntegerField()
+    content = models.ForeignKey(
+        EvidenceContent, verbose_name=_("content"), on_delete=models.CASCADE, related_name="bands"
+    )
+    value = models.BigIntegerField(_("band value"))
 
     class Meta:
         indexes = [models.Index(fields=["value"], name="checks_band_value")]
+        verbose_name = _("content band")
+        verbose_name_plural = _("content bands")
 
     def __str__(self) -> str:
         return f"{self.content_id}: {self.value}"
@@ -61,7 +65,7 @@ class EvidenceCheck(models.Model):
     evidence = models.OneToOneField(
         Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="analysis"
     )
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     content = models.ForeignKey(
         EvidenceContent, verbose_name=_("content"), on_delete=models.PROTECT, related_name="checks"
     )

@@ -165,6 +165,7 @@ def test_the_command_line_checks_and_exports(period, submission, other, tmp_path
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_levels")
 def test_an_upload_is_analysed_by_the_worker(celery_live, submission):
     evidence = saq_services.evidence_add_file(
         submission=submission,
