@@ -90,10 +90,14 @@ def test_operator_jury_and_admin_see_the_assistant(page, browser, live_server):
 
     # 3. The admin opens Integritas bukti and downloads it.
     UserFactory(username="admin.kutim", groups=[ADMIN_GROUP])
-    admin = browser.new_context(accept_downloads=True).new_page()
-    login(admin, live_server, "admin.kutim", PASSWORD)
-    admin.goto(f"{base}/periode/2026/integritas-bukti/")
-    assert "Berkas identik antarunit" in admin.content()
-    with admin.expect_download() as download:
-        admin.get_by_role("link", name="Unduh (.xlsx)").click()
-    assert download.value.suggested_filename == "integritas-bukti-2026.xlsx"
+    context = browser.new_context(accept_downloads=True)
+    try:  # the shared browser's first context stays the other tests' (browser.contexts[0])
+        admin = context.new_page()
+        login(admin, live_server, "admin.kutim", PASSWORD)
+        admin.goto(f"{base}/periode/2026/integritas-bukti/")
+        assert "Berkas identik antarunit" in admin.content()
+        with admin.expect_download() as download:
+            admin.get_by_role("link", name="Unduh (.xlsx)").click()
+        assert download.value.suggested_filename == "integritas-bukti-2026.xlsx"
+    finally:
+        context.close()
