@@ -248,22 +248,28 @@ def indicator_suggestions(*, submission: Submission, flags: dict[int, list[dict]
     by_indicator: dict[int, list[Evidence]] = defaultdict(list)
     for item in evidence:
         by_indicator[item.indicator_id].append(item)
-    out = {}
-    for indicator in Indicator.objects.filter(
-        questionnaire_id=submission.questionnaire_id
-    ).prefetch_related("options"):
-        items = by_indicator.get(indicator.pk, [])
-        reasons = [f for item in items for f in flags.get(item.pk, [])]
-        pending = any(item.kind == Evidence.Kind.FILE and item.pk not in flags for item in items)
-        if not items and evidence_needed(
-            indicator_spec(indicator=indicator), answers.get(indicator.pk, "")
-        ):
-            reasons = [flag("bukti_kurang", _("The evidence this answer needs is missing."))]
-        if pending and not reasons:
-            out[indicator.pk] = {"verdict": "pending", "reasons": []}
-        else:
-            out[indicator.pk] = {"verdict": "check" if reasons else "accept", "reasons": reasons}
-    return out
+    return {
+        indicator.pk: _suggestion(
+            indicator=indicator,
+            items=by_indicator.get(indicator.pk, []),
+            answer=answers.get(indicator.pk, ""),
+            flags=flags,
+        )
+        for indicator in Indicator.objects.filter(
+            questionnaire_id=submission.questionnaire_id
+        ).prefetch_related("options")
+    }
+
+
+def _suggestion(*, indicator, items: list[Evidence], answer: str, flags: dict) -> dict:
+    """The suggestion of one indicator from its evidence's flags (the one rule)."""
+    reasons = [f for item in items for f in flags.get(item.pk, [])]
+    pending = any(item.kind == Evidence.Kind.FILE and item.pk not in flags for item in items)
+    if not items and evidence_needed(indicator_spec(indicator=indicator), answer):
+        reasons = [flag("bukti_kurang", _("The evidence this answer needs is missing."))]
+    if pending and not reasons:
+        return {"verdict": "pending", "reasons": []}
+    return {"verdict": "check" if reasons else "accept", "reasons": reasons}
 
 
 def indicator_suggestion(*, submission: Submission, indicator) -> dict:
@@ -273,15 +279,13 @@ def indicator_suggestion(*, submission: Submission, indicator) -> dict:
             "submission__unit", "submission__period"
         )
     )
-    flags = evidence_flags(evidence=evidence)
-    reasons = [f for item in evidence for f in flags.get(item.pk, [])]
-    pending = any(item.kind == Evidence.Kind.FILE and item.pk not in flags for item in evidence)
     answer = submission.answers.filter(indicator=indicator).values_list("value", flat=True)
-    if not evidence and evidence_needed(indicator_spec(indicator=indicator), answer.first() or ""):
-        reasons = [flag("bukti_kurang", _("The evidence this answer needs is missing."))]
-    if pending and not reasons:
-        return {"verdict": "pending", "reasons": []}
-    return {"verdict": "check" if reasons else "accept", "reasons": reasons}
+    return _suggestion(
+        indicator=indicator,
+        items=evidence,
+        answer=answer.first() or "",
+        flags=evidence_flags(evidence=evidence),
+    )
 
 
 def evidence_texts(*, evidence_ids: list[int]) -> dict[int, str]:
