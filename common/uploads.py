@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
@@ -28,7 +29,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > settings.REQUEST_MAX_BYTES:
+        if self.received > request_limit(self.request):
             self._refuse()
         return raw_data
 
@@ -41,26 +42,56 @@ class LimitedUploadHandler(FileUploadHandler):
         raise StopUpload(connection_reset=True)
 
 
+def route_upload_limit(request) -> int:
+    """The largest file ``request`` may send: ``UPLOAD_MAX_BYTES``, or more on a route that
+    takes a bundle (``UPLOAD_MAX_BYTES_BY_ROUTE``)."""
+    routes = settings.UPLOAD_MAX_BYTES_BY_ROUTE
+    if request is None or not routes:
+        return settings.UPLOAD_MAX_BYTES
+    cached = getattr(request, "_upload_limit", None)
+    if cached is not None:
+        return cached
+    try:
+        view_name = resolve(request.path_info).view_name
+    except Resolver404:
+        view_name = ""
+    request._upload_limit = max(settings.UPLOAD_MAX_BYTES, routes.get(view_name, 0))
+    return request._upload_limit
+
+
+def request_limit(request) -> int:
+    """The largest body ``request`` may send: its file limit and a megabyte for the form."""
+    extra = settings.REQUEST_MAX_BYTES - settings.UPLOAD_MAX_BYTES
+    return max(settings.REQUEST_MAX_BYTES, route_upload_limit(request) + extra)
+
+
 def upload_limit_mb() -> int:
     """The upload limit in whole MB, as every message about it says it."""
     return settings.UPLOAD_MAX_BYTES // (1024 * 1024)
 
 
-def upload_guard_attrs() -> SafeString:
-    """Attributes for a file input: the size limit and the message the browser shows before
-    sending a file over it (static/js/app.js fills in the file's name and size); the server
-    refuses it too. For Django templates (``{% upload_guard %}``) and Jinja2 fragments alike."""
-    message = _("“{name}” is {size} MB; the limit is %(limit)s MB. Nothing was sent.") % {
-        "limit": upload_limit_mb()
-    }
+def upload_guard_attrs(limit: int | None = None) -> SafeString:
+    """Attributes for a file input: the size limit (``UPLOAD_MAX_BYTES`` unless told) and the
+    message the browser shows before sending a file over it (static/js/app.js fills in the
+    file's name and size); the server refuses it too. For Django templates
+    (``{% upload_guard %}``) and Jinja2 fragments alike."""
+    limit = limit or settings.UPLOAD_MAX_BYTES
     return format_html(
-        'data-max-bytes="{}" data-too-large="{}"', settings.UPLOAD_MAX_BYTES, message
+        'data-max-bytes="{}" data-too-large="{}"', limit, upload_guard_message(limit)
     )
 
 
-def upload_too_large_message() -> str:
+def upload_guard_message(limit: int) -> str:
+    """What the browser says about a file over ``limit`` ({name} and {size} filled in by
+    static/js/app.js)."""
+    return _("“{name}” is {size} MB; the limit is %(limit)s MB. Nothing was sent.") % {
+        "limit": limit // (1024 * 1024)
+    }
+
+
+def upload_too_large_message(request=None) -> str:
     return _("The file is larger than %(limit)s MB and was not received.") % {
-        "limit": upload_limit_mb()
+        "limit": route_upload_limit(request) // (1024 * 1024)
     }
 
 
@@ -73,7 +104,7 @@ class RequestSizeMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.REQUEST_MAX_BYTES:
+        if length > settings.REQUEST_MAX_BYTES and length > request_limit(request):
             target = request.META.get("HTTP_HX_TARGET", "")
             if request.META.get("HTTP_HX_REQUEST") == "true" and SAFE_ID.fullmatch(target):
                 return self._card_error(request, target)
@@ -83,7 +114,7 @@ class RequestSizeMiddleware:
             response = render(
                 request,
                 "413.html",
-                {"message": upload_too_large_message(), "back": back},
+                {"message": upload_too_large_message(request), "back": back},
                 status=413,
             )
             return self._close(request, response)
@@ -105,7 +136,7 @@ class RequestSizeMiddleware:
         response = HttpResponse(
             format_html(
                 '<div class="alert alert-danger py-1 px-2 small mb-2">{}</div>',
-                upload_too_large_message(),
+                upload_too_large_message(request),
             ),
             status=413,
         )

@@ -168,6 +168,16 @@ def _sheet_names_by_part(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
+def workbook_sheet_names(data: bytes) -> list[str]:
+    """The sheet names of an .xlsx file, read from its workbook part alone (no reader opens
+    it); empty when it is not a workbook."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return list(_sheet_names_by_part(archive).values())
+    except (zipfile.BadZipFile, ValueError):
+        return []
+
+
 def _sheet_extent(handle) -> tuple[int, int]:
     """The largest row and column a worksheet's XML declares (its dimension and every cell
     and row position), read as a stream: never more than one block in memory."""

@@ -312,6 +312,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
 # A request body larger than this is refused before it is read (common.uploads); the reverse
 # proxy should refuse it first (client_max_body_size, docs/OPERATIONS.md).
 REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+# An answers bundle (a ZIP with the answers workbook and evidence files) may be larger; only
+# the routes named here accept a file up to their own limit (common.uploads.request_limit).
+ANSWERS_BUNDLE_MAX_BYTES = env_int("ANSWERS_BUNDLE_MAX_MB", 100) * 1024 * 1024
+UPLOAD_MAX_BYTES_BY_ROUTE = {"evaluasi:answers_import": ANSWERS_BUNDLE_MAX_BYTES}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

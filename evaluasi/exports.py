@@ -193,6 +193,7 @@ class AnswersExporter(BaseExporter):
                 "indikator",
                 "jawaban",
                 "bukti_url",
+                "bukti_berkas",
                 "aspek",
                 "pertanyaan",
                 "tipe",
@@ -200,9 +201,9 @@ class AnswersExporter(BaseExporter):
                 "wajib",
                 "petunjuk",
             ],  # fmt: skip
-            [12, 24, 36, 22, 70, 10, 36, 8, 50],
+            [12, 24, 36, 30, 22, 70, 10, 36, 8, 50],
             self._answer_rows(),
-            formats={"wrap": ["E"]},
+            formats={"wrap": ["F"]},
         )
         yield Sheet(
             SETTINGS_SHEET,
@@ -231,6 +232,7 @@ class AnswersExporter(BaseExporter):
                     indicator.code,
                     answer_cell(indicator, answer.value if answer else ""),
                     evidence_urls.get(indicator.pk),
+                    None,  # bukti_berkas: filled by the operator for a ZIP upload
                     aspect.name,
                     indicator.question,
                     indicator.type,
@@ -244,7 +246,11 @@ class AnswersExporter(BaseExporter):
         guide.column_dimensions["A"].width = 100
         for line in (
             _("Fill the column jawaban: ya or tidak, the option code, a number, or text."),
-            _("Optionally put a link to the evidence in bukti_url. Upload files in the web form."),
+            _("Optionally put a link to the evidence in bukti_url."),
+            _(
+                "To send evidence files too, write their names in bukti_berkas (several separated "
+                "by ;) and upload one ZIP holding this workbook and those files."
+            ),
             _("Do not change the sheet pengaturan: it names the unit and the period."),
             _("Upload the file on the SAQ page; you will see what changes before it is applied."),
         ):

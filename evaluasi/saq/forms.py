@@ -1,9 +1,12 @@
 """Forms of the SAQ: one form per aspect (wizard step), review, evidence, reopen."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.formats import decimal_text
 from common.forms import StyledMixin
+from common.uploads import upload_guard_message
 
 from .services import answer_clean
 
@@ -116,3 +119,37 @@ class EvidenceUrlForm(StyledMixin, forms.Form):
 
 class ReopenForm(StyledMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for reopening"), max_length=500)
+
+
+class AnswersUploadForm(StyledMixin, forms.Form):
+    """The filled answers workbook (.xlsx), or a ZIP with it and the evidence files it names
+    in ``bukti_berkas`` (an answers bundle, with its own size limit)."""
+
+    file = forms.FileField(
+        label=_("Answers workbook (.xlsx) or ZIP with the workbook and evidence files"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.zip"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.ANSWERS_BUNDLE_MAX_BYTES
+        attrs = self.fields["file"].widget.attrs
+        attrs["data-max-bytes"] = str(limit)
+        attrs["data-too-large"] = upload_guard_message(limit)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".zip")):
+            raise forms.ValidationError(
+                _("“%(name)s” is neither an .xlsx workbook nor a .zip file.")
+                % {"name": upload.name}
+            )
+        limit = settings.ANSWERS_BUNDLE_MAX_BYTES if name.endswith(".zip") else None
+        limit = limit or settings.UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {"size": decimal_text(upload.size / 1048576, 1), "limit": limit // 1048576}
+            )
+        return upload

@@ -270,16 +270,8 @@ def evidence_file_check(*, upload) -> tuple[str, str, str]:
         raise ValidationError(
             _("“%(name)s”: only PDF, JPG, PNG, DOCX and XLSX files are accepted.") % {"name": name}
         )
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
-            % {
-                "name": name,
-                "size": decimal_text(upload.size / 1048576, 1),
-                "limit": upload_limit_mb(),
-            }
-        )
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(evidence_too_large_message(name=name, size=upload.size))
     if upload.size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
     upload.seek(0)
@@ -304,6 +296,14 @@ def evidence_file_check(*, upload) -> tuple[str, str, str]:
     if problem:
         raise ValidationError(problem)
     return kind, content_type, name
+
+
+def evidence_too_large_message(*, name: str, size: int) -> str:
+    return _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB.") % {
+        "name": name,
+        "size": decimal_text(size / 1048576, 1),
+        "limit": upload_limit_mb(),
+    }
 
 
 def evidence_add_url(*, submission: Submission, indicator: Indicator, url: str, user) -> Evidence:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
@@ -21,7 +22,6 @@ from award.mixins import AdminRequired, PeriodMixin
 from award.models import Unit
 from award.rules import is_operator_of_unit
 from common.exporters import export_response
-from common.forms import WorkbookUploadForm
 from common.models import Job
 from common.uploads import upload_too_large_message
 from common.views import JobConfirmView, JobView
@@ -33,7 +33,7 @@ from evaluasi.saq import offline, sheet
 from evaluasi.saq import selectors as saq_selectors
 from evaluasi.saq import services as saq_services
 
-from .forms import AspectAnswersForm, ReopenForm, ReviewForm
+from .forms import AnswersUploadForm, AspectAnswersForm, ReopenForm, ReviewForm
 from .mixins import evidence_file_response, submission_for
 
 REVIEW = "tinjau"
@@ -444,17 +444,25 @@ class AnswersWorkbookView(LoginRequiredMixin, View):
 class AnswersImportView(LoginRequiredMixin, View):
     template_name = "evaluasi/answers_import.html"
 
+    def page(self, request, submission, form):
+        limits = {
+            "bundle_limit": settings.ANSWERS_BUNDLE_MAX_BYTES // 1048576,
+            "file_limit": settings.UPLOAD_MAX_BYTES // 1048576,
+        }
+        context = {"submission": submission, "form": form, **limits}
+        return render(request, self.template_name, context)
+
     def get(self, request, pk):
         submission = submission_for(request, pk, perm="evaluasi.fill_submission")
-        return render(
-            request, self.template_name, {"submission": submission, "form": WorkbookUploadForm()}
-        )
+        return self.page(request, submission, AnswersUploadForm())
 
     def post(self, request, pk):
         submission = submission_for(request, pk, perm="evaluasi.fill_submission")
-        form = WorkbookUploadForm(request.POST, request.FILES)
+        form = AnswersUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, self.template_name, {"submission": submission, "form": form})
+            if getattr(request, "upload_too_large", False):
+                form.errors["file"] = form.error_class([upload_too_large_message(request)])
+            return self.page(request, submission, form)
         upload = form.cleaned_data["file"]
         job = offline.answers_import_start(
             data=upload.read(), file_name=upload.name, submission=submission, user=request.user

@@ -30,7 +30,7 @@ class ParsedAnswers:
     problems: Problems
     unit_code: str = ""
     year: int | None = None
-    rows: list[dict] = field(default_factory=list)  # indikator, jawaban, bukti_url, row
+    rows: list[dict] = field(default_factory=list)  # code, value, url, files, row
 
 
 def answer_cell(indicator, value: str):
@@ -59,7 +59,7 @@ def answers_parse(data: bytes) -> ParsedAnswers:
         workbook,
         ANSWERS_SHEET,
         required=["indikator", "jawaban"],
-        optional=["bukti_url", *ANSWER_INFO_COLUMNS],
+        optional=["bukti_url", "bukti_berkas", *ANSWER_INFO_COLUMNS],
         problems=problems,
     )
     if settings_table is not None:
@@ -100,6 +100,7 @@ def answers_parse(data: bytes) -> ParsedAnswers:
                     "code": code,
                     "value": row.raw("jawaban"),
                     "url": row.text("bukti_url"),
+                    "files": [n.strip() for n in row.text("bukti_berkas").split(";") if n.strip()],
                     "row": row,
                 }
             )

@@ -4,6 +4,7 @@ by workbook; the admin sees both on the participation board."""
 
 import io
 import re
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -102,17 +103,30 @@ def test_operator_fills_resumes_submits_and_another_fills_by_workbook(
     path = tmp_path / "jawaban.xlsx"
     download.value.save_as(path)
     workbook = load_workbook(path)
-    for row in workbook["jawaban"].iter_rows(min_row=2):
-        if row[5].value == "ya_tidak":
+    sheet = workbook["jawaban"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("tipe")].value == "ya_tidak":
             row[1].value = "ya"
+    first = sheet.cell(row=2, column=1).value
+    sheet.cell(row=2, column=header.index("bukti_berkas") + 1).value = "bukti/SK PPID.pdf"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    path.write_bytes(buffer.getvalue())
+    bundle = tmp_path / "jawaban-dan-bukti.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:  # filled offline: the workbook and its evidence
+        archive.writestr("jawaban.xlsx", buffer.getvalue())
+        archive.writestr("bukti/SK PPID.pdf", PDF)
     page_b.get_by_role("link", name="Unggah workbook yang sudah diisi").click()
-    page_b.get_by_label("Workbook (.xlsx)").set_input_files(str(path))
+    page_b.get_by_label("Workbook jawaban (.xlsx) atau ZIP").set_input_files(str(bundle))
     page_b.get_by_role("button", name="Unggah dan periksa").click()
+    page_b.get_by_text("Berkas bukti yang akan dilampirkan").wait_for()
+    assert "SK_PPID.pdf" in page_b.locator("main").inner_text()
     page_b.get_by_role("button", name="Terapkan perubahan ini").click()
     page_b.get_by_text("jawaban disimpan dari workbook").wait_for()
+    assert page_b.get_by_text("1 berkas bukti dilampirkan").is_visible()
+    attached = Evidence.objects.get(submission__unit=singa, kind="file")
+    assert (attached.indicator.code, attached.original_name) == (first, "SK_PPID.pdf")
+    assert attached.file.read() == PDF
     singa_answers = Answer.objects.filter(submission__unit=singa, value="ya").count()
     assert singa_answers >= 20
     other.close()

@@ -10,7 +10,10 @@ from evaluasi.saq import offline
 
 
 class Command(BaseCommand):
-    help = "Import a unit's answers workbook (sheets jawaban and pengaturan); all or nothing."
+    help = (
+        "Import a unit's answers workbook (sheets jawaban and pengaturan), or a ZIP with the "
+        "workbook and the evidence files named in bukti_berkas; all or nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -22,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(_("File not found: %(path)s") % {"path": path})
         try:
             plan = offline.answers_import_apply(
-                data=path.read_bytes(), user=None, submit=options["submit"]
+                data=path.read_bytes(), user=None, submit=options["submit"], file_name=path.name
             )
         except questionnaire_services.QuestionnaireRejected as rejected:
             raise problems_command_error(
@@ -30,10 +33,8 @@ class Command(BaseCommand):
             ) from rejected
         except ValidationError as error:
             raise CommandError(error.messages[0]) from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("%(count)s answers saved from the workbook.") % {"count": len(plan.changes)}
-            )
-        )
+        for warning in plan.problems.as_lists()["warnings"]:
+            self.stdout.write(self.style.WARNING(warning))
+        self.stdout.write(self.style.SUCCESS(offline.answers_import_message(plan)))
         if options["submit"]:
             self.stdout.write(self.style.SUCCESS(_("Your SAQ has been submitted. Thank you!")))
