@@ -12,7 +12,7 @@ from .models import TRACKED
 class AuditFilterForm(StyledMixin, forms.Form):
     period = forms.ModelChoiceField(
         label=_("Period"),
-        queryset=Period.objects.order_by("-year"),
+        queryset=Period.objects.none(),  # the request's organiser's periods: __init__
         required=False,
         to_field_name="year",
         empty_label=_("All periods"),
@@ -29,6 +29,7 @@ class AuditFilterForm(StyledMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.order_by("-year")
         self.fields["kind"].choices = [("", _("Everything"))] + [
             (kind, label) for kind, (_model, label) in TRACKED.items()
         ]

@@ -10,6 +10,31 @@ class AwardConfig(AppConfig):
         from . import exports  # noqa: F401 - registers its exporters (common.exporters)
 
         self.jobs_register()
+        self.work_context_register()
+        self.organiser_cache_clear_on_change()
+
+    def organiser_cache_clear_on_change(self) -> None:
+        from django.db.models.signals import post_delete, post_save  # ready(): models loaded
+
+        from .middleware import organisers_forget  # ready(): after the models load
+        from .models import Organiser  # ready(): after the models load
+
+        post_save.connect(organisers_forget, sender=Organiser, dispatch_uid="organisers_forget")
+        post_delete.connect(organisers_forget, sender=Organiser, dispatch_uid="organisers_gone")
+
+    def work_context_register(self) -> None:
+        from common.context import WorkContext, work_context_register  # ready(): models loaded
+
+        from . import scoping  # ready(): after the models load
+
+        work_context_register(
+            WorkContext(
+                organiser_id=scoping.current_organiser_id,
+                capture=scoping.task_headers,
+                enter=scoping.task_scope,
+                stranger=scoping.request_from_stranger,
+            )
+        )
 
     def jobs_register(self) -> None:
         from award import services  # ready(): after the models load

@@ -4,9 +4,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Level, Period, Unit
+from award.models import Level, Organiser, OrganiserMembership, Period, Unit
 from award.selectors import unit_parent_choices, unit_search
-from common.forms import StyledMixin, WorkbookUploadForm  # noqa: F401 - used by views
+from common.forms import StyledMixin, WorkbookUploadForm, scoped_formfield  # noqa: F401 - used by views
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -29,6 +29,7 @@ DATE_FIELDS = [
 class PeriodForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Period
+        formfield_callback = scoped_formfield
         fields = [
             "year",
             "name",
@@ -81,6 +82,7 @@ class PeriodForm(StyledMixin, forms.ModelForm):
 class UnitForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Unit
+        formfield_callback = scoped_formfield
         fields = ["code", "name", "level", "parent", "website", "operator_email", "active"]
 
     def __init__(self, *args, **kwargs):
@@ -93,6 +95,7 @@ class UnitForm(StyledMixin, forms.ModelForm):
 class LevelForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Level
+        formfield_callback = scoped_formfield
         fields = ["code", "name", "order", "parent_level"]
 
     def __init__(self, *args, **kwargs):
@@ -189,3 +192,46 @@ class PasswordResetForm(StyledMixin, auth_forms.PasswordResetForm):
 
 class SetPasswordForm(StyledMixin, auth_forms.SetPasswordForm):
     pass
+
+
+class OrganiserForm(StyledMixin, forms.ModelForm):
+    """An organiser's identity and branding; the short name is fixed once created (it is in
+    every URL and bookmark)."""
+
+    LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+    class Meta:
+        model = Organiser
+        formfield_callback = scoped_formfield
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "region_code",
+            "logo",
+            "signatory_name",
+            "signatory_title",
+            "contact_email",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["slug"].disabled = True
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        image = getattr(logo, "image", None)
+        if image is None:  # unchanged, or cleared
+            return logo
+        if image.format not in ("PNG", "JPEG"):
+            raise forms.ValidationError(_("The logo must be a PNG or JPG image."))
+        if logo.size > self.LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo may be at most 2 MB."))
+        return logo
+
+
+class TeamMemberForm(StyledMixin, forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=OrganiserMembership.Role.choices)

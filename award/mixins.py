@@ -13,12 +13,28 @@ from django.utils.functional import cached_property
 from rules.contrib.views import PermissionRequiredMixin
 
 from award.models import Period
+from award.rules import is_viewer
 
 
 class AdminRequired(PermissionRequiredMixin):
-    """Only Admin Diskominfo (and superusers). Anonymous users go to the login page."""
+    """Only the organiser's admins (and the platform superuser); its read-only viewers may look
+    (GET) but not change anything. Anonymous users go to the login page."""
 
     permission_required = "award.manage"
+
+    def get_permission_object(self):
+        return None
+
+    def has_permission(self):
+        if super().has_permission():
+            return True
+        return self.request.method in ("GET", "HEAD") and is_viewer(self.request.user)
+
+
+class PlatformRequired(PermissionRequiredMixin):
+    """Only the platform superuser: organisers and their teams."""
+
+    permission_required = "award.platform"
 
     def get_permission_object(self):
         return None

@@ -17,6 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from common.formats import decimal_plain
 
+from .organiser_models import (  # noqa: F401 - the models and helpers of award live here too
+    Organiser,
+    OrganiserMembership,
+    OrganiserOwned,
+    organiser_active,
+    organiser_current,
+    organiser_current_or_none,
+    organiser_default_pk,
+    organiser_scoped,
+)
 from .qualifications import QUALIFICATIONS
 
 THRESHOLD_DEFAULTS = [item.default for item in QUALIFICATIONS[:-1]]
@@ -26,10 +36,19 @@ JURY_GROUP = "Juri"
 OPERATOR_GROUP = "Operator PPID"
 
 
-class Level(models.Model):
+class Level(OrganiserOwned, models.Model):
     """A category of unit (tingkat): desa, kecamatan, OPD, or any category a period adds."""
 
-    code = models.SlugField(_("code"), max_length=32, unique=True)
+    organiser_unique = "code"
+
+    organiser = models.ForeignKey(
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="levels",
+        default=organiser_default_pk,
+    )
+    code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, validators=[MaxValueValidator(1000)]
@@ -43,11 +62,15 @@ class Level(models.Model):
         related_name="child_levels",
         help_text=_("When set, every unit of this level must have a parent unit of that level."),
     )
+    objects = organiser_scoped("organiser")
 
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("level")
         verbose_name_plural = _("levels")
+        constraints = [
+            models.UniqueConstraint(fields=["organiser", "code"], name="unique_level_code")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -57,10 +80,19 @@ class Level(models.Model):
             raise ValidationError({"parent_level": _("A level cannot be its own parent level.")})
 
 
-class Unit(models.Model):
+class Unit(OrganiserOwned, models.Model):
     """A PPID unit (badan publik) that takes part in the award."""
 
-    code = models.CharField(_("code"), max_length=64, unique=True)
+    organiser_unique = "code"
+
+    organiser = models.ForeignKey(
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        default=organiser_default_pk,
+    )
+    code = models.CharField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=255)
     level = models.ForeignKey(
         Level, verbose_name=_("level"), on_delete=models.PROTECT, related_name="units"
@@ -78,6 +110,7 @@ class Unit(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    objects = organiser_scoped("organiser")
 
     class Meta:
         ordering = ["level__order", "code"]
@@ -87,6 +120,9 @@ class Unit(models.Model):
             models.Index(fields=["level", "code"]),
             models.Index(fields=["parent", "code"]),
             models.Index(Lower("name"), name="unit_name_lower_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["organiser", "code"], name="unique_unit_code")
         ]
 
     def __str__(self) -> str:
@@ -184,11 +220,20 @@ def _weight_field(verbose, default):
     )
 
 
-class Period(models.Model):
+class Period(OrganiserOwned, models.Model):
     """One yearly award: its stage dates and its scoring settings (DESIGN.md §1, §3)."""
 
+    organiser_unique = "year"
+
+    organiser = models.ForeignKey(
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="periods",
+        default=organiser_default_pk,
+    )
     year = models.PositiveSmallIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2200)]
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2200)]
     )
     name = models.CharField(_("name"), max_length=200)
     has_verification = models.BooleanField(_("has a verification stage"), default=True)
@@ -282,11 +327,15 @@ class Period(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    objects = organiser_scoped("organiser")
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("period")
         verbose_name_plural = _("periods")
+        constraints = [
+            models.UniqueConstraint(fields=["organiser", "year"], name="unique_period_year")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -443,6 +492,7 @@ class DeadlineExtension(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         verbose_name = _("deadline extension")
@@ -482,6 +532,7 @@ class OperatorMembership(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    objects = organiser_scoped("unit__organiser")
 
     class Meta:
         verbose_name = _("operator membership")
@@ -530,6 +581,7 @@ class JuryMembership(models.Model):
         help_text=_("Units this jury never judges; a kecamatan also covers every desa under it."),
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         verbose_name = _("jury membership")

@@ -7,7 +7,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from award.models import ADMIN_GROUP, JURY_GROUP, JuryMembership, OperatorMembership
+from award.models import (
+    JURY_GROUP,
+    JuryMembership,
+    OperatorMembership,
+    OrganiserMembership,
+    organiser_current_or_none,
+)
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,7 @@ class UserFacts:
     groups: frozenset[str]
     operator_units: frozenset[int]
     jury_member: bool
+    team: dict  # organiser id -> role (admin, viewer)
 
 
 def _facts_sql() -> str:
@@ -25,6 +32,7 @@ def _facts_sql() -> str:
     groups = User.groups.through._meta
     group_user, group_id = groups.get_field("user").column, groups.get_field("group").column
     operators, juries = OperatorMembership._meta, JuryMembership._meta
+    team = OrganiserMembership._meta
     return (
         f"SELECT 'g', g.{Group._meta.get_field('name').column}, NULL "  # noqa: S608 - names only
         f"FROM {Group._meta.db_table} g JOIN {groups.db_table} ug ON ug.{group_id} = g.id "
@@ -32,7 +40,10 @@ def _facts_sql() -> str:
         f"UNION ALL SELECT 'o', NULL, {operators.get_field('unit').column} "
         f"FROM {operators.db_table} WHERE {operators.get_field('user').column} = %s "
         f"UNION ALL SELECT 'j', NULL, NULL WHERE EXISTS (SELECT 1 FROM {juries.db_table} "
-        f"WHERE {juries.get_field('user').column} = %s)"
+        f"WHERE {juries.get_field('user').column} = %s) "
+        f"UNION ALL SELECT 't', {team.get_field('role').column}, "
+        f"{team.get_field('organiser').column} FROM {team.db_table} "
+        f"WHERE {team.get_field('user').column} = %s"
     )
 
 
@@ -48,15 +59,16 @@ def user_facts(user) -> UserFacts:
     if cached is not None:
         return cached
     if not user.is_authenticated:
-        facts = UserFacts(frozenset(), frozenset(), False)
+        facts = UserFacts(frozenset(), frozenset(), False, {})
     else:
         with connection.cursor() as cursor:
-            cursor.execute(_FACTS_SQL, [user.pk] * 3)
+            cursor.execute(_FACTS_SQL, [user.pk] * 4)
             rows = cursor.fetchall()
         facts = UserFacts(
             groups=frozenset(name for kind, name, _unit in rows if kind == "g"),
             operator_units=frozenset(unit for kind, _name, unit in rows if kind == "o"),
             jury_member=any(kind == "j" for kind, _name, _unit in rows),
+            team={unit: name for kind, name, unit in rows if kind == "t"},
         )
     user._ppid_facts = facts
     return facts
@@ -66,9 +78,26 @@ def _group_names(user) -> frozenset[str]:
     return user_facts(user).groups
 
 
+def team_role(user) -> str | None:
+    """The user's role in the team of the organiser the request is for (None: none)."""
+    if not user.is_authenticated:
+        return None
+    organiser = organiser_current_or_none()
+    if organiser is None:
+        return None
+    return user_facts(user).team.get(organiser.pk)
+
+
 @rules.predicate
 def is_admin(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or ADMIN_GROUP in _group_names(user)))
+    """An admin of the organiser the request is for (or the platform superuser)."""
+    return bool(user.is_authenticated and (user.is_superuser or team_role(user) == "admin"))
+
+
+@rules.predicate
+def is_viewer(user) -> bool:
+    """A read-only member of the organiser's team (a Bappeda, an inspectorate)."""
+    return team_role(user) == "viewer"
 
 
 @rules.predicate
@@ -91,5 +120,6 @@ def is_jury_of_period(user, period) -> bool:
 
 
 rules.add_perm("award.manage", is_admin)
+rules.add_perm("award.platform", rules.is_superuser)  # organisers and their teams
 rules.add_perm("award.view_unit", is_admin | is_operator_of_unit)
 rules.add_perm("award.view_period", is_admin | is_jury_of_period)

@@ -19,16 +19,18 @@ from award.models import (
     Unit,
 )
 
-from .rules import is_admin, is_jury, user_facts
+from .rules import is_admin, is_jury, is_viewer, user_facts
 
 
 def user_roles(*, user) -> dict[str, bool]:
     """Which dashboards and menus a user gets."""
     if not user.is_authenticated:
-        return {"admin": False, "jury": False, "operator": False}
+        return {"admin": False, "jury": False, "operator": False, "viewer": False}
     facts = user_facts(user)
+    viewer = is_viewer(user)
     return {
-        "admin": is_admin(user),
+        "admin": is_admin(user) or viewer,
+        "viewer": viewer,
         "jury": is_jury(user) or facts.jury_member,
         "operator": bool(facts.operator_units),
     }

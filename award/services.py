@@ -30,13 +30,15 @@ from django.utils.translation import gettext_lazy
 
 from award import jobs as award_jobs
 from award.models import (
-    ADMIN_GROUP,
     OPERATOR_GROUP,
     DeadlineExtension,
     Level,
     OperatorMembership,
+    Organiser,
+    OrganiserMembership,
     Period,
     Unit,
+    organiser_current,
     unit_parent_error,
 )
 from common.jobs import ImportRejected, job_start
@@ -127,14 +129,17 @@ DEFAULT_LEVELS = [
 ]
 
 
-def levels_ensure_defaults() -> None:
-    """Create the levels every deployment starts with, if they are missing."""
+def levels_ensure_defaults(*, organiser: Organiser | None = None) -> None:
+    """Create the levels every organiser starts with, if they are missing (the current
+    organiser's unless told)."""
+    organiser = organiser or organiser_current()
+    levels = Level.objects.filter(organiser=organiser)
     for code, name, order, _parent in DEFAULT_LEVELS:
-        Level.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+        levels.get_or_create(code=code, defaults={"name": name, "order": order})
     for code, _name, _order, parent in DEFAULT_LEVELS:
         if parent:
-            Level.objects.filter(code=code, parent_level__isnull=True).update(
-                parent_level=Level.objects.get(code=parent)
+            levels.filter(code=code, parent_level__isnull=True).update(
+                parent_level=levels.get(code=parent)
             )
 
 
@@ -225,11 +230,15 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
     if table is None:
         return plan
     progress(30, _("Checking %(count)s rows") % {"count": len(table.rows)})
-    levels = {level.code: level for level in Level.objects.select_related("parent_level")}
+    organiser = organiser_current()
+    levels = {
+        level.code: level
+        for level in Level.objects.filter(organiser=organiser).select_related("parent_level")
+    }
     levels_by_id = {level.pk: level for level in levels.values()}
     existing = {
         row["code"]: row
-        for row in Unit.objects.values(
+        for row in Unit.objects.filter(organiser=organiser).values(
             "code", "name", "level_id", "parent__code", "website", "operator_email"
         )
     }
@@ -371,13 +380,15 @@ def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> Uni
     plan = units_import_check(data=data, progress=lambda p, m: progress(p // 2, m))
     if plan.problems.errors:
         raise ImportRejected(plan.problems)
-    levels = {level.code: level.pk for level in Level.objects.all()}
-    existing = {unit.code: unit for unit in Unit.objects.select_for_update()}
+    organiser = organiser_current()
+    levels = {level.code: level.pk for level in Level.objects.filter(organiser=organiser)}
+    units = Unit.objects.filter(organiser=organiser)
+    existing = {unit.code: unit for unit in units.select_for_update()}
     to_create, to_update = [], []
     for item in plan.rows:
         unit = existing.get(item["code"])
         if unit is None:
-            unit = Unit(code=item["code"])
+            unit = Unit(code=item["code"], organiser=organiser)
             to_create.append(unit)
         else:
             to_update.append(unit)
@@ -391,10 +402,12 @@ def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> Uni
         to_update, ["name", "level", "website", "operator_email", "updated_at"], batch_size=2000
     )
     progress(80, _("Linking units to their parents"))
-    ids = dict(Unit.objects.values_list("code", "pk"))
+    ids = dict(units.values_list("code", "pk"))
     with_parent = []
     for item in plan.rows:
-        unit = existing.get(item["code"]) or Unit(pk=ids[item["code"]], code=item["code"])
+        unit = existing.get(item["code"]) or Unit(
+            pk=ids[item["code"]], code=item["code"], organiser=organiser
+        )
         unit.parent_id = ids[item["parent"]] if item["parent"] else None
         with_parent.append(unit)
     Unit.objects.bulk_update(with_parent, ["parent"], batch_size=2000)
@@ -446,10 +459,10 @@ def _invitation_link(user, base_url: str) -> str:
 
 
 def user_get_or_invite(
-    *, email: str, full_name: str, group: str, base_url: str = "", username: str = ""
+    *, email: str, full_name: str, group: str | None, base_url: str = "", username: str = ""
 ) -> Invitation:
     """Find the account (by ``username`` when given, else by email) or create it without a
-    password, and add it to a group."""
+    password, and add it to a group (if one is named)."""
     email = email.strip().lower()
     EmailValidator()(email)
     if username:
@@ -467,7 +480,8 @@ def user_get_or_invite(
         )
         user.set_unusable_password()
         user.save()
-    user.groups.add(_group(group))
+    if group:
+        user.groups.add(_group(group))
     link = None
     if not user.has_usable_password():
         link = _invitation_link(user, base_url or settings.SITE_URL)
@@ -507,7 +521,10 @@ def operator_invite(*, unit: Unit, email: str, full_name: str, invited_by, base_
 
 
 def admin_grant(*, user) -> None:
-    user.groups.add(_group(ADMIN_GROUP))
+    """Make ``user`` an admin of the current organiser."""
+    OrganiserMembership.objects.update_or_create(
+        user=user, organiser=organiser_current(), defaults={"role": "admin"}
+    )
 
 
 def lockout_release(*, attempt_id: int) -> str | None:

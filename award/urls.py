@@ -4,7 +4,7 @@ route has an entry in tests/award/test_permissions.py."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from award import forms, level_views, views
+from award import forms, level_views, organiser_views, views
 
 app_patterns = (
     [
@@ -22,6 +22,22 @@ app_patterns = (
             "periode/<int:year>/perpanjangan/<int:pk>/hapus/",
             views.PeriodExtensionDeleteView.as_view(),
             name="period_extension_delete",
+        ),
+        path("penyelenggara/", organiser_views.OrganiserListView.as_view(), name="organiser_list"),
+        path(
+            "penyelenggara/<slug:slug>/",
+            organiser_views.OrganiserUpdateView.as_view(),
+            name="organiser_update",
+        ),
+        path(
+            "penyelenggara/<slug:slug>/tim/",
+            organiser_views.TeamMemberAddView.as_view(),
+            name="organiser_member_add",
+        ),
+        path(
+            "penyelenggara/<slug:slug>/tim/<int:user_pk>/hapus/",
+            organiser_views.TeamMemberRemoveView.as_view(),
+            name="organiser_member_remove",
         ),
         path("tingkat/", level_views.LevelListView.as_view(), name="level_list"),
         path(

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from award import jobs as award_jobs
-from award import selectors, services
+from award import organisers, selectors, services
 from award.exports import UnitsExporter
 from award.forms import (
     ExtensionForm,
@@ -29,7 +29,15 @@ from award.forms import (
     UnitForm,
 )
 from award.mixins import AdminRequired, PeriodAdminRequired, PeriodMixin
-from award.models import DeadlineExtension, OperatorMembership, Period, Stage, Unit
+from award.models import (
+    DeadlineExtension,
+    OperatorMembership,
+    Period,
+    Stage,
+    Unit,
+    organiser_current_or_none,
+)
+from award.scoping import organiser_url
 from common.dashboard import dashboard_context
 from common.exporters import export_response
 from common.forms import WorkbookUploadForm
@@ -38,6 +46,9 @@ from common.views import JobConfirmView, JobView, page_of
 
 
 class HomeView(TemplateView):
+    """An organiser's start page (``/kutim/``); the platform's (``/``) leads to the only
+    organiser or lists them (``laporan.public_views.StartView``)."""
+
     template_name = "award/home.html"
 
     def get(self, request, *args, **kwargs):
@@ -47,7 +58,22 @@ class HomeView(TemplateView):
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
+    """An organiser's dashboard (``/kutim/dasbor/``); without an organiser (``/dasbor/``, where
+    signing in lands) the organisers the person works for, or straight to the only one."""
+
     template_name = "award/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        if organiser_current_or_none() is None:
+            mine = organisers.organisers_of(user=request.user)
+            if len(mine) == 1:
+                return redirect(organiser_url(mine[0], "award:dashboard"))
+            return render(
+                request,
+                "award/organiser_choice.html",
+                {"choices": [(o, organiser_url(o, "award:dashboard")) for o in mine]},
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -220,7 +246,9 @@ class UnitDetailView(PermissionRequiredMixin, DetailView):
     permission_required = "award.view_unit"
     template_name = "award/unit_detail.html"
     context_object_name = "unit"
-    queryset = Unit.objects.select_related("level", "parent")
+
+    def get_queryset(self):  # per request: inside the request's organiser's scope
+        return Unit.objects.select_related("level", "parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

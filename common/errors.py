@@ -7,10 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
+from .context import work_stranger
+
 logger = logging.getLogger("django.request")
 
 
 def permission_denied(request, exception=None):
+    if work_stranger(request):  # another organiser's page: as if it did not exist
+        return page_not_found(request, exception)
     return render(request, "403.html", status=403)
 
 

@@ -4,6 +4,7 @@ upload field. Forms hold no business rules."""
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.models import apply_limit_choices_to_to_formfield
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
@@ -18,12 +19,34 @@ class BootstrapRenderer(TemplatesSetting):
     field_template_name = "components/field.html"
 
 
+def scoped_formfield(db_field, **kwargs):
+    """``Meta.formfield_callback`` of every model form: a relation's choices start empty, since
+    a queryset made when the module is imported is outside any organiser's scope (django-scopes
+    refuses it); ``StyledMixin`` fills them for each form inside the request's scope."""
+    if db_field.is_relation and db_field.related_model is not None:
+        kwargs.setdefault("queryset", db_field.related_model._default_manager.none())
+        field = db_field.formfield(**kwargs)
+        if field is not None:
+            field.scoped_model = db_field.related_model
+        return field
+    return db_field.formfield(**kwargs)
+
+
 class StyledMixin:
-    """Adds Bootstrap classes to widgets and marks invalid ones after validation."""
+    """Adds Bootstrap classes to widgets and marks invalid ones after validation; fills the
+    choices of model form relations within the current scope (``scoped_formfield``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope_choices()
         self.style_fields()
+
+    def scope_choices(self):
+        for field in self.fields.values():
+            model = getattr(field, "scoped_model", None)
+            if model is not None:
+                field.queryset = model._default_manager.all()
+                apply_limit_choices_to_to_formfield(field)
 
     def style_fields(self):
         for field in self.fields.values():

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from .context import work_headers, work_organiser_id
 from .liveness import broker_task_state, work_heartbeat, work_stopped
 from .models import Job
 from .registry import _REGISTRY, JobKind, JobRefused, job_kind, job_kind_register  # noqa: F401
@@ -109,10 +110,12 @@ def task_enqueue(task, *args, task_id: str | None = None, on_error: Callable | N
     When the broker cannot take it, log it and call ``on_error()`` (which records the failure
     for the user) instead of letting the exception escape after the commit."""
 
+    headers = work_headers()  # who the work is for, taken now (common.context)
+
     def send():
         sender = current_app.tasks[task] if isinstance(task, str) else task
         try:
-            sender.apply_async(args=args, task_id=task_id)
+            sender.apply_async(args=args, task_id=task_id, headers=headers)
         except Exception:
             logger.exception("could not queue %s%r", sender.name, args)
             if on_error is not None:
@@ -141,6 +144,7 @@ def job_enqueue(*, job: Job, phase: str) -> None:
 # --- life cycle ----------------------------------------------------------------------------
 def job_fingerprint(*, kind: str, data: bytes = b"", params: dict | None = None) -> str:
     digest = hashlib.sha256(kind.encode())
+    digest.update(f"organiser={work_organiser_id()}".encode())  # the same work of another
     digest.update(repr(sorted((params or {}).items())).encode())
     digest.update(data)
     return digest.hexdigest()[:64]

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
+from .context import work_organiser_id
 from .registry import job_kind
 from .storage import private_storage
 
@@ -49,6 +51,12 @@ class Job(models.Model):
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     fingerprint = models.CharField(_("input digest"), max_length=64, blank=True)
+    # The organiser the work is for (``common.context``); NULL for the platform's own work.
+    # Only an id: common sits below award and knows no organiser model.
+    organiser_id = models.PositiveBigIntegerField(
+        _("organiser"), null=True, blank=True, default=work_organiser_id
+    )
+    objects = ScopedManager(organiser="organiser_id")
 
     class Meta:
         db_table = "award_job"  # the table it had before it moved here from award

@@ -20,6 +20,21 @@ def ping(value: int) -> dict:
     return {"pong": value, "pid": os.getpid()}
 
 
+@signals.task_prerun.connect
+def _context_enter(task=None, **kwargs):
+    """Each task runs for the organiser that queued it (``common.context``)."""
+    from common.context import task_enter  # Django is set up after this module loads
+
+    task_enter(task)
+
+
+@signals.task_postrun.connect
+def _context_leave(task=None, **kwargs):
+    from common.context import task_leave  # Django is set up after this module loads
+
+    task_leave(task)
+
+
 @signals.task_postrun.connect
 def _worker_seen(**kwargs):
     """Record that a worker finished a task (``/sehat/`` reports workers seen recently)."""

@@ -106,6 +106,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the organiser of the URL (/kutim/...) and its scope, for everything after it.
+    "award.middleware.OrganiserMiddleware",
     "common.uploads.RequestSizeMiddleware",
     "common.middleware.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",

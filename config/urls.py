@@ -5,16 +5,21 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from award import views
 from award.urls import app_patterns, auth_patterns
 from common import views as common_views
+from laporan import public_views
 
 admin.site.site_header = _("PPID Award – data administration")
 admin.site.site_title = _("PPID Award")
 admin.site.index_title = _("Data administration")
+# Django admin reads every organiser's data (award.middleware runs it without a scope): the
+# platform superuser's tool only, never an organiser's staff account.
+admin.site.has_permission = lambda request: bool(
+    request.user.is_active and request.user.is_superuser
+)
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", public_views.StartView.as_view(), name="home"),
     path("sehat/", common_views.health, name="health"),
     path("sehat/web/", common_views.health_web, name="health_web"),
     path("favicon.ico", common_views.FaviconView.as_view(), name="favicon"),

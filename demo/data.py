@@ -275,7 +275,9 @@ OPD: list[tuple[str, str]] = [
 
 # (username, full name, role, unit codes or home unit)
 OBJECTION_UNIT = "64.08.05.2011"
+PLATFORM = "platform"  # the installation's superuser: organisers, teams, Django admin
 ACCOUNTS: list[tuple[str, str, str, list[str]]] = [
+    ("superadmin", "Superadmin Platform", PLATFORM, []),
     ("admin", "Admin Diskominfo Kutim", ADMIN_GROUP, []),
     ("op.sangattautara", "Operator Kec. Sangatta Utara", OPERATOR_GROUP, ["64.08.04"]),
     ("op.swargabara", "Operator Desa Swarga Bara", OPERATOR_GROUP, ["64.08.04.2002"]),

@@ -40,7 +40,15 @@ from penjurian.objections import objection_answer, objection_file
 from penjurian.presentations import presentation_scores_save, slot_save
 from penjurian.verification import verification_save
 
-from .data import ACCOUNTS, DEMO_JURY_SCOPE, DEMO_PASSWORD, KECAMATAN, OBJECTION_UNIT, OPD
+from .data import (
+    ACCOUNTS,
+    DEMO_JURY_SCOPE,
+    DEMO_PASSWORD,
+    KECAMATAN,
+    OBJECTION_UNIT,
+    OPD,
+    PLATFORM,
+)
 
 
 def demo_units() -> list[dict]:
@@ -114,11 +122,14 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
                 first_name=first,
                 last_name=last,
             )
+        if role == PLATFORM:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+            logins.append((username, DEMO_PASSWORD, full_name))
+            continue
         services.user_get_or_invite(email=user.email, full_name=full_name, group=role)
         if role == ADMIN_GROUP:
-            user.is_staff = True
-            user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
+            services.admin_grant(user=user)
         elif role == OPERATOR_GROUP:
             for code in codes:
                 OperatorMembership.objects.get_or_create(user=user, unit=units[code])

@@ -25,11 +25,11 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from award.qualifications import qualification as qualification_of
+from award.scoping import organiser_url
 
 LEVEL_WORDS = {"desa": "Desa", "kecamatan": "Kecamatan", "opd": "Perangkat Daerah"}
 
@@ -55,6 +55,11 @@ def file_uri(field) -> str | None:
             return data_uri(handle.read(), field.name)
     except OSError:
         return None
+
+
+def report_logo_uri(report) -> str:
+    """The period's logo, else its organiser's, else the application's."""
+    return file_uri(report.logo) or file_uri(report.period.organiser.logo) or default_logo_uri()
 
 
 def default_logo_uri() -> str:
@@ -96,7 +101,8 @@ def qr_pdf_operators(url: str, box=QR_BOX) -> bytes:
 
 
 def verification_url(code: str) -> str:
-    return settings.SITE_URL + reverse("laporan:verify", args=[code])
+    # Global: codes are unique across organisers, and a printed QR code outlives any URL scheme.
+    return settings.SITE_URL + organiser_url(None, "laporan:verify", code)
 
 
 def verification_urls(codes) -> list[str]:
@@ -163,7 +169,7 @@ def _certificate_context(*, report, period) -> dict:
     return {
         "report": report,
         "period": period,
-        "logo": file_uri(report.logo) or default_logo_uri(),
+        "logo": report_logo_uri(report),
         "signature": file_uri(report.signature),
         "signed_on": signed_on,
     }

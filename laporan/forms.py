@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import StyledMixin
+from common.forms import StyledMixin, scoped_formfield
 
 from .models import ReportSettings
 
@@ -22,6 +22,7 @@ class ReportSettingsForm(StyledMixin, forms.ModelForm):
 
     class Meta:
         model = ReportSettings
+        formfield_callback = scoped_formfield
         fields = [
             "organiser",
             "office",

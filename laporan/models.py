@@ -10,7 +10,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Level, Period, Unit
+from award.models import Level, Period, Unit, organiser_scoped
 from common.storage import private_storage
 
 
@@ -48,6 +48,7 @@ class ReportSettings(models.Model):
         max_length=300,
     )
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         verbose_name = _("report settings")
@@ -111,6 +112,7 @@ class Certificate(models.Model):
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     code = models.CharField(_("verification code"), max_length=32, unique=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    objects = organiser_scoped("run__period__organiser")
 
     class Meta:
         ordering = ["run", "level__order", "unit__code", "kind"]

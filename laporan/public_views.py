@@ -8,9 +8,12 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
+from django_scopes import scopes_disabled
 
 from award.mixins import PeriodMixin
-from award.models import Unit
+from award.models import Organiser, Unit, organiser_current_or_none
+from award.scoping import organiser_scope, organiser_url
+from award.views import HomeView
 from common.views import page_of
 from laporan.models import code_normalise
 from penilaian.selectors import scoring_run_published
@@ -23,6 +26,32 @@ def _published(period):
     if run is None:
         raise Http404
     return period, run
+
+
+class StartView(View):
+    """``/``: under an organiser's prefix its start page; on the platform straight to the only
+    organiser, else every organiser with its published results."""
+
+    def get(self, request):
+        if organiser_current_or_none() is not None:
+            return HomeView.as_view()(request)
+        organisers = list(Organiser.objects.order_by("name"))
+        if len(organisers) == 1:
+            return redirect(organiser_url(organisers[0], "home"))
+        if request.user.is_authenticated:
+            return redirect("award:dashboard")
+        rows = [
+            {
+                "organiser": organiser,
+                "home": organiser_url(organiser, "home"),
+                "results": [
+                    (period.year, organiser_url(organiser, "laporan:public_ranking", period.year))
+                    for period in periods
+                ],
+            }
+            for organiser, periods in selectors.organisers_published(organisers=organisers)
+        ]
+        return render(request, "laporan/public/platform_home.html", {"rows": rows})
 
 
 class PublicHomeView(View):
@@ -97,9 +126,23 @@ class CertificateLookupView(View):
 
 
 class CertificateVerifyView(View):
+    """Global (``/verifikasi/<kode>/``: codes are unique across organisers); the page is shown
+    as the organiser that issued the certificate, and says which one it is."""
+
     def get(self, request, code):
-        certificate = selectors.certificate_by_code(code=code[:32])
-        status = 200 if certificate else 404
+        with scopes_disabled():
+            certificate = selectors.certificate_by_code(code=code[:32])
+            organiser = certificate.run.period.organiser if certificate else None
+        active = organiser_current_or_none()
+        if organiser is not None and active is not None and active != organiser:
+            return redirect(organiser_url(None, "laporan:verify", code))
+        if organiser is not None and active is None:
+            base = request.META.get("SCRIPT_NAME", "").rstrip("/") + "/"
+            with organiser_scope(organiser, base=base):
+                return self.page(request, code, certificate, organiser)
+        return self.page(request, code, certificate, organiser)
+
+    def page(self, request, code, certificate, organiser):
         replacement = (
             selectors.certificate_replacement(certificate=certificate)
             if certificate and certificate.run.superseded_by_id
@@ -108,8 +151,13 @@ class CertificateVerifyView(View):
         return render(
             request,
             "laporan/public/verify.html",
-            {"certificate": certificate, "code": code, "replacement": replacement},
-            status=status,
+            {
+                "certificate": certificate,
+                "code": code,
+                "replacement": replacement,
+                "organiser": organiser,
+            },
+            status=200 if certificate else 404,
         )
 
 

@@ -45,7 +45,7 @@ def recap_html(*, run: ScoringRun, top: int = 5) -> str:
             "run": run,
             "period": period,
             "report": report,
-            "logo": documents.file_uri(report.logo) or documents.default_logo_uri(),
+            "logo": documents.report_logo_uri(report),
             "signature": documents.file_uri(report.signature),
             "levels": board["levels"],
             "participation_chart": documents.bar_chart_svg(participation_rows),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django_scopes import scopes_disabled
 
 from award.models import Level, Period, Unit
 from award.qualifications import QUALIFICATIONS
@@ -32,7 +33,16 @@ def report_run(*, period: Period) -> ScoringRun | None:
 
 
 def report_settings(*, period: Period) -> ReportSettings:
-    settings, _created = ReportSettings.objects.get_or_create(period=period)
+    """The period's report settings, made on first use from its organiser's defaults (the
+    field defaults are Kutai Timur's, the first organiser's)."""
+    organiser = period.organiser
+    defaults = {
+        "signatory_name": organiser.signatory_name,
+        "signatory_title": organiser.signatory_title,
+    }
+    if organiser.slug != "kutim":
+        defaults.update(organiser=organiser.name, office=organiser.name, city="")
+    settings, _created = ReportSettings.objects.get_or_create(period=period, defaults=defaults)
     return settings
 
 
@@ -139,3 +149,18 @@ def certificate_by_code(*, code: str) -> Certificate | None:
         "unit", "level", "run__period", "run__superseded_by"
     )
     return found.filter(code=code).first() or found.filter(code=code_normalise(code)).first()
+
+
+def organisers_published(*, organisers) -> list[tuple]:
+    """Each organiser with its periods that have a published run, newest first (the
+    platform's start page: read across organisers on purpose)."""
+    with scopes_disabled():
+        runs = list(
+            ScoringRun.objects.filter(finalised_at__isnull=False, superseded_by__isnull=True)
+            .select_related("period")
+            .order_by("-period__year")
+        )
+    by_organiser: dict[int, list] = {}
+    for run in runs:
+        by_organiser.setdefault(run.period.organiser_id, []).append(run.period)
+    return [(organiser, by_organiser.get(organiser.pk, [])) for organiser in organisers]

@@ -5,7 +5,7 @@ from django.conf import settings as django_settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Level, Period
+from award.models import Level, Period, organiser_scoped
 
 
 # --- scoring runs and their results (DESIGN.md §3 "Reproducibility") ----------------------
@@ -79,6 +79,7 @@ class ScoringRun(models.Model):
         on_delete=models.SET_NULL,
         related_name="supersedes",
     )
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         db_table = "evaluasi_scoringrun"  # kept from before the move
@@ -132,6 +133,7 @@ class ScoringChunk(models.Model):
     seconds = models.FloatField(default=0)
     result = models.BinaryField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    objects = organiser_scoped("run__period__organiser")
 
     class Meta:
         db_table = "evaluasi_scoringchunk"  # kept from before the move
@@ -190,6 +192,7 @@ class Score(models.Model):
         _("previous final score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     change = models.DecimalField(_("change"), max_digits=6, decimal_places=2, null=True, blank=True)
+    objects = organiser_scoped("run__period__organiser")
 
     class Meta:
         db_table = "evaluasi_score"  # kept from before the move
@@ -216,6 +219,7 @@ class AnswerSnapshot(models.Model):
     submission_id = models.BigIntegerField()
     indicator_id = models.BigIntegerField()
     value = models.TextField(blank=True)
+    objects = organiser_scoped("run__period__organiser")
 
     class Meta:
         constraints = [
@@ -240,6 +244,7 @@ class VerificationSnapshot(models.Model):
     decision = models.CharField(max_length=8, blank=True)
     value = models.TextField(blank=True)
     reason = models.TextField(blank=True)
+    objects = organiser_scoped("run__period__organiser")
 
     class Meta:
         constraints = [
@@ -277,6 +282,7 @@ class ScorePresentation(models.Model):
     )
     raw = models.FloatField(verbose_name=_("raw"))
     normalised = models.FloatField(verbose_name=_("normalised"))
+    objects = organiser_scoped("run__period__organiser")
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.unit_id}/{self.jury_id}: {self.normalised}"
@@ -308,6 +314,7 @@ class FinalisationOverride(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         ordering = ["created_at", "id"]

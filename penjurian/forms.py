@@ -39,11 +39,17 @@ class JuryAddForm(JuryScopeForm):
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
     home_unit = forms.ModelChoiceField(
         label=gettext_lazy("Jury's own unit"),
-        queryset=Unit.objects.select_related("level").order_by("level__order", "name"),
+        queryset=Unit.objects.none(),  # the request's organiser's units: __init__
         required=False,
         help_text=gettext_lazy("The jury will never assess this unit."),
     )
     field_order = ["email", "full_name", "home_unit", "levels", "conflicts"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_unit"].queryset = Unit.objects.select_related("level").order_by(
+            "level__order", "name"
+        )
 
 
 class CriterionForm(StyledMixin, forms.Form):

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from award.models import OperatorMembership, Period, Unit
+from award.models import OperatorMembership, Period, Unit, organiser_scoped
 from common.storage import private_storage
 from evaluasi.models import Indicator, Submission
 from evaluasi.questionnaires.rubric import AnswerError, answer_normalise
@@ -66,6 +66,7 @@ class Assignment(models.Model):
         "award.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="assignments"
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         db_table = "evaluasi_assignment"  # kept from before the move
@@ -131,6 +132,7 @@ class Verification(models.Model):
     reason = models.CharField(_("reason"), max_length=1000, blank=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    objects = organiser_scoped("submission__period__organiser")
 
     class Meta:
         db_table = "evaluasi_verification"  # kept from before the move
@@ -187,6 +189,7 @@ class PresentationCriterion(models.Model):
         _("weight"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         db_table = "evaluasi_presentationcriterion"  # kept from before the move
@@ -229,6 +232,7 @@ class PresentationScore(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    objects = organiser_scoped("criterion__period__organiser")
 
     class Meta:
         db_table = "evaluasi_presentationscore"  # kept from before the move
@@ -311,6 +315,7 @@ class Objection(models.Model):
     before_decision = models.CharField(verbose_name=_("before decision"), max_length=8, blank=True)
     before_value = models.TextField(verbose_name=_("before value"), blank=True)
     before_reason = models.CharField(verbose_name=_("before reason"), max_length=1000, blank=True)
+    objects = organiser_scoped("submission__period__organiser")
 
     class Meta:
         ordering = ["filed_at", "id"]
@@ -334,6 +339,7 @@ class PresentationSlot(models.Model):
     place = models.CharField(_("place"), max_length=255, blank=True)
     link = models.URLField(_("video link"), blank=True, max_length=500)
     notified_at = models.DateTimeField(verbose_name=_("notified at"), null=True, blank=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -368,6 +374,7 @@ class VerdictSuggestion(models.Model):
     decision = models.CharField(_("decision"), max_length=8)
     followed = models.BooleanField(_("followed"), null=True)  # None: nothing was suggested yet
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+    objects = organiser_scoped("verification__submission__period__organiser")
 
     class Meta:
         verbose_name = _("verdict suggestion")

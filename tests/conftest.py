@@ -96,6 +96,36 @@ def private_root(tmp_path_factory):
     return tmp_path_factory.mktemp("private")
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _at_kutai_timurs_desk(request):
+    """A test works as Kutai Timur's staff at a desk: its organiser active (new rows are its),
+    ``reverse()`` making its URLs (``/kutim/...``), and the test's own queries unscoped so that
+    it can look at anything; the views it calls scope themselves per request (the middleware),
+    as in production. Tests of other organisers make and name them."""
+    from django_scopes import scopes_disabled
+
+    uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        with scopes_disabled():
+            yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    from award.middleware import organisers_forget
+    from award.scoping import organiser_scope
+    from tests.factories import kutim
+
+    organisers_forget()  # a flushed database makes Kutai Timur anew, with another id
+    with scopes_disabled():
+        organiser = kutim()
+    with organiser_scope(organiser, base="/"), scopes_disabled():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path, private_root):
     settings.PRIVATE_ROOT = private_root
@@ -185,10 +215,12 @@ def celery_live(celery_worker_process):
 
 @pytest.fixture
 def default_levels(db):
-    """Transactional tests flush the tables; put back the levels migration 0002 seeds."""
+    """Transactional tests flush the tables; put back the organiser and the levels the
+    migrations make."""
     from award.services import levels_ensure_defaults
+    from tests.factories import kutim
 
-    levels_ensure_defaults()
+    levels_ensure_defaults(organiser=kutim())
 
 
 def session_cookie(user) -> dict:

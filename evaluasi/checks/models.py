@@ -7,6 +7,7 @@ indicator). Flags between units (``duplikat``, ``hampir_sama``) and of links are
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from award.models import organiser_scoped
 from evaluasi.saq.models import Evidence
 
 # Raised when the extraction or the flags change: older analyses are re-done on the next run.
@@ -72,6 +73,7 @@ class EvidenceCheck(models.Model):
     flags = models.JSONField(_("flags"), default=list, blank=True)
     version = models.PositiveSmallIntegerField(_("analyser version"), default=ANALYSER_VERSION)
     checked_at = models.DateTimeField(_("checked at"), auto_now=True)
+    objects = organiser_scoped("evidence__submission__period__organiser")
 
     class Meta:
         verbose_name = _("evidence check")

@@ -3,13 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import StyledMixin
+from common.forms import StyledMixin, scoped_formfield
 from evaluasi.models import Aspect, Indicator, Option
 
 
 class AspectForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Aspect
+        formfield_callback = scoped_formfield
         fields = ["code", "name", "weight", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
@@ -28,6 +29,7 @@ class AspectForm(StyledMixin, forms.ModelForm):
 class IndicatorForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Indicator
+        formfield_callback = scoped_formfield
         fields = [
             "aspect",
             "group",
@@ -83,6 +85,7 @@ class IndicatorForm(StyledMixin, forms.ModelForm):
 class OptionForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Option
+        formfield_callback = scoped_formfield
         fields = ["code", "label", "value"]
 
 

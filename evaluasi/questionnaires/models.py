@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Level, Period
+from award.models import Level, Period, organiser_scoped
 
 
 class IndicatorType(models.TextChoices):
@@ -57,6 +57,7 @@ class Questionnaire(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         ordering = ["period", "level__order", "-version"]
@@ -98,6 +99,7 @@ class Aspect(models.Model):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
+    objects = organiser_scoped("questionnaire__period__organiser")
 
     class Meta:
         ordering = ["order", "id"]
@@ -148,6 +150,7 @@ class Indicator(models.Model):
     required = models.BooleanField(_("answer required"), default=True)
     group = models.CharField(_("group heading"), max_length=255, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    objects = organiser_scoped("questionnaire__period__organiser")
 
     class Meta:
         ordering = ["order", "id"]
@@ -178,6 +181,7 @@ class Option(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+    objects = organiser_scoped("indicator__questionnaire__period__organiser")
 
     class Meta:
         ordering = ["order", "id"]

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Period
+from award.models import Period, organiser_scoped
 from common.storage import private_storage
 from evaluasi.questionnaires.models import Indicator, Questionnaire
 
@@ -51,6 +51,7 @@ class Submission(models.Model):
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         verbose_name = _("SAQ submission")
@@ -88,6 +89,7 @@ class Answer(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    objects = organiser_scoped("submission__period__organiser")
 
     class Meta:
         verbose_name = _("answer")
@@ -142,6 +144,7 @@ class Evidence(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    objects = organiser_scoped("submission__period__organiser")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -173,6 +176,7 @@ class SubmissionEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    objects = organiser_scoped("submission__period__organiser")
 
     class Meta:
         ordering = ["created_at"]
@@ -196,6 +200,7 @@ class ReminderLog(models.Model):
     days_before = models.IntegerField(verbose_name=_("days before"), null=True, blank=True)
     recipients = models.PositiveIntegerField(verbose_name=_("recipients"), default=0)
     sent_at = models.DateTimeField(verbose_name=_("sent at"), auto_now_add=True)
+    objects = organiser_scoped("period__organiser")
 
     class Meta:
         indexes = [models.Index(fields=["period", "unit", "sent_at"])]

@@ -198,6 +198,13 @@ def presentations_backfill(apps, schema_editor):
     """Runs made before runs kept their presentation scores get them from the scores as they
     are at this upgrade (inputs of published periods were locked since). Runs once, with this
     release's scoring code."""
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():  # every organiser's runs (issue #22 scopes the models)
+        _presentations_backfill()
+
+
+def _presentations_backfill():
     from penilaian import data, formulas, scoring
     from penilaian.models import ScoringRun
     from penilaian.results import presentations_write

@@ -37,7 +37,7 @@ def test_invited_operator_activates_the_account_and_sees_only_its_unit(
     assert mail.to == ["siti@desa.id"]
     assert mail.subject == "Undangan PPID Award"
     assert "operator PPID untuk Desa Swarga Bara" in mail.body
-    link = re.search(r"http://testserver(/akun/undangan/\S+/)", mail.body).group(1)
+    link = re.search(r"http://testserver(/kutim/akun/undangan/\S+/)", mail.body).group(1)
 
     admin_client.logout()
     form = client.get(link, follow=True)
@@ -101,7 +101,7 @@ def test_password_reset_sends_a_working_link(client, mailoutbox):
     assert response["Location"] == reverse("password_reset_done")
     (mail,) = mailoutbox
     assert mail.subject == "Atur ulang kata sandi PPID Award"
-    link = re.search(r"http://testserver(/akun/reset/\S+/)", mail.body).group(1)
+    link = re.search(r"http://testserver(/kutim/akun/reset/\S+/)", mail.body).group(1)
     page = client.get(link, follow=True)
     url = page.redirect_chain[-1][0]
     response = client.post(

@@ -24,6 +24,7 @@ ADMIN_ONLY = {"anon": LOGIN, "op_a": 403, "op_b": 403, "jury": 403, "admin": 200
 ADMIN_ONLY_POST_REDIRECT = {"anon": LOGIN, "op_a": 403, "op_b": 403, "jury": 403, "admin": 302}
 LOGGED_IN = {"anon": LOGIN, "op_a": 200, "op_b": 200, "jury": 200, "admin": 200}
 PUBLIC = dict.fromkeys(ROLES, 200)
+PLATFORM_ONLY = {"anon": LOGIN, "op_a": 403, "op_b": 403, "jury": 403, "admin": 403}
 FILL_ONLY = {"anon": LOGIN, "op_a": 200, "op_b": 403, "jury": 403, "admin": 403}
 FILL_ONLY_REDIRECT = {"anon": LOGIN, "op_a": 302, "op_b": 403, "jury": 403, "admin": 403}
 UNIT_A_OR_ADMIN = {"anon": LOGIN, "op_a": 200, "op_b": 403, "jury": 403, "admin": 200}
@@ -183,6 +184,16 @@ MATRIX = {
     ),
     "award:unit_list": ("get", None, None, ADMIN_ONLY),
     "award:level_list": ("get", None, None, ADMIN_ONLY),
+    # Organisers and their teams: the platform superuser alone (tests/award/test_organisers.py).
+    "award:organiser_list": ("get", None, None, PLATFORM_ONLY),
+    "award:organiser_update": ("get", lambda w: {"slug": "kutim"}, None, PLATFORM_ONLY),
+    "award:organiser_member_add": ("post", lambda w: {"slug": "kutim"}, {}, PLATFORM_ONLY),
+    "award:organiser_member_remove": (
+        "post",
+        lambda w: {"slug": "kutim", "user_pk": w["admin_user"].pk},
+        {},
+        PLATFORM_ONLY,
+    ),
     "award:level_update": ("get", lambda w: {"code": "opd"}, None, ADMIN_ONLY),
     # An empty form: refused with the form again (200), nothing changed.
     "award:level_delete": ("post", lambda w: {"code": "opd"}, {}, ADMIN_ONLY_POST_REDIRECT),
@@ -560,6 +571,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         ),
         "unit_a": unit_a,
         "unit_b": unit_b,
+        "admin_user": admin_user,
         "period": period,
         "jury_membership": period.juries.get(user=jury_user),
         "extension": DeadlineExtension.objects.create(

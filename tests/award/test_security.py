@@ -186,7 +186,7 @@ def test_an_oversized_upload_is_refused_before_it_is_read(client, operator_a, se
     """The declared length decides: a 200 MB upload is answered 413 from its headers."""
     client.force_login(operator_a)
     response = client.post(
-        "/saq/1/bukti/1/",
+        "/kutim/saq/1/bukti/1/",
         data=b"x" * 1024,
         content_type="application/octet-stream",
         CONTENT_LENGTH=str(200 * 1024 * 1024),

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from common.selectors import WORKER_SEEN_KEY
 
@@ -46,7 +47,7 @@ def test_signed_in_pages_work_while_redis_is_down(client, settings, operator_a, 
     """Sessions live in the database: a Redis outage does not sign anybody out or 500."""
     client.force_login(operator_a)
     settings.CACHES = REDIS_DOWN
-    assert client.get("/dasbor/").status_code == 200
+    assert client.get(reverse("award:dashboard")).status_code == 200
 
 
 def test_embedded_default_without_a_broker_is_healthy(client, settings):

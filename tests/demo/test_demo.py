@@ -1,11 +1,16 @@
 """The Kutai Timur demo: real kecamatan, desa under them, OPD, a period, demo accounts."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django_scopes import scope
 
 from award.models import Period, Unit
 from demo.data import DEMO_PASSWORD, KECAMATAN
+from tests.factories import kutim
+
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +18,11 @@ pytestmark = pytest.mark.django_db
 def test_demo_loads_kutai_timur_and_is_idempotent(capsys):
     call_command("demo_kutim")
     first = capsys.readouterr().out
+    with scope(organiser=kutim().pk):  # Kota Bontang, loaded beside it, has its own
+        kutai_timur_loads_once(first, capsys)
+
+
+def kutai_timur_loads_once(first, capsys):
     counts = {
         code: Unit.objects.filter(level__code=code).count() for code in ["kecamatan", "desa", "opd"]
     }
@@ -127,8 +137,41 @@ def test_last_years_results_carry_last_years_date():
     from penilaian.models import ScoringRun
 
     call_command("demo_kutim")
+    with scope(organiser=kutim().pk):
+        last_years_date(Period, ScoringRun)
+
+
+def last_years_date(Period, ScoringRun):  # noqa: N803 - the models, handed over
     current = Period.objects.order_by("-year").first()
     previous = Period.objects.get(year=current.year - 1)
     run = ScoringRun.objects.get(period=previous, finalised_at__isnull=False)
     assert run.finalised_at == previous.finalisation_date
     assert run.finalised_at < current.saq_open  # not "today"
+
+
+def test_kota_bontang_is_a_second_organiser_beside_kutai_timur(client):
+    """Issue #22: 3 kecamatan, 15 kelurahan and 10 OPD (one with the code of a Kutai Timur
+    desa), a published 2025 and an open 2026 period, its admin, and a jury of both."""
+    from award.models import Organiser, Period
+    from penilaian.selectors import scoring_run_published
+
+    call_command("demo_kutim")
+    bontang = Organiser.objects.get(slug="bontang")
+    with scope(organiser=bontang.pk):
+        counts = {
+            code: Unit.objects.filter(level__code=code).count()
+            for code in ["kecamatan", "kelurahan", "opd"]
+        }
+        assert counts == {"kecamatan": 3, "kelurahan": 15, "opd": 10}
+        assert Unit.objects.filter(code="OPD.DISKOMINFO").exists()
+        years = {p.year: p for p in Period.objects.all()}
+        last, this = sorted(years)
+        assert scoring_run_published(period=years[last]) is not None
+        assert years[this].stage_label == "Pengisian SAQ"
+    assert {o.slug for o in Organiser.objects.all()} == {"kutim", "bontang"}
+    client.force_login(User.objects.get(username="admin.bontang"))
+    assert client.get("/bontang/dasbor/").status_code == 200
+    assert client.get("/kutim/periode/").status_code == 404, "another organiser's page"
+    client.force_login(User.objects.get(username="juri.bersama"))
+    page = client.get("/dasbor/").content.decode()
+    assert "Diskominfo Kota Bontang" in page and "Kutai Timur" in page

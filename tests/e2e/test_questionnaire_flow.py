@@ -49,7 +49,9 @@ def test_import_edit_export_reimport_and_a_broken_workbook(page, live_server, tm
     assert page.get_by_text("Jumlah bobot aspek harus 100; saat ini 105.").is_visible()
     second = Aspect.objects.get(code="A2")
     page.locator(f"#id_a{second.pk}-weight").fill("15")
-    page.locator(f"#aspect-{second.pk}-form").get_by_role("button", name="Simpan").click()
+    # The total follows the typing before the save: wait for the server's answer itself.
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.locator(f"#aspect-{second.pk}-form").get_by_role("button", name="Simpan").click()
     page.get_by_text("100 / 100").wait_for()
     original = Questionnaire.objects.get()
     assert [str(a.weight) for a in original.aspects.all()][:2] == ["20.00", "15.00"]

@@ -2,6 +2,7 @@
 a submitted SAQ holds exactly the answers its stored score was computed from, and no write
 that was acknowledged lands after ``submitted_at``."""
 
+import contextvars
 import threading
 import time
 from decimal import Decimal
@@ -10,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from evaluasi.models import Answer, Submission
 from evaluasi.saq import selectors as saq_selectors
@@ -22,8 +23,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 def in_thread(target, *args):
     box = {}
+    prefix = get_script_prefix()  # thread-local in Django: handed over by hand
 
     def run():
+        set_script_prefix(prefix)
         try:
             box["result"] = target(*args)
         except Exception as error:  # noqa: BLE001 - handed to the test
@@ -31,7 +34,8 @@ def in_thread(target, *args):
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run)
+    # The thread works in the test's context (its organiser and scope), as a request would.
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(run,))
     thread.start()
     return thread, box
 

@@ -59,6 +59,9 @@ class Operator:
         self.submission, self.step, self.indicator = submission, step, indicator
         self.version = "0"
         self.acknowledged: str | None = None
+        # Made here: the threads that type have no script prefix (/kutim/) of their own.
+        self.step_url = reverse("evaluasi:saq_step", args=[submission, step])
+        self.autosave_url = reverse("evaluasi:saq_autosave", args=[submission, indicator])
         self.refresh()
 
     @classmethod
@@ -72,7 +75,7 @@ class Operator:
         )
 
     def refresh(self):
-        page = self.http.get(f"/saq/{self.submission}/{self.step}/")
+        page = self.http.get(self.step_url)
         assert page.status_code == 200, page.status_code
         self.csrf = CSRF.search(page.text).group(1)
         for pk, version in VERSION.findall(page.text):
@@ -83,7 +86,7 @@ class Operator:
         step, pk = self.step, self.indicator
         try:
             response = self.http.post(
-                reverse("evaluasi:saq_autosave", args=[self.submission, pk]),
+                self.autosave_url,
                 data={"prefix": f"{step}-", f"{step}-i{pk}": value, f"{step}-v{pk}": self.version},
                 headers={"X-CSRFToken": self.csrf, "HX-Request": "true"},
             )

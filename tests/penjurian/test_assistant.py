@@ -60,9 +60,9 @@ def test_the_jury_sees_the_copy_the_scan_and_the_blank_file(
     jury = client_for(client, jury_user)
     page = jury.get(reverse("penjurian:verify", args=[other.pk])).content.decode()
     assert 'data-flag="duplikat"' in page and "Desa Swarga Bara (64.08.04.2002) · 1.1.1" in page
-    own_file = f'/juri/bukti/{original.pk}/"'
+    own_file = f'/kutim/juri/bukti/{original.pk}/"'
     assert own_file not in page, "not assigned to Swarga Bara: its file is not offered"
-    assert jury.get(f"/juri/bukti/{original.pk}/").status_code == 403
+    assert jury.get(f"/kutim/juri/bukti/{original.pk}/").status_code == 403
     assert 'data-flag="tanpa_teks"' in page and 'data-flag="kosong"' in page
     assert 'data-flag="tanpa_nama_unit"' in page, "the copy names Swarga Bara, not this desa"
     assert '<mark class="m-unit">' in page and '<mark class="m-date">' in page
@@ -71,7 +71,7 @@ def test_the_jury_sees_the_copy_the_scan_and_the_blank_file(
     Assignment.objects.create(period=period, unit=submission.unit, jury=jury_user)
     page = jury.get(reverse("penjurian:verify", args=[other.pk])).content.decode()
     assert own_file in page, "assigned to both: the other file opens"
-    assert jury.get(f"/juri/bukti/{original.pk}/").status_code == 200
+    assert jury.get(f"/kutim/juri/bukti/{original.pk}/").status_code == 200
     assert (
         EvidenceCheck.objects.get(evidence=copy).sha256
         == EvidenceCheck.objects.get(evidence=original).sha256

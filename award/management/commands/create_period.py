@@ -1,13 +1,14 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from award import services
 from award.models import Period
+from award.scoping import OrganiserCommand
 
 DATE_OPTIONS = [
     "saq_open",
@@ -39,7 +40,7 @@ def parse_moment(value: str, *, end_of_day: bool = False) -> dt.datetime:
     return moment
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Create an award period. Without dates the SAQ opens now and closes 30 days later."
 
     def add_arguments(self, parser):

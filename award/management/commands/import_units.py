@@ -1,14 +1,15 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award import services
+from award.scoping import OrganiserCommand
 from common import jobs
 from common.workbooks import problems_command_error
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Import units from a workbook (sheet 'unit'). All or nothing; never deletes a unit."
 
     def add_arguments(self, parser):

@@ -1,18 +1,29 @@
-from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
-from award.models import Unit
+from award.models import Organiser, Unit
+from award.scoping import PlatformCommand, organiser_scope
+from demo.bontang import demo_bontang_load
 from demo.kutim import demo_kutim_load
 
 
-class Command(BaseCommand):
-    help = "Load the Kutai Timur demo (units, a period, demo accounts). Idempotent."
+class Command(PlatformCommand):
+    help = (
+        "Load the demo: Kutai Timur (units, periods, accounts) and, beside it, Kota Bontang as "
+        "a second organiser. Idempotent."
+    )
 
     def handle(self, *args, **options):
+        kutim = Organiser.objects.get_or_create(
+            slug="kutim",
+            defaults={"name": "Diskominfo Staper Kabupaten Kutai Timur", "region_code": "64.08"},
+        )[0]
         # The demo's juries and operators are fictional: their notifications stay in memory.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            result = demo_kutim_load()
+            with organiser_scope(kutim):
+                result = demo_kutim_load()
+                units = Unit.objects.count()
+            bontang = demo_bontang_load()
         period = result["period"]
         self.stdout.write(
             self.style.SUCCESS(
@@ -22,13 +33,17 @@ class Command(BaseCommand):
                 )
                 % {
                     "questionnaires": result["questionnaires"],
-                    "units": Unit.objects.count(),
+                    "units": units,
                     "new": result["units_created"],
                     "year": period.year,
                     "stage": period.stage_label,
                 }
             )
         )
+        self.stdout.write(
+            _("Second organiser: %(name)s at /%(slug)s/.")
+            % {"name": bontang["organiser"].name, "slug": bontang["organiser"].slug}
+        )
         self.stdout.write(_("Demo logins (username / password):"))
-        for username, password, name in result["logins"]:
+        for username, password, name in result["logins"] + bontang["logins"]:
             self.stdout.write(f"  {username:<18} {password:<18} {name}")

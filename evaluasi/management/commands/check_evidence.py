@@ -2,14 +2,15 @@
 current analysis (new, changed, or read by an older analyser). Without ``--wait`` the work is
 queued as a job for the workers; with it, it runs here and prints its progress."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from evaluasi.checks import services
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Analyse the evidence files of a period that are new or stale (the jury assistant)."
 
     def add_arguments(self, parser):

@@ -1,15 +1,16 @@
 """``export_evidence_checks --period Y --out FILE.xlsx``: the jury assistant's findings, sheet
 ``bukti`` (Kode Unit, Indikator, Berkas, SHA-256, Tanda, Keterangan), one row per evidence."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from common.exporters import xlsx_out
 from evaluasi.exports import EvidenceChecksExporter
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Write the evidence checks of a period to a workbook."
 
     def add_arguments(self, parser):

@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Level, Period
+from award.scoping import OrganiserCommand
 from evaluasi.exports import QuestionnaireExporter
 from evaluasi.models import Questionnaire
 from evaluasi.questionnaires.selectors import questionnaire_spec
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Export a level's questionnaire of a period (latest version) as a workbook."
 
     def add_arguments(self, parser):

@@ -1,15 +1,16 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from award.scoping import OrganiserCommand
 from common.workbooks import problems_command_error
 from evaluasi.questionnaires import services as questionnaire_services
 from evaluasi.saq import offline
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = (
         "Import a unit's answers workbook (sheets jawaban and pengaturan), or a ZIP with the "
         "workbook and the evidence files named in bukti_berkas; all or nothing."

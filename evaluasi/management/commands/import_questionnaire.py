@@ -1,14 +1,15 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from common.workbooks import problems_command_error
 from evaluasi.questionnaires import services as questionnaire_services
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Import a questionnaire workbook into a period as a new draft version (all or nothing)."
 
     def add_arguments(self, parser):

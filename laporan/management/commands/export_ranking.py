@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from common.exporters import xlsx_out
 from laporan import selectors
 from laporan.exports import RankingExporter
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Write the ranking workbook of a period (its published results, else provisional)."
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 """``finalise_period --period YEAR [--run N]``: penetapan from the command line, refused with a
 clear message and a non-zero exit wherever the screen would refuse it."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from penilaian import selectors, services
 from penilaian.models import ScoringRun
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Finalise and publish a period's current scoring results (penetapan)."
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from penilaian import services as scoring_services
 from penilaian.models import ScoringRun
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Start a scoring run of a period; with --wait, print its progress until it ends."
 
     def add_arguments(self, parser):

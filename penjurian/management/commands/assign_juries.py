@@ -2,13 +2,14 @@
 by the rules (DESIGN.md §4), keeping what exists."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from penjurian.assignment import assignments_fill
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Assign juries to every unit with a submitted SAQ (keeps existing assignments)."
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 """``export_assignments --period Y --out FILE``: the assignments as a workbook (DESIGN.md §4):
 sheet ``penugasan`` (Kode, Nama Unit, Tingkat, Juri) and sheet ``beban`` (Juri, Jumlah Unit)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from penjurian.exports import AssignmentsExporter
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Write a period's jury assignments to a workbook."
 
     def add_arguments(self, parser):

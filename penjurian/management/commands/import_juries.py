@@ -3,16 +3,17 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from award.models import Period
+from award.scoping import OrganiserCommand
 from common.jobs import ImportRejected
 from common.workbooks import problems_command_error
 from penjurian.juries import juries_import_apply
 
 
-class Command(BaseCommand):
+class Command(OrganiserCommand):
     help = "Import the juries of a period (sheet 'juri'); new users get an invitation."
 
     def add_arguments(self, parser):
