@@ -25,11 +25,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from award.models import JuryMembership, Period, Unit
+from award.models import JuryMembership, Period, Unit, organiser_current_or_none
 from common.formats import moment_text
-from evaluasi.models import Indicator, Submission
+from evaluasi.models import Indicator, Questionnaire, Submission
 from penilaian.models import ScoringRun
-from penjurian.models import Verification
+from penjurian.models import PresentationCriterion, Verification
 
 from .models import TRACKED
 
@@ -107,6 +107,34 @@ def _scoped(events, tracked, *, period: Period | None, unit: Unit | None):
     return events
 
 
+# The owner of each kind's rows, in the order they are tried: a column of the event table and
+# the (organiser-scoped) model whose ids it may take.
+_OWNERS = [
+    ("period", lambda: Period.objects.values("pk")),
+    ("submission", lambda: Submission.objects.values("pk")),
+    ("questionnaire", lambda: Questionnaire.objects.values("pk")),
+    ("indicator", lambda: Indicator.objects.values("pk")),
+    ("verification", lambda: Verification.objects.values("pk")),
+    ("run", lambda: ScoringRun.objects.values("pk")),
+    ("jurymembership", lambda: JuryMembership.objects.values("pk")),
+    ("unit", lambda: Unit.objects.values("pk")),
+    ("criterion", lambda: PresentationCriterion.objects.values("pk")),
+]
+
+
+def _organisers_own(events, tracked):
+    """``events`` of the request's organiser only (the trail's tables are not scoped); None
+    for a kind that belongs to no organiser (the accounts' roles)."""
+    names = {field.name for field in tracked._meta.concrete_fields}
+    if "organiser" in names:
+        organiser = organiser_current_or_none()
+        return events.filter(organiser_id=organiser.pk if organiser else None)
+    for column, owned in _OWNERS:
+        if column in names:
+            return events.filter(**{f"{column}_id__in": owned()})
+    return None
+
+
 def audit_events_filtered(*, filters: dict):
     """``audit_events`` for the audit page's cleaned filter (period, unit, user, kind, since,
     until; missing ones: everything)."""
@@ -136,7 +164,9 @@ def audit_events(
     parts = []
     for kind in kinds or list(TRACKED):
         tracked = TRACKED[kind][0]
-        events = _scoped(_event_model(kind).objects.all(), tracked, period=period, unit=unit)
+        events = _organisers_own(_event_model(kind).objects.all(), tracked)
+        if events is not None:
+            events = _scoped(events, tracked, period=period, unit=unit)
         if events is None:
             continue
         if user is not None:

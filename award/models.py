@@ -25,6 +25,7 @@ from .organiser_models import (  # noqa: F401 - the models and helpers of award 
     organiser_current,
     organiser_current_or_none,
     organiser_default_pk,
+    organiser_field,
     organiser_scoped,
 )
 from .qualifications import QUALIFICATIONS
@@ -41,13 +42,7 @@ class Level(OrganiserOwned, models.Model):
 
     organiser_unique = "code"
 
-    organiser = models.ForeignKey(
-        Organiser,
-        verbose_name=_("organiser"),
-        on_delete=models.PROTECT,
-        related_name="levels",
-        default=organiser_default_pk,
-    )
+    organiser = organiser_field("levels")
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveSmallIntegerField(
@@ -85,13 +80,7 @@ class Unit(OrganiserOwned, models.Model):
 
     organiser_unique = "code"
 
-    organiser = models.ForeignKey(
-        Organiser,
-        verbose_name=_("organiser"),
-        on_delete=models.PROTECT,
-        related_name="units",
-        default=organiser_default_pk,
-    )
+    organiser = organiser_field("units")
     code = models.CharField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=255)
     level = models.ForeignKey(
@@ -225,13 +214,7 @@ class Period(OrganiserOwned, models.Model):
 
     organiser_unique = "year"
 
-    organiser = models.ForeignKey(
-        Organiser,
-        verbose_name=_("organiser"),
-        on_delete=models.PROTECT,
-        related_name="periods",
-        default=organiser_default_pk,
-    )
+    organiser = organiser_field("periods")
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2200)]
     )

@@ -161,6 +161,18 @@ def organiser_current() -> Organiser | None:
     return found[0] if found else None
 
 
+def organiser_field(related_name: str):
+    """The ``organiser`` of a model it owns directly (levels, units, periods): the current
+    organiser unless told."""
+    return models.ForeignKey(
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        default=organiser_default_pk,
+    )
+
+
 def organiser_current_or_none() -> Organiser | None:
     """The organiser a block runs for; None when none is active (the platform's pages)."""
     return _ACTIVE.get()

@@ -34,7 +34,7 @@ from penilaian.models import ScoringRun
 from penilaian.services import scoring_run_finalise, scoring_run_start
 
 from .data import DEMO_PASSWORD
-from .kutim import demo_submissions_load
+from .kutim import demo_submissions_load, demo_user
 
 KECAMATAN = [
     (
@@ -175,18 +175,7 @@ def _period(*, now: dt.datetime, year: int, published: bool) -> Period:
 
 
 def _user(username: str, full_name: str):
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        first, _sep, last = full_name.partition(" ")
-        user = User.objects.create_user(
-            username=username,
-            email=f"{username}@demo.bontangkota.go.id",
-            password=DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-        )
-    return user
+    return demo_user(username, full_name, "demo.bontangkota.go.id")
 
 
 def _accounts(*, organiser: Organiser, period: Period) -> list[tuple[str, str, str]]:

@@ -109,19 +109,9 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
 
     questionnaires = demo_questionnaires_load(period=period)
 
-    User = get_user_model()
     logins = []
     for username, full_name, role, codes in ACCOUNTS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            first, _sep, last = full_name.partition(" ")
-            user = User.objects.create_user(
-                username=username,
-                email=f"{username}@demo.kutaitimurkab.go.id",
-                password=DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-            )
+        user = demo_user(username, full_name, "demo.kutaitimurkab.go.id")
         if role == PLATFORM:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
@@ -152,6 +142,22 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
         "submissions": submissions,
         "logins": logins,
     }
+
+
+def demo_user(username: str, full_name: str, domain: str):
+    """A demo account with the demo password (made once; kept as people left it)."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        first, _sep, last = full_name.partition(" ")
+        user = User.objects.create_user(
+            username=username,
+            email=f"{username}@{domain}",
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+        )
+    return user
 
 
 # Units left empty on purpose so that the demo operators can fill them themselves.

@@ -3,6 +3,7 @@ evaluasi) migrates forward with all its data: the demo is loaded, scored and its
 issued by that code, then today's migrations run, and the counts, the ranking export and the
 certificate verification codes are the same as before."""
 
+import contextlib
 import io
 import subprocess
 import sys
@@ -85,12 +86,14 @@ def workbook_values(path: Path) -> list:
     ]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_database_at_the_old_layout_migrates_with_all_its_data(tmp_path):
+@contextlib.contextmanager
+def old_tree_database(tmp_path: Path, commit: str, database: str):
+    """The code of ``commit`` (a git archive) and an empty database of its own, with the
+    environment to run both: yields (tree, env); the database is dropped afterwards."""
     import os
 
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", BEFORE],
+        ["git", "archive", "--format=tar", commit],  # noqa: S607 - git from PATH
         cwd=settings.BASE_DIR,
         capture_output=True,
         check=True,
@@ -101,20 +104,29 @@ def test_a_database_at_the_old_layout_migrates_with_all_its_data(tmp_path):
         tar.extractall(old, filter="data")
     admin = database_url("postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
+        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {database}")
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"CELERY_BROKER_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
     }
     env.update(
-        DATABASE_URL=database_url(DATABASE),
+        DATABASE_URL=database_url(database),
         DEBUG="1",
         SECRET_KEY="drill",
         PRIVATE_ROOT=str(tmp_path / "private"),
     )
     try:
+        yield old, env
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_at_the_old_layout_migrates_with_all_its_data(tmp_path):
+    with old_tree_database(tmp_path, BEFORE, DATABASE) as (old, env):
         manage(old, "migrate", "--noinput", env=env)
         manage(old, "demo_kutim", env=env)
         manage(old, "shell", "-c", SCORE_AND_CERTIFICATES, env=env)
@@ -151,6 +163,3 @@ def test_a_database_at_the_old_layout_migrates_with_all_its_data(tmp_path):
             manage(Path(settings.BASE_DIR), "shell", "-c", CODES, env=env).strip().splitlines()[-1]
         )
         assert codes_after == codes_before and codes_after
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")

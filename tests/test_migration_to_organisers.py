@@ -4,10 +4,6 @@ loaded, scored and its certificates issued by that code, then today's migrations
 counts, the ranking export and the certificate codes are the same as before; every level, unit
 and period is Kutai Timur's and its admins are Kutai Timur's team."""
 
-import io
-import os
-import subprocess
-import tarfile
 from pathlib import Path
 
 import psycopg
@@ -15,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import database_url
-from tests.test_migration_from_today import manage, workbook_values
+from tests.test_migration_from_today import manage, old_tree_database, workbook_values
 
 BEFORE = "9ca5a46940860bb8a669cd066e7c674d3bbb3da7"  # the last commit without organisers
 DATABASE = "ppid_migration_organisers"
@@ -64,33 +60,8 @@ def counts() -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_todays_data_becomes_kutai_timurs_with_nothing_lost(tmp_path):
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", BEFORE],  # noqa: S607 - git from PATH
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        check=True,
-    ).stdout
-    old = tmp_path / "before"
-    old.mkdir()
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(old, filter="data")
-    admin = database_url("postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"CELERY_BROKER_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DATABASE_URL=database_url(DATABASE),
-        DEBUG="1",
-        SECRET_KEY="drill",
-        PRIVATE_ROOT=str(tmp_path / "private"),
-    )
     today = Path(settings.BASE_DIR)
-    try:
+    with old_tree_database(tmp_path, BEFORE, DATABASE) as (old, env):
         manage(old, "migrate", "--noinput", env=env)
         manage(old, "demo_kutim", env=env)
         manage(old, "shell", "-c", SCORE_AND_CERTIFICATES, env=env)
@@ -124,6 +95,3 @@ def test_todays_data_becomes_kutai_timurs_with_nothing_lost(tmp_path):
         assert workbook_values(tmp_path / "b.xlsx") == workbook_values(tmp_path / "a.xlsx")
         codes_after = manage(today, "shell", "-c", CODES, env=env).strip().splitlines()[-1]
         assert codes_after == codes_before and codes_after
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")

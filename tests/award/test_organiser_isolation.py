@@ -115,3 +115,20 @@ def test_inside_an_organisers_scope_only_its_rows_are_seen(world, bontang):  # n
     with scope(organiser=kutim().pk):
         assert Unit.objects.get(code="64.08.04.2002").name == "Desa Swarga Bara"
         assert Submission.objects.count() == 1
+
+
+def test_the_audit_trail_shows_each_organiser_its_own(client, world, bontang):  # noqa: F811
+    from award.scoping import organiser_url
+
+    unit = world["unit_a"]
+    unit.name = "Desa Swarga Bara Baru"
+    unit.save()
+    asked = {"kind": "unit"}
+    client.force_login(bontang["users"]["admin"])
+    url = organiser_url(bontang["organiser"], "audit:audit")
+    for filters in (asked, {**asked, "unit": unit.code}):  # the code is Bontang's unit's too
+        theirs = client.get(url, filters).content.decode()
+        assert "Swarga Bara" not in theirs and "Sangatta" not in theirs
+    client.force_login(world["users"]["admin"])
+    ours = client.get(organiser_url(kutim(), "audit:audit"), {**asked, "unit": unit.code})
+    assert "Desa Swarga Bara Baru" in ours.content.decode()
