@@ -35,6 +35,7 @@ class PeriodForm(StyledMixin, forms.ModelForm):
             "name",
             "has_verification",
             "has_presentation",
+            "presentation_name",
             *DATE_FIELDS,
             "stage_override",
             "weight_verification",
@@ -45,6 +46,7 @@ class PeriodForm(StyledMixin, forms.ModelForm):
             "threshold_menuju",
             "threshold_cukup",
             "threshold_kurang",
+            "finalist_basis",
             "finalist_minimum",
             "finalist_count",
             "tie_policy",
@@ -61,11 +63,22 @@ class PeriodForm(StyledMixin, forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         self.fields["name"].required = False
         self.fields["name"].help_text = _("Empty gives “PPID Award <year>”.")
-        self.fields["evidence_years"].required = False  # empty: the default window
+        # Empty (a form posted as before these settings existed): the defaults.
+        for name in ("evidence_years", "finalist_basis", "presentation_name"):
+            self.fields[name].required = False
+
+    def _or_default(self, name):
+        value = self.cleaned_data.get(name)
+        return Period._meta.get_field(name).default if value in (None, "") else value
 
     def clean_evidence_years(self):
-        value = self.cleaned_data.get("evidence_years")
-        return Period._meta.get_field("evidence_years").default if value is None else value
+        return self._or_default("evidence_years")
+
+    def clean_finalist_basis(self):
+        return self._or_default("finalist_basis")
+
+    def clean_presentation_name(self):
+        return self._or_default("presentation_name")
 
     def clean(self):
         cleaned = super().clean()

@@ -189,6 +189,18 @@ class TiePolicy(models.TextChoices):
     SHARED = "shared", _("Shared ranks for equal final scores (1, 1, 3)")
 
 
+class FinalistBasis(models.TextChoices):
+    """Which score must reach the finalist minimum (KI DKI: the SAQ score, at least 65)."""
+
+    VERIFIED = "verified", _("Verified score")
+    SAQ = "saq", _("SAQ score")
+
+
+class PresentationName(models.TextChoices):
+    PRESENTATION = "presentasi", _("Presentation and interview")
+    VISIT = "visitasi", _("Visit (visitasi)")
+
+
 def _score_field(verbose, default):
     return models.DecimalField(
         verbose,
@@ -252,7 +264,16 @@ class Period(OrganiserOwned, models.Model):
     threshold_menuju = _score_field(_("Menuju Informatif from"), THRESHOLD_DEFAULTS[1])
     threshold_cukup = _score_field(_("Cukup Informatif from"), THRESHOLD_DEFAULTS[2])
     threshold_kurang = _score_field(_("Kurang Informatif from"), THRESHOLD_DEFAULTS[3])
-    finalist_minimum = _score_field(_("finalist minimum verified score"), "60")
+    finalist_minimum = _score_field(_("finalist minimum score"), "60")
+    finalist_basis = models.CharField(
+        _("finalists chosen by"), max_length=10, choices=FinalistBasis.choices, default="verified"
+    )
+    presentation_name = models.CharField(
+        _("the presentation stage is"),
+        max_length=10,
+        choices=PresentationName.choices,
+        default="presentasi",
+    )
     juries_per_unit = models.PositiveSmallIntegerField(
         _("juries per unit"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
@@ -382,6 +403,8 @@ class Period(OrganiserOwned, models.Model):
 
     @property
     def stage_label(self) -> str:
+        if self.stage == Stage.PRESENTATION:
+            return PresentationName(self.presentation_name).label
         return Stage(self.stage).label
 
     # --- invariants --------------------------------------------------------------------

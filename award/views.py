@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from award import jobs as award_jobs
-from award import organisers, selectors, services
+from award import organisers, presets, selectors, services
 from award.exports import UnitsExporter
 from award.forms import (
     ExtensionForm,
@@ -113,8 +113,11 @@ class PeriodListView(AdminRequired, ListView):
 class PeriodFormMixin(AdminRequired):
     template_name = "award/period_form.html"
 
-    def render_form(self, form, period=None):
-        return render(self.request, self.template_name, {"form": form, "period": period})
+    def render_form(self, form, period=None, start=""):
+        context = {"form": form, "period": period}
+        if period is None:
+            context.update(start_choices=presets.period_start_choices(), start=start)
+        return render(self.request, self.template_name, context)
 
     def save_form(self, form, period=None):
         if period is not None:
@@ -146,7 +149,14 @@ class PeriodCreateView(PeriodFormMixin, View):
         taken = set(Period.objects.values_list("year", flat=True))
         year = next(y for y in range(now.year, now.year + 100) if y not in taken)
         initial = {"year": year, **services.period_default_dates(saq_open=now)}
-        return self.render_form(PeriodForm(initial=initial))
+        start = request.GET.get("mulai", "")[:40]
+        values = presets.period_start_values(start=start) if start else None
+        if start and values is None:
+            messages.error(
+                request, _("“%(start)s” is neither a known scheme nor a period.") % {"start": start}
+            )
+        initial.update(values or {})
+        return self.render_form(PeriodForm(initial=initial), start=start)
 
     def post(self, request):
         return self.save_form(PeriodForm(request.POST))

@@ -83,11 +83,17 @@ def qualify(rounded, thresholds: tuple[float, float, float, float]) -> np.ndarra
 
 
 def select_finalists(
-    frame: pd.DataFrame, *, minimum: float, count: int, level: str = "level"
+    frame: pd.DataFrame,
+    *,
+    minimum: float,
+    count: int,
+    level: str = "level",
+    basis: str = "verified",
 ) -> pd.Series:
-    """Finalists per level: rounded verified score ≥ ``minimum``, at most ``count``, best
-    first by V, then P, then earlier submission, then unit code."""
-    ordered = frame.assign(_v=round_half_up(frame["verified"])).sort_values(
+    """Finalists per level: the rounded ``basis`` score (verified, or the SAQ score as KI DKI
+    chooses) ≥ ``minimum``, at most ``count``, best first by that score, then P, then earlier
+    submission, then unit code."""
+    ordered = frame.assign(_v=round_half_up(frame[basis])).sort_values(
         [level, "_v", "presentation", "submitted_at", "code"],
         ascending=[True, False, False, True, True],
         na_position="last",

@@ -265,6 +265,7 @@ class PeriodSettings:
     finalist_minimum: float
     finalist_count: int
     shared_ranks: bool
+    finalist_basis: str = "verified"  # runs stored before it existed chose by V
 
     @classmethod
     def stored(cls, run) -> PeriodSettings:
@@ -289,6 +290,7 @@ class PeriodSettings:
             finalist_minimum=float(period.finalist_minimum),
             finalist_count=int(period.finalist_count),
             shared_ranks=period.tie_policy == "shared",
+            finalist_basis=period.finalist_basis,
         )
 
 
@@ -384,6 +386,7 @@ def period_compute(
             units,
             minimum=settings_.finalist_minimum,
             count=settings_.finalist_count,
+            basis=settings_.finalist_basis,
         )
     else:
         units["finalist"] = False

@@ -110,3 +110,14 @@ def test_ranking_finalists_first_then_tie_breaks(shared, expected):
     # g (89) outscores every finalist but ranks after them; a and b tie on F and V → b's
     # higher presentation score wins (unique ranks) or they share rank 2.
     assert list(rank(frame, shared=shared)) == expected
+
+
+def test_finalists_by_the_saq_score_as_ki_dki_chooses():
+    """KI DKI: only units with an SAQ score of at least 65 present, best SAQ first. By hand:
+    SAQ a 70, b 64.996 (rounds to 65.00: in), c 90, d 64.994 (64.99: out), e 60, g 66; the
+    verified scores (85, 85, 60, 60, 90, 70) would have chosen e first."""
+    frame = units().assign(presentation=np.nan, saq=[70.0, 64.996, 90.0, 64.994, 60.0, 66.0])
+    picked = select_finalists(frame, minimum=65, count=3, basis="saq")
+    assert sorted(frame.code[picked]) == ["a", "c", "g"]
+    picked = select_finalists(frame, minimum=65, count=5, basis="saq")
+    assert sorted(frame.code[picked]) == ["a", "b", "c", "g"]

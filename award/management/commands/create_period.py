@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from award import services
+from award import presets, services
 from award.models import Period
 from award.scoping import OrganiserCommand
 
@@ -48,6 +48,12 @@ class Command(OrganiserCommand):
         parser.add_argument("--name", default="")
         parser.add_argument("--without-verification", action="store_true")
         parser.add_argument("--without-presentation", action="store_true")
+        parser.add_argument(
+            "--preset",
+            choices=sorted(presets.PRESETS_BY_KEY),
+            help="start from a known scoring scheme",
+        )
+        parser.add_argument("--copy-from", type=int, help="start from an earlier period's settings")
         for option in DATE_OPTIONS:
             parser.add_argument(
                 "--" + option.replace("_", "-"), dest=option, help="ISO date or date-time (WITA)"
@@ -63,8 +69,22 @@ class Command(OrganiserCommand):
             for k in DATE_OPTIONS
             if options.get(k)
         }
-        with_verification = not options["without_verification"]
-        with_presentation = not options["without_presentation"]
+        start = {}
+        if options.get("preset"):
+            start = presets.preset_values(key=options["preset"])
+        if options.get("copy_from"):
+            start = presets.period_start_values(start=f"periode-{options['copy_from']}")
+            if start is None:
+                raise CommandError(
+                    _("There is no period %(year)s to copy.") % {"year": options["copy_from"]}
+                )
+        with_verification = not options["without_verification"] and start.get(
+            "has_verification", True
+        )
+        with_presentation = not options["without_presentation"] and start.get(
+            "has_presentation", True
+        )
+        start.update(has_verification=with_verification, has_presentation=with_presentation)
         saq_open = given.get("saq_open") or timezone.now().replace(microsecond=0)
         dates = services.period_default_dates(
             saq_open=saq_open,
@@ -75,11 +95,7 @@ class Command(OrganiserCommand):
         dates.update(given)
         try:
             period = services.period_create(
-                year=options["year"],
-                name=options["name"],
-                has_verification=with_verification,
-                has_presentation=with_presentation,
-                **dates,
+                year=options["year"], name=options["name"], **start, **dates
             )
         except ValidationError as error:
             raise CommandError(_format(error)) from error
