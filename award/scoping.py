@@ -38,7 +38,9 @@ def organiser_scope(organiser: Organiser | None, *, base: str | None = None):
     set_script_prefix(base if organiser is None else f"{base}{organiser.slug}/")
     try:
         if organiser is None:
-            with organiser_active(None):
+            # An empty scope, even inside a block that disabled scopes: a platform page that
+            # queries an organiser's data without saying so raises, in tests as in production.
+            with organiser_active(None), scope():
                 yield
         else:
             with organiser_active(organiser), scope(organiser=organiser.pk):
