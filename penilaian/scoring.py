@@ -290,7 +290,13 @@ class PeriodSettings:
             finalist_minimum=float(period.finalist_minimum),
             finalist_count=int(period.finalist_count),
             shared_ranks=period.tie_policy == "shared",
-            finalist_basis=period.finalist_basis,
+            # A period read without the column (by a migration of a database from before the
+            # setting existed) chose its finalists by the verified score.
+            finalist_basis=(
+                "verified"
+                if "finalist_basis" in period.get_deferred_fields()
+                else period.finalist_basis
+            ),
         )
 
 
