@@ -5,6 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from award.models import Level, Organiser, OrganiserMembership, Period, Unit
+from award.presets import SETTINGS
 from award.selectors import unit_parent_choices, unit_search
 from common.forms import StyledMixin, WorkbookUploadForm, scoped_formfield  # noqa: F401 - used by views
 
@@ -30,31 +31,8 @@ class PeriodForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Period
         formfield_callback = scoped_formfield
-        fields = [
-            "year",
-            "name",
-            "has_verification",
-            "has_presentation",
-            "presentation_name",
-            *DATE_FIELDS,
-            "stage_override",
-            "weight_verification",
-            "weight_presentation",
-            "aggregation",
-            "normalisation",
-            "threshold_informatif",
-            "threshold_menuju",
-            "threshold_cukup",
-            "threshold_kurang",
-            "finalist_basis",
-            "finalist_minimum",
-            "finalist_count",
-            "tie_policy",
-            "hide_saq_score",
-            "reminder_days",
-            "evidence_years",
-            "evidence_link_domains",
-        ]
+        # The dates, then every setting a preset or a copy hands over (one list: presets.SETTINGS).
+        fields = ["year", "name", *DATE_FIELDS, "stage_override", *SETTINGS]
         widgets = {name: DateTimeInput() for name in DATE_FIELDS}
 
     def __init__(self, *args, **kwargs):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from award.models import Period
 
-# The settings a preset or an earlier period hands to a new period (never its dates or year).
+# The settings a preset or an earlier period hands to a new period (never its dates or year);
+# the period form edits these and the dates (award.forms.PeriodForm).
 SETTINGS = [
     "has_verification",
     "has_presentation",
