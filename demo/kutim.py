@@ -428,6 +428,26 @@ def demo_objections_and_schedule_load(*, period: Period, criteria) -> None:
         return
     operator = best.unit.operator_memberships.select_related("user").first()
     juries = [a.jury for a in Assignment.objects.filter(period=period, unit=best.unit)]
+    # The two verdicts the unit objects to, whatever the random ones were: its SOP (1.1.3)
+    # rejected, its DIP (2.1.1) set to "tidak".
+    indicators = best.questionnaire.indicators
+    objected = [
+        verification_save(
+            submission=best,
+            indicator=indicators.get(code="1.1.3"),
+            jury=juries[0],
+            decision="reject",
+            reason="Berkas SOP tidak dapat dibuka.",
+        ),
+        verification_save(
+            submission=best,
+            indicator=indicators.get(code="2.1.1"),
+            jury=juries[0],
+            decision="adjust",
+            value="tidak",
+            reason="DIP belum ditetapkan dengan SK.",
+        ),
+    ]
     for jury in juries:
         done = set(
             Verification.objects.filter(submission=best, jury=jury).values_list(
@@ -436,18 +456,13 @@ def demo_objections_and_schedule_load(*, period: Period, criteria) -> None:
         )
         for indicator in best.questionnaire.indicators.exclude(pk__in=done):
             verification_save(submission=best, indicator=indicator, jury=jury, decision="accept")
-    rejected = list(
-        Verification.objects.filter(submission=best, decision__in=["reject", "adjust"])
-        .select_related("jury")
-        .order_by("indicator__aspect__order", "indicator__order", "jury_id")
-    )
     window = period.verification_close + dt.timedelta(hours=1)
     user = operator.user if operator else None
     texts = [
         "Dokumen SOP PPID sudah kami unggah ulang dalam format PDF yang dapat dibuka.",
         "Daftar Informasi Publik kami sudah ditetapkan dengan SK Kepala Desa; salinan terlampir.",
     ]
-    for verdict, text in zip(rejected[:2], texts, strict=False):
+    for verdict, text in zip(objected, texts, strict=True):
         objection = objection_file(verification=verdict, text=text, user=user, moment=window)
         if text is texts[0]:
             objection_answer(

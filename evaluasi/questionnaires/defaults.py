@@ -1,6 +1,10 @@
 """The default questionnaires shipped with PPID Award, one per level (desa, kecamatan, OPD).
 
-They follow the six aspects Komisi Informasi uses in Monev KIP (Perki 1/2022). The workbooks
+They follow the six aspects and weights of KI Pusat's 2025 Monev as presented to Kalimantan
+Timur's PPIDs in May 2025: Jenis Informasi 40, Digitalisasi 20, Kualitas Informasi 10, Pelayanan
+Informasi 10, Komitmen Organisasi 10, Sarana dan Prasarana 10 (2022's instrument had "Inovasi dan
+Strategi" and other weights; its innovation and strategy questions now sit under Pelayanan
+Informasi). The workbooks
 in ``evaluasi/data/`` are generated from this module by ``scripts/build_default_questionnaires.py``
 and are what `demo_kutim` and administrators import; edit here, then rebuild.
 """
@@ -14,12 +18,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 LEVELS = ("desa", "kecamatan", "opd")
 
 ASPECTS = [
-    ("1", "Sarana dan Prasarana", 15, "Kelembagaan, ruang layanan dan perangkat pelayanan."),
-    ("2", "Kualitas Informasi", 20, "Kelengkapan, kemutakhiran dan kemudahan akses informasi."),
-    ("3", "Jenis Informasi", 25, "Informasi berkala, serta merta, setiap saat dan dikecualikan."),
-    ("4", "Komitmen Organisasi", 15, "Dukungan pimpinan, anggaran dan sumber daya manusia."),
-    ("5", "Digitalisasi", 15, "Website, media sosial dan layanan elektronik."),
-    ("6", "Inovasi dan Strategi", 10, "Inovasi layanan, kolaborasi dan strategi keterbukaan."),
+    ("1", "Sarana dan Prasarana", 10, "Kelembagaan, ruang layanan dan perangkat pelayanan."),
+    ("2", "Kualitas Informasi", 10, "Kelengkapan, kemutakhiran dan kemudahan akses informasi."),
+    ("3", "Jenis Informasi", 40, "Informasi berkala, serta merta, setiap saat dan dikecualikan."),
+    ("4", "Komitmen Organisasi", 10, "Dukungan pimpinan, anggaran dan sumber daya manusia."),
+    ("5", "Digitalisasi", 20, "Website, media sosial dan layanan elektronik."),
+    ("6", "Pelayanan Informasi", 10, "Layanan permohonan, inovasi dan kepuasan pemohon."),
 ]
 
 LEADER = {"desa": "Kepala Desa", "kecamatan": "Camat", "opd": "Kepala Perangkat Daerah"}
@@ -154,8 +158,8 @@ COMMON = [
         None,
     ),
     (
-        "2",
-        "2.2.1",
+        "6",
+        "6.1.1",
         "Pelayanan Permohonan",
         "Berapa persen permohonan informasi tahun lalu yang dijawab dalam 10 hari kerja?",
         "angka",
@@ -165,8 +169,8 @@ COMMON = [
         (0, 100),
     ),
     (
-        "2",
-        "2.2.2",
+        "6",
+        "6.1.2",
         "Pelayanan Permohonan",
         "Apakah tersedia register (buku) permohonan informasi dan keberatan?",
         "ya_tidak",
@@ -176,8 +180,8 @@ COMMON = [
         None,
     ),
     (
-        "2",
-        "2.2.3",
+        "6",
+        "6.1.3",
         "Pelayanan Permohonan",
         "Apakah {unit} menyusun laporan layanan informasi publik tahunan?",
         "ya_tidak",
@@ -398,19 +402,19 @@ COMMON = [
     ),
     (
         "6",
-        "6.1.1",
-        "Inovasi",
+        "6.2.1",
+        "Inovasi Layanan",
         "Apakah {unit} memiliki inovasi layanan informasi publik?",
         "ya_tidak",
         5,
         "wajib",
-        "Jelaskan inovasinya pada indikator 6.1.2.",
+        "Jelaskan inovasinya pada indikator 6.2.2.",
         None,
     ),
     (
         "6",
-        "6.1.2",
-        "Inovasi",
+        "6.2.2",
+        "Inovasi Layanan",
         "Uraikan inovasi layanan informasi yang dijalankan.",
         "teks",
         0,
@@ -420,8 +424,8 @@ COMMON = [
     ),
     (
         "6",
-        "6.2.1",
-        "Strategi",
+        "6.3.1",
+        "Strategi Layanan",
         "Apakah ada kerja sama dengan pihak lain (media, perguruan tinggi, komunitas) untuk "
         "keterbukaan informasi?",
         "ya_tidak",
@@ -432,8 +436,8 @@ COMMON = [
     ),
     (
         "6",
-        "6.2.2",
-        "Strategi",
+        "6.3.2",
+        "Strategi Layanan",
         "Apakah dilakukan survei kepuasan layanan informasi publik?",
         "ya_tidak",
         3,
@@ -469,8 +473,8 @@ SPECIFIC = {
         ),
         (
             "6",
-            "6.2.3",
-            "Strategi",
+            "6.3.3",
+            "Strategi Layanan",
             "Apakah informasi desa disampaikan dalam musyawarah desa atau forum warga?",
             "ya_tidak",
             2,
@@ -550,8 +554,8 @@ SPECIFIC = {
         ),
         (
             "6",
-            "6.2.3",
-            "Strategi",
+            "6.3.3",
+            "Strategi Layanan",
             "Apakah pengaduan masyarakat dikelola melalui SP4N-LAPOR!?",
             "ya_tidak",
             3,
@@ -596,7 +600,7 @@ def default_spec(level: str) -> QuestionnaireSpec:
     return QuestionnaireSpec(
         title=f"Kuesioner Penilaian Mandiri PPID {LEVEL_TITLE[level]}",
         level=level,
-        version_label="2026.1",
+        version_label="2026.2",
         aspects=list(aspects.values()),
     )
 

@@ -49,7 +49,7 @@ def test_import_through_the_screens_with_preview_then_confirm(
     assert response["Location"] == reverse("evaluasi:questionnaire_import_job", args=[job.pk])
     page = admin_client.get(response["Location"]).content.decode()
     assert "Pratinjau: yang akan diimpor" in page
-    assert "Sarana dan Prasarana" in page and "Inovasi dan Strategi" in page
+    assert "Sarana dan Prasarana" in page and "Pelayanan Informasi" in page
     assert not Questionnaire.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("evaluasi:questionnaire_import_confirm", args=[job.pk]))
@@ -80,7 +80,7 @@ def test_inline_weight_edit_updates_the_total(admin_client, draft):
     data = {
         f"a{aspect.pk}-code": "A1",
         f"a{aspect.pk}-name": "Sarana dan Prasarana",
-        f"a{aspect.pk}-weight": "20",
+        f"a{aspect.pk}-weight": "15",
         f"a{aspect.pk}-description": "",
     }
     response = admin_client.post(url, data, headers={"HX-Request": "true"})
@@ -91,7 +91,7 @@ def test_inline_weight_edit_updates_the_total(admin_client, draft):
     assert "105 / 100" in body
     assert "Jumlah bobot aspek harus 100; saat ini 105." in body
     aspect.refresh_from_db()
-    assert aspect.weight == 20
+    assert aspect.weight == 15
 
     # Publishing is refused while the weights do not sum to 100, with the reason.
     response = admin_client.post(
@@ -268,7 +268,7 @@ def test_preview_shows_steps_as_operators_see_them(admin_client, draft):
     body = admin_client.get(reverse("evaluasi:questionnaire_preview", args=[draft.pk])).content
     body = body.decode()
     assert "Langkah 1: Sarana dan Prasarana" in body
-    assert "Langkah 6: Inovasi dan Strategi" in body
+    assert "Langkah 6: Pelayanan Informasi" in body
     assert "Unggah SK penetapan PPID yang masih berlaku." in body  # guidance beside the question
     assert "Bukti wajib" in body
     assert body.count("disabled") >= 39

@@ -39,7 +39,7 @@ def test_forty_on_a_zero_to_twelve_indicator_is_accepted_and_scores_100(submissi
 
 
 def test_a_percentage_over_100_is_refused_everywhere(client, submission, operator_a):
-    percentage = submission.questionnaire.indicators.get(code="2.2.1")
+    percentage = submission.questionnaire.indicators.get(code="6.1.1")
     assert percentage.input_min == 0 and percentage.input_max == 100
     with pytest.raises(ValidationError, match="tidak boleh lebih dari 100"):
         saq_services.answer_save(
@@ -47,8 +47,8 @@ def test_a_percentage_over_100_is_refused_everywhere(client, submission, operato
         )
     client.force_login(operator_a)
     workbook = downloaded_workbook(client, submission)
-    set_answer(workbook, "2.2.1", 150)
-    row = next(cell.row for cell in workbook["jawaban"]["A"] if cell.value == "2.2.1")
+    set_answer(workbook, "6.1.1", 150)
+    row = next(cell.row for cell in workbook["jawaban"]["A"] if cell.value == "6.1.1")
     plan = offline.answers_import_check(data=save(workbook), submission=submission)
     errors = plan.problems.as_lists()["errors"]
     assert f"jawaban!B{row}: Angka tidak boleh lebih dari 100." in errors, errors
@@ -57,7 +57,7 @@ def test_a_percentage_over_100_is_refused_everywhere(client, submission, operato
 
 def test_the_step_form_names_the_field(client, submission, operator_a):
     client.force_login(operator_a)
-    percentage = submission.questionnaire.indicators.get(code="2.2.1")
+    percentage = submission.questionnaire.indicators.get(code="6.1.1")
     from evaluasi.saq import selectors as saq_selectors
 
     step = saq_selectors.step_name(percentage.aspect)
@@ -82,7 +82,7 @@ def test_the_questionnaire_import_checks_the_limits(period):
     header = [cell.value for cell in sheet[1]]
     low, high = header.index("batas_bawah") + 1, header.index("batas_atas") + 1
     for row in sheet.iter_rows(min_row=2):
-        if row[1].value == "2.2.1":
+        if row[1].value == "6.1.1":
             row[low - 1].value, row[high - 1].value = 100, 0
             number = row[0].row
     buffer = io.BytesIO()

@@ -76,8 +76,18 @@ def test_shipped_defaults_import_with_six_aspects_and_30_to_60_indicators(level)
         "Jenis Informasi",
         "Komitmen Organisasi",
         "Digitalisasi",
-        "Inovasi dan Strategi",
+        "Pelayanan Informasi",
     ]
+    # KI Pusat's 2025 Monev weights (issue #22), not 2022's.
+    weights = {a.name: a.weight for a in parsed.spec.aspects}
+    assert weights == {
+        "Jenis Informasi": 40,
+        "Digitalisasi": 20,
+        "Kualitas Informasi": 10,
+        "Pelayanan Informasi": 10,
+        "Komitmen Organisasi": 10,
+        "Sarana dan Prasarana": 10,
+    }
     assert 30 <= len(list(parsed.spec.indicators())) <= 60
 
 
