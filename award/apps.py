@@ -33,6 +33,7 @@ class AwardConfig(AppConfig):
                 capture=scoping.task_headers,
                 enter=scoping.task_scope,
                 stranger=scoping.request_from_stranger,
+                sender=scoping.mail_sender,
             )
         )
 

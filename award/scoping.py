@@ -75,6 +75,14 @@ def organiser_url(organiser: Organiser | None, name: str, *args, **kwargs) -> st
         set_script_prefix(previous)
 
 
+def mail_sender() -> dict:
+    """The active organiser as the sender of the current work's emails (common.mail)."""
+    organiser = _ACTIVE.get()
+    if organiser is None:
+        return {}
+    return {"name": organiser.name, "email": organiser.contact_email}
+
+
 # --- tasks (common.context) ----------------------------------------------------------------
 def task_headers() -> dict:
     organiser = _ACTIVE.get()

@@ -5,7 +5,8 @@
 
 - ``organiser_id()``: the organiser the current block runs for (stored on each ``Job``);
 - ``capture()``: message headers for a task queued now (``common.jobs.task_enqueue``);
-- ``enter(headers)``: a context manager the worker runs each task inside (``task_prerun``).
+- ``enter(headers)``: a context manager the worker runs each task inside (``task_prerun``);
+- ``sender()``: the name and contact address the current work's emails go out under.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class WorkContext:
     # Whether the request's user has no part at all in the organiser whose page it asked for
     # (then a refusal is a 404: another organiser's pages are not admitted to exist).
     stranger: Callable[[object], bool] = lambda request: False
+    # Who the current work speaks as in its emails: {"name", "email"} of the organiser, or {}.
+    sender: Callable[[], dict] = dict
 
 
 _CONTEXT: list[WorkContext] = []
@@ -38,6 +41,10 @@ def work_organiser_id() -> int | None:
 
 def work_stranger(request) -> bool:
     return _CONTEXT[0].stranger(request) if _CONTEXT else False
+
+
+def work_sender() -> dict:
+    return _CONTEXT[0].sender() if _CONTEXT else {}
 
 
 def work_headers() -> dict:

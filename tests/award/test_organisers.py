@@ -150,3 +150,34 @@ def test_an_existing_person_joins_a_second_team_without_a_new_account():
     bontang = organiser_create(name="Diskominfo Kota Bontang", slug="bontang")
     organiser_member_invite(organiser=bontang, email="juri@contoh.go.id", role="viewer")
     assert OrganiserMembership.objects.get(organiser=bontang).user == person
+
+
+def test_emails_go_out_under_the_organiser_of_the_work(settings):
+    """Branding (issue #22): the From name, Reply-To and signature are the organiser's whose
+    work sends the mail; a platform mail has none."""
+    from award.scoping import organiser_scope
+    from common.mail import Mail, mail_send
+
+    settings.DEFAULT_FROM_EMAIL = "PPID Award <ppid@kaltimprov.go.id>"
+    bontang = organiser_create(
+        name="Diskominfo Kota Bontang",
+        slug="bontang",
+        contact_email="diskominfo@bontangkota.go.id",
+    )
+    invitation = Mail(
+        "award/email/invitation",
+        {"name": "Rina", "role": "admin", "target": "x", "username": "rina", "link": ""},
+        ["rina@example.id"],
+    )
+    mail.outbox.clear()
+    with organiser_scope(bontang):
+        mail_send([invitation])
+    with organiser_scope(None):
+        mail_send([invitation])
+    branded, platform = mail.outbox
+    assert branded.from_email == '"Diskominfo Kota Bontang (PPID Award)" <ppid@kaltimprov.go.id>'
+    assert branded.reply_to == ["diskominfo@bontangkota.go.id"]
+    assert branded.body.endswith("\n\n-- \nDiskominfo Kota Bontang\ndiskominfo@bontangkota.go.id")
+    assert branded.subject == platform.subject == "Undangan PPID Award"
+    assert platform.from_email == "PPID Award <ppid@kaltimprov.go.id>"
+    assert platform.reply_to == [] and "-- \n" not in platform.body
