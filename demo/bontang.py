@@ -27,9 +27,15 @@ from award.models import (
 )
 from award.organisers import organiser_create
 from award.scoping import organiser_scope
-from evaluasi.models import Questionnaire
+from evaluasi.models import Questionnaire, SharedQuestionnaire
 from evaluasi.questionnaires.defaults import default_workbook_path
-from evaluasi.questionnaires.services import questionnaire_import, questionnaire_publish
+from evaluasi.questionnaires.selectors import shared_questionnaire_of
+from evaluasi.questionnaires.services import (
+    questionnaire_import,
+    questionnaire_publish,
+    questionnaire_share,
+    shared_questionnaire_copy,
+)
 from penilaian.models import ScoringRun
 from penilaian.services import scoring_run_finalise, scoring_run_start
 
@@ -85,10 +91,12 @@ def demo_bontang_load(*, now: dt.datetime | None = None) -> dict:
         signatory_title="Kepala Dinas Komunikasi dan Informatika",
         contact_email="diskominfo@bontangkota.go.id",
     )
+    year = timezone.localtime(now).year
+    shared = _kutim_shares(year=year)
     with organiser_scope(organiser), transaction.atomic():
         _levels()
         _units()
-        current = _period(now=now, year=timezone.localtime(now).year, published=False)
+        current = _period(now=now, year=year, published=False, template=shared)
         _period(now=now, year=current.year - 1, published=True)
         logins = _accounts(organiser=organiser, period=current)
     return {"organiser": organiser, "period": current, "logins": logins}
@@ -128,10 +136,37 @@ def _units() -> None:
             )
 
 
-def _questionnaires(period: Period) -> None:
-    """The shipped questionnaires; the desa one serves the kelurahan."""
+def _kutim_shares(*, year: int) -> SharedQuestionnaire | None:
+    """Kutai Timur offers its desa questionnaire of ``year`` as a template (shown on both
+    organisers' questionnaire pages); Bontang's kelurahan copy it."""
+    kutim = Organiser.objects.filter(slug="kutim").first()
+    if kutim is None:
+        return None
+    with organiser_scope(kutim):
+        questionnaire = Questionnaire.objects.filter(
+            period__year=year, level__code="desa", status=Questionnaire.Status.PUBLISHED
+        ).first()
+        if questionnaire is None:
+            return None
+        shared = shared_questionnaire_of(questionnaire=questionnaire)
+        admin = get_user_model().objects.filter(username="admin").first()
+        return shared or questionnaire_share(questionnaire=questionnaire, user=admin)
+
+
+def _questionnaires(period: Period, template: SharedQuestionnaire | None) -> None:
+    """The shipped questionnaires; the kelurahan answer Kutai Timur's shared desa one when
+    there is one, else the shipped desa one."""
     for level, shipped in (("kelurahan", "desa"), ("kecamatan", "kecamatan"), ("opd", "opd")):
         if Questionnaire.objects.filter(period=period, level__code=level).exists():
+            continue
+        if level == "kelurahan" and template is not None:
+            questionnaire = shared_questionnaire_copy(
+                shared=template,
+                period=period,
+                level=Level.objects.get(code=level),
+                created_by=None,
+            )
+            questionnaire_publish(questionnaire=questionnaire)
             continue
         workbook = load_workbook(io.BytesIO(default_workbook_path(shipped).read_bytes()))
         for row in workbook["pengaturan"].iter_rows(min_row=2):
@@ -145,7 +180,9 @@ def _questionnaires(period: Period) -> None:
         questionnaire_publish(questionnaire=questionnaire)
 
 
-def _period(*, now: dt.datetime, year: int, published: bool) -> Period:
+def _period(
+    *, now: dt.datetime, year: int, published: bool, template: SharedQuestionnaire | None = None
+) -> Period:
     period = Period.objects.filter(year=year).first()
     if period is not None:
         return period
@@ -160,7 +197,7 @@ def _period(*, now: dt.datetime, year: int, published: bool) -> Period:
             saq_open=opens, with_verification=False, with_presentation=False
         ),
     )
-    _questionnaires(period)
+    _questionnaires(period, template)
     demo_submissions_load(
         period=period, seed=year + 74, started=0.9 if published else 0.6, quality_range=(0.4, 0.95)
     )

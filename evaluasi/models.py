@@ -13,6 +13,7 @@ from .questionnaires.models import (  # noqa: F401
     IndicatorType,
     Option,
     Questionnaire,
+    SharedQuestionnaire,
 )
 from .saq.models import (  # noqa: F401
     Answer,

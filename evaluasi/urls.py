@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .questionnaires import views
+from .questionnaires import shared_views, views
 from .saq import participation_views
 from .saq import views as saq_views
 
@@ -71,6 +71,26 @@ urlpatterns = [
         "kuesioner/<int:pk>/versi-baru/",
         views.QuestionnaireNewVersionView.as_view(),
         name="questionnaire_new_version",
+    ),
+    path(
+        "kuesioner/<int:pk>/bagikan/",
+        shared_views.QuestionnaireShareView.as_view(),
+        name="questionnaire_share",
+    ),
+    path(
+        "kuesioner/<int:pk>/tarik-bagikan/",
+        shared_views.QuestionnaireUnshareView.as_view(),
+        name="questionnaire_unshare",
+    ),
+    path(
+        "periode/<int:year>/kuesioner/templat-bersama/",
+        shared_views.SharedQuestionnaireListView.as_view(),
+        name="shared_questionnaire_list",
+    ),
+    path(
+        "periode/<int:year>/kuesioner/templat-bersama/<int:pk>/salin/",
+        shared_views.SharedQuestionnaireCopyView.as_view(),
+        name="shared_questionnaire_copy",
     ),
     path(
         "kuesioner/<int:pk>/hapus/",

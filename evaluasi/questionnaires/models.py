@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Level, Period, organiser_scoped
+from award.models import Level, Organiser, Period, organiser_scoped
 
 
 class IndicatorType(models.TextChoices):
@@ -193,3 +193,58 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+
+class SharedQuestionnaire(models.Model):
+    """A questionnaire an organiser published for other organisers to copy (issue #22): a KI's
+    instrument the kabupaten practise on. A snapshot of the rubric, not a link to the source:
+    later edits of the source change nothing here, and reading it never enters another
+    organiser's scope. Deliberately shared, so its manager is not scoped."""
+
+    organiser = models.ForeignKey(
+        Organiser,
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
+        related_name="shared_questionnaires",
+    )
+    source = models.ForeignKey(
+        Questionnaire,
+        verbose_name=_("source questionnaire"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    level_code = models.CharField(_("level code"), max_length=32)
+    level_name = models.CharField(_("level"), max_length=100)
+    version_label = models.CharField(_("version label"), max_length=50, blank=True)
+    year = models.PositiveIntegerField(_("year"))
+    spec = models.JSONField(_("rubric"))
+    aspect_count = models.PositiveIntegerField(_("aspects"))
+    indicator_count = models.PositiveIntegerField(_("indicators"))
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shared by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    shared_at = models.DateTimeField(_("shared at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at", "id"]
+        verbose_name = _("shared questionnaire")
+        verbose_name_plural = _("shared questionnaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_live_share_per_questionnaire",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.organiser.slug})"

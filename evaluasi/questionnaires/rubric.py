@@ -9,7 +9,7 @@ storage and display (``round_score``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -73,6 +73,57 @@ class QuestionnaireSpec:
 
     def indicator_map(self) -> dict[str, IndicatorSpec]:
         return {indicator.code: indicator for indicator in self.indicators()}
+
+
+# --- as plain data (a shared questionnaire's snapshot) -------------------------------------
+def spec_to_data(spec: QuestionnaireSpec) -> dict:
+    """The spec as JSON-safe data, decimals as exact strings."""
+
+    def plain(value):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")  # exact, without trailing zeros
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        return value
+
+    return plain(asdict(spec))
+
+
+def spec_from_data(data: dict) -> QuestionnaireSpec:
+    """The inverse of ``spec_to_data``."""
+
+    def number(value):
+        return None if value is None else Decimal(value)
+
+    def indicator(item: dict) -> IndicatorSpec:
+        fields = {
+            **item,
+            "options": [
+                OptionSpec(o["code"], o["label"], Decimal(o["value"])) for o in item["options"]
+            ],
+        }
+        for name in ("weight", "min_value", "max_value", "input_min", "input_max"):
+            fields[name] = number(fields[name])
+        return IndicatorSpec(**fields)
+
+    aspects = [
+        AspectSpec(
+            code=a["code"],
+            name=a["name"],
+            weight=Decimal(a["weight"]),
+            description=a["description"],
+            indicators=[indicator(i) for i in a["indicators"]],
+        )
+        for a in data["aspects"]
+    ]
+    return QuestionnaireSpec(
+        title=data["title"],
+        level=data["level"],
+        version_label=data["version_label"],
+        aspects=aspects,
+    )
 
 
 # --- invariants ---------------------------------------------------------------------------

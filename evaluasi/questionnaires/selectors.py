@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from award.models import Period
-from evaluasi.models import Aspect, Indicator, Questionnaire
+from evaluasi.models import Aspect, Indicator, Questionnaire, SharedQuestionnaire
 from evaluasi.questionnaires.rubric import (
     AspectSpec,
     IndicatorSpec,
@@ -173,3 +173,14 @@ def answer_label(*, indicator, value: str) -> str:
     if indicator.type == "angka":
         return value.replace(".", ",")
     return value
+
+
+# --- shared questionnaires (issue #22) ----------------------------------------------------
+def shared_questionnaires_live() -> QuerySet[SharedQuestionnaire]:
+    """Every template an organiser offers, newest first, with its organiser."""
+    return SharedQuestionnaire.objects.filter(withdrawn_at__isnull=True).select_related("organiser")
+
+
+def shared_questionnaire_of(*, questionnaire: Questionnaire) -> SharedQuestionnaire | None:
+    """The live template made from ``questionnaire``, if it is shared."""
+    return shared_questionnaires_live().filter(source=questionnaire).first()

@@ -20,10 +20,13 @@ from evaluasi.models import (
     Indicator,
     Option,
     Questionnaire,
+    SharedQuestionnaire,
 )
 from evaluasi.questionnaires.rubric import (
     QuestionnaireSpec,
+    spec_from_data,
     spec_problems,
+    spec_to_data,
 )
 from evaluasi.questionnaires.selectors import (
     period_previous,
@@ -213,6 +216,55 @@ def questionnaire_copy_from_previous(*, period: Period, created_by) -> list[Ques
             _("Period %(year)s has no questionnaire to copy.") % {"year": previous.year}
         )
     return copies
+
+
+# --- shared questionnaires (issue #22) ----------------------------------------------------
+@transaction.atomic
+def questionnaire_share(*, questionnaire: Questionnaire, user) -> SharedQuestionnaire:
+    """Publish a published questionnaire as a template other organisers may copy."""
+    if questionnaire.status != Questionnaire.Status.PUBLISHED:
+        raise ValidationError(_("Only a published questionnaire can be shared."))
+    Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+    if SharedQuestionnaire.objects.filter(source=questionnaire, withdrawn_at__isnull=True).exists():
+        raise ValidationError(_("This questionnaire is already shared."))
+    spec = questionnaire_spec(questionnaire=questionnaire)
+    return SharedQuestionnaire.objects.create(
+        organiser_id=questionnaire.period.organiser_id,
+        source=questionnaire,
+        title=questionnaire.title,
+        level_code=questionnaire.level.code,
+        level_name=questionnaire.level.name,
+        version_label=questionnaire.version_label,
+        year=questionnaire.period.year,
+        spec=spec_to_data(spec),
+        aspect_count=len(spec.aspects),
+        indicator_count=len(list(spec.indicators())),
+        shared_by=user,
+    )
+
+
+def shared_questionnaire_withdraw(*, shared: SharedQuestionnaire) -> None:
+    """Stop offering a template; copies already made stay as they are."""
+    if shared.withdrawn_at is None:
+        shared.withdrawn_at = timezone.now()
+        shared.save(update_fields=["withdrawn_at"])
+
+
+def shared_questionnaire_copy(
+    *, shared: SharedQuestionnaire, period: Period, level: Level, created_by
+) -> Questionnaire:
+    """A draft of the current organiser's ``period`` and ``level`` from a shared template."""
+    if shared.withdrawn_at is not None:
+        raise ValidationError(_("This template has been withdrawn by its organiser."))
+    period.check_inputs_editable()
+    spec = spec_from_data(shared.spec)
+    spec.level = level.code
+    return questionnaire_create_from_spec(
+        spec=spec,
+        period=period,
+        created_by=created_by,
+        file_name=_("template of %(organiser)s") % {"organiser": shared.organiser.name},
+    )
 
 
 def questionnaire_delete(*, questionnaire: Questionnaire) -> None:

@@ -124,6 +124,7 @@ def editor_context(questionnaire: Questionnaire, **extra) -> dict:
         "weight_total": total,
         "weight_ok": total == 100,
         "problems": spec_problems(spec),
+        "shared": questionnaire_selectors.shared_questionnaire_of(questionnaire=questionnaire),
         "new_aspect_form": extra.pop("new_aspect_form", None)
         or AspectForm(questionnaire=questionnaire, prefix="baru"),
         **extra,

@@ -255,6 +255,30 @@ MATRIX = {
         {},
         ADMIN_ONLY_POST_REDIRECT,
     ),
+    "evaluasi:questionnaire_share": (
+        "post",
+        lambda w: {"pk": w["q"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:questionnaire_unshare": (
+        "post",
+        lambda w: {"pk": w["q"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
+    "evaluasi:shared_questionnaire_list": (
+        "get",
+        lambda w: {"year": w["period"].year},
+        None,
+        ADMIN_ONLY,
+    ),
+    "evaluasi:shared_questionnaire_copy": (
+        "post",
+        lambda w: {"year": w["period"].year, "pk": w["shared"].pk},
+        {},
+        ADMIN_ONLY_POST_REDIRECT,
+    ),
     "evaluasi:questionnaire_delete": (
         "post",
         lambda w: {"pk": w["q"].pk},
@@ -487,6 +511,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
             data=default_workbook_path("desa").read_bytes(), period=period
         )
     )
+    shared = questionnaire_services.questionnaire_share(questionnaire=published, user=admin_user)
     submission = saq_services.submission_start(period=period, unit=unit_a)
     s_indicator = published.indicators.get(code="1.1.1")
     evidence = saq_services.evidence_add_file(
@@ -539,6 +564,7 @@ def world(unit_a, unit_b, period, admin_user, operator_a, operator_b, jury_user)
         result={"analysed": 0, "failed": 0, "files": 0},
     )
     return {
+        "shared": shared,
         "check_job": check_job,
         "export_job": export_job,
         "run": run,

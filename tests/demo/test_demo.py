@@ -153,6 +153,7 @@ def test_kota_bontang_is_a_second_organiser_beside_kutai_timur(client):
     """Issue #22: 3 kecamatan, 15 kelurahan and 10 OPD (one with the code of a Kutai Timur
     desa), a published 2025 and an open 2026 period, its admin, and a jury of both."""
     from award.models import Organiser, Period
+    from evaluasi.models import Questionnaire, SharedQuestionnaire
     from penilaian.selectors import scoring_run_published
 
     call_command("demo_kutim")
@@ -168,6 +169,12 @@ def test_kota_bontang_is_a_second_organiser_beside_kutai_timur(client):
         last, this = sorted(years)
         assert scoring_run_published(period=years[last]) is not None
         assert years[this].stage_label == "Pengisian SAQ"
+        # Its kelurahan answer the desa questionnaire Kutai Timur shares as a template.
+        kelurahan = Questionnaire.objects.get(period=years[this], level__code="kelurahan")
+        assert kelurahan.source_file_name == "templat Diskominfo Staper Kabupaten Kutai Timur"
+        assert kelurahan.status == "published"
+    shared = SharedQuestionnaire.objects.get()
+    assert (shared.organiser.slug, shared.level_code) == ("kutim", "desa")
     assert {o.slug for o in Organiser.objects.all()} == {"kutim", "bontang"}
     client.force_login(User.objects.get(username="admin.bontang"))
     assert client.get("/bontang/dasbor/").status_code == 200
