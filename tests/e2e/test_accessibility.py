@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from award.models import Period
+from award.models import Organiser, Period
+from award.scoping import organiser_url
 from evaluasi.models import Submission
 from evaluasi.saq.selectors import step_name
 from penilaian.selectors import scoring_run_current, scoring_run_published
@@ -71,6 +72,7 @@ def pages_of_every_role() -> dict[str | None, list[str]]:
     juri = Assignment.objects.filter(period=period, jury__username="juri2").first()
     slot = PresentationSlot.objects.filter(period=period).first()
     first_step = step_name(own.questionnaire.aspects.order_by("order").first())
+    bontang = Organiser.objects.get(slug="bontang")
     return {
         None: [
             "/",
@@ -97,6 +99,20 @@ def pages_of_every_role() -> dict[str | None, list[str]]:
             reverse("penilaian:ranking", args=[published.pk]),
             reverse("laporan:report", args=[last.year]),
             reverse("evaluasi:saq_summary", args=[submitted.pk]),
+            reverse("evaluasi:shared_questionnaire_list", args=[year]),
+            reverse("award:period_create") + "?mulai=ki_dki",
+        ],
+        # Several organisers (issue #22): the platform's screens, the chooser, Bontang's pages.
+        "superadmin": [
+            organiser_url(None, "award:organiser_list"),
+            organiser_url(None, "award:organiser_update", slug="bontang"),
+            organiser_url(None, "award:dashboard"),
+        ],
+        "juri.bersama": [organiser_url(None, "award:dashboard")],
+        "admin.bontang": [
+            organiser_url(bontang, "award:dashboard"),
+            organiser_url(bontang, "evaluasi:shared_questionnaire_list", year=year),
+            organiser_url(bontang, "laporan:public_ranking", year=last.year),
         ],
         "op.swargabara": [
             reverse("award:dashboard"),

@@ -87,6 +87,15 @@ def test_operator_and_public_pages_fit_360_px(browser, live_server):
     admin_pages = ("/dasbor/", "/unit/", "/tingkat/", "/periode/", "/periode/2026/")
     for path in (*admin_pages, "/periode/2026/partisipasi/"):
         check(path)
+    # Several organisers (issue #22): a period from a preset, the shared templates, and the
+    # platform superuser's organiser screens.
+    check("/periode/baru/?mulai=ki_bali")
+    check("/periode/2026/kuesioner/templat-bersama/")
+    page.context.clear_cookies()
+    UserFactory(username="super.hp", is_superuser=True, is_staff=True)
+    login(page, live_server, "super.hp", PASSWORD)
+    for path in ("/penyelenggara/", "/penyelenggara/kutim/"):
+        check(path)
     context.close()
     assert not wide, f"pages wider than 360 px: {wide}"
     csp = [line for line in console if "Content Security Policy" in line]
