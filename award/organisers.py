@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from award.models import (
     JuryMembership,
@@ -27,7 +27,9 @@ def organiser_create(*, name: str, slug: str, kind: str = Organiser.Kind.DISKOMI
     organiser.full_clean()
     with transaction.atomic():
         organiser.save()
-        with organiser_active(organiser):
+        # Its own scope, whatever block the caller runs in (a platform page, a command, a
+        # bench inside another organiser's scope).
+        with organiser_active(organiser), scope(organiser=organiser.pk):
             levels_ensure_defaults(organiser=organiser)
     return organiser
 

@@ -179,7 +179,7 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready, think):
         base_url=base, timeout=60, follow_redirects=False, cookies=cookies
     ) as http:
         for step in steps:  # warm-up (templates, versions), not measured
-            page = await http.get(f"/saq/{sub}/{step}/")
+            page = await http.get(f"/kutim/saq/{sub}/{step}/")
             if page.status_code != 200:
                 raise RuntimeError(f"warm-up {page.status_code} {page.headers.get('location')}")
             for pk, version in VERSION_RE.findall(page.text):
@@ -197,7 +197,7 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready, think):
         await asyncio.sleep(rng.uniform(0, think[1]))
         while time.monotonic() < work_until:
             step = rng.choice(list(steps))
-            page = await timed("step", "get", f"/saq/{sub}/{step}/")
+            page = await timed("step", "get", f"/kutim/saq/{sub}/{step}/")
             if page is None or page.status_code != 200:
                 stats["errors"].append(f"step {page.status_code if page else '-'}")
                 continue
@@ -211,7 +211,7 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready, think):
                 saved = await timed(
                     "autosave",
                     "post",
-                    f"/saq/{sub}/simpan/{pk}/",
+                    f"/kutim/saq/{sub}/simpan/{pk}/",
                     data={
                         "prefix": prefix,
                         f"{prefix}i{pk}": value,
@@ -231,7 +231,7 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready, think):
                 sent = await timed(
                     "upload",
                     "post",
-                    f"/saq/{sub}/bukti/{pk}/",
+                    f"/kutim/saq/{sub}/bukti/{pk}/",
                     files={
                         "file": (
                             f"bukti-{seed}-{uploads}.pdf",
@@ -260,12 +260,12 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready, think):
         rush_health = await timed("rush health", "get", "/sehat/web/")
         if rush_health is None or rush_health.status_code != 200:
             stats["errors"].append("rush health")
-        review = await timed("review", "get", f"/saq/{sub}/tinjau/")
+        review = await timed("review", "get", f"/kutim/saq/{sub}/tinjau/")
         if review is None or review.status_code != 200:
             stats["errors"].append(f"review {review.status_code if review else '-'}")
         field = f"saq_{sub}-current_step"
         done = await timed(
-            "submit", "post", f"/saq/{sub}/tinjau/", data={field: "tinjau"}, headers=headers
+            "submit", "post", f"/kutim/saq/{sub}/tinjau/", data={field: "tinjau"}, headers=headers
         )
         if done is None or done.status_code != 302:
             stats["errors"].append(f"submit {done.status_code if done else '-'}")
@@ -275,7 +275,7 @@ async def operator(base, info, start, seconds, rush, stats, seed, ready, think):
         step = next(iter(steps))
         pk = steps[step][0][0]
         late = await http.post(
-            f"/saq/{sub}/simpan/{pk}/",
+            f"/kutim/saq/{sub}/simpan/{pk}/",
             data={
                 "prefix": f"{step}-",
                 f"{step}-i{pk}": "tidak",

@@ -121,7 +121,7 @@ async def operator(base, client_info, start_event, seconds, stats, lasts, seed, 
         submission = client_info["submission"]
         steps = client_info["steps"]
         for step in steps:  # warm-up, not measured: every worker loads its templates once
-            await http.get(f"/saq/{submission}/{step}/")
+            await http.get(f"/kutim/saq/{submission}/{step}/")
         ready()
         await start_event.wait()  # everybody starts measuring at the same moment
         deadline = time.monotonic() + seconds
@@ -129,7 +129,7 @@ async def operator(base, client_info, start_event, seconds, stats, lasts, seed, 
         while time.monotonic() < deadline:
             step = rng.choice(list(steps))
             start = time.perf_counter()
-            response = await http.get(f"/saq/{submission}/{step}/")
+            response = await http.get(f"/kutim/saq/{submission}/{step}/")
             stats["step"].append(time.perf_counter() - start)
             if response.status_code != 200:
                 stats["errors"].append(f"step {response.status_code}")
@@ -144,7 +144,7 @@ async def operator(base, client_info, start_event, seconds, stats, lasts, seed, 
                 prefix = f"{step}-"
                 start = time.perf_counter()
                 saved = await http.post(
-                    f"/saq/{submission}/simpan/{pk}/",
+                    f"/kutim/saq/{submission}/simpan/{pk}/",
                     data={
                         "prefix": prefix,
                         f"{prefix}i{pk}": value,
@@ -153,7 +153,7 @@ async def operator(base, client_info, start_event, seconds, stats, lasts, seed, 
                     headers={
                         "X-CSRFToken": csrf,
                         "HX-Request": "true",
-                        "Referer": base + f"/saq/{submission}/{step}/",
+                        "Referer": base + f"/kutim/saq/{submission}/{step}/",
                     },
                 )
                 stats["autosave"].append(time.perf_counter() - start)

@@ -57,15 +57,15 @@ def main():
                 http.cookies.clear()
                 http.cookies.set(info["cookie"], info["session"])
                 timed("health", "get", "/sehat/web/", 200)
-                timed("step", "get", f"/saq/{sub}/{rng.choice(list(info['steps']))}/", 200)
+                timed("step", "get", f"/kutim/saq/{sub}/{rng.choice(list(info['steps']))}/", 200)
                 timed("health", "get", "/sehat/web/", 200)
-                page = timed("review", "get", f"/saq/{sub}/tinjau/", 200)
+                page = timed("review", "get", f"/kutim/saq/{sub}/tinjau/", 200)
                 timed("health", "get", "/sehat/web/", 200)
                 token = page.text.split('"X-CSRFToken": "', 1)[1].split('"', 1)[0]
                 timed(
                     "submit",
                     "post",
-                    f"/saq/{sub}/tinjau/",
+                    f"/kutim/saq/{sub}/tinjau/",
                     302,
                     data={f"saq_{sub}-current_step": "tinjau"},
                     headers={"X-CSRFToken": token, "Referer": base + "/"},

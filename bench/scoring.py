@@ -62,7 +62,13 @@ def build_units(total: int, rng) -> np.ndarray:
     desa = Level.objects.get(code="desa")
     kecamatan = Level.objects.get(code="kecamatan")
     kec_count = max(1, round(total * 7100 / 83000))
-    common = {"website": "", "operator_email": "", "active": True, "created_at": now}
+    common = {
+        "website": "",
+        "operator_email": "",
+        "active": True,
+        "created_at": now,
+        "organiser_id": desa.organiser_id,
+    }
     with connection.cursor() as cursor:
         kec = pd.DataFrame(
             {

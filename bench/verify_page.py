@@ -133,7 +133,7 @@ async def jury(base, info, start_event, seconds, stats, seed, ready):
             ready()
             return
         csrf = http.cookies.get("csrftoken")
-        url = f"/juri/unit/{info['submission']}/"
+        url = f"/kutim/juri/unit/{info['submission']}/"
         await http.get(url)  # warm-up, not measured
         ready()
         await start_event.wait()
