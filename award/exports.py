@@ -9,7 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from award.models import Level, Unit
 from common.exporters import ListExporter, exporter_register
 
-UNITS_HEADER = ["kode", "nama", "tingkat", "induk", "website", "email_operator"]
+UNITS_HEADER = ["kode", "nama", "tingkat", "induk", "website", "email_operator", "kode_wilayah"]
 
 
 @exporter_register
@@ -22,7 +22,7 @@ class UnitsExporter(ListExporter):
     streaming = False  # a form to fill: data validation and a guide sheet
     sheet_title = "unit"
     header = UNITS_HEADER
-    widths = [16, 44, 12, 16, 36, 32]
+    widths = [16, 44, 12, 16, 36, 32, 16]
 
     def __init__(self, *, with_units: bool = False):
         self.with_units = with_units
@@ -34,9 +34,9 @@ class UnitsExporter(ListExporter):
         if not self.with_units:
             # Example rows with codes no real unit has: uploading the template as downloaded
             # adds three obvious examples instead of renaming real units.
-            yield ["CONTOH-01", "Kecamatan Contoh", "kecamatan", "", "", ""]
-            yield ["CONTOH-01.01", "Desa Contoh", "desa", "CONTOH-01", "", "ppid@contoh.id"]
-            yield ["CONTOH-OPD", "Dinas Contoh", "opd", "", "", ""]
+            yield ["CONTOH-01", "Kecamatan Contoh", "kecamatan", "", "", "", ""]
+            yield ["CONTOH-01.01", "Desa Contoh", "desa", "CONTOH-01", "", "ppid@contoh.id", ""]
+            yield ["CONTOH-OPD", "Dinas Contoh", "opd", "", "", "", ""]
             return
         units = Unit.objects.select_related("level", "parent").order_by("level__order", "code")
         for unit in units.iterator(chunk_size=2000):
@@ -47,6 +47,7 @@ class UnitsExporter(ListExporter):
                 unit.parent.code if unit.parent else "",
                 unit.website,
                 unit.operator_email,
+                unit.kode_wilayah,
             ]
 
     def xlsx_finish(self, workbook) -> None:
@@ -75,6 +76,13 @@ class UnitsExporter(ListExporter):
             ("induk", _("Code of the parent unit: a desa's kecamatan. Empty for other levels.")),
             ("website", _("Optional: the PPID website, starting with https://.")),
             ("email_operator", _("Optional: email address of the unit's operator.")),
+            (
+                "kode_wilayah",
+                _(
+                    "Optional: the Kemendagri region code, typed as text, e.g. 64.08.04.2002 "
+                    "(published with the results as open data)."
+                ),
+            ),
         ]
         for row in rows:
             guide.append(list(row))

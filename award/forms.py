@@ -74,7 +74,16 @@ class UnitForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Unit
         formfield_callback = scoped_formfield
-        fields = ["code", "name", "level", "parent", "website", "operator_email", "active"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "parent",
+            "kode_wilayah",
+            "website",
+            "operator_email",
+            "active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from common.formats import decimal_plain
 
+from .choices import (  # noqa: F401 - part of award's models' interface
+    REGION_CODE,
+    Aggregation,
+    FinalistBasis,
+    Normalisation,
+    PresentationName,
+    Stage,
+    TiePolicy,
+)
 from .organiser_models import (  # noqa: F401 - the models and helpers of award live here too
     Organiser,
     OrganiserMembership,
@@ -94,6 +103,14 @@ class Unit(OrganiserOwned, models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # Kemendagri's region code (Satu Data's reference code), e.g. 64.08.04.2002; optional.
+    kode_wilayah = models.CharField(
+        _("region code (Kemendagri)"),
+        max_length=13,
+        blank=True,
+        validators=[REGION_CODE],
+        help_text=_("Kemendagri region code, e.g. 64.08.04.2002 (optional)."),
+    )
     website = models.URLField(_("website"), blank=True)
     operator_email = models.EmailField(_("operator email"), blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -159,46 +176,6 @@ def unit_parent_error(*, level: Level, parent_code: str, parent_level: Level | N
             }
         )
     return None
-
-
-class Stage(models.TextChoices):
-    """The stages of a period, in order. The current one is derived from the period's dates."""
-
-    PREPARATION = "persiapan", _("Preparation")
-    SAQ = "saq", _("Self-assessment (SAQ)")
-    VERIFICATION = "verifikasi", _("Verification")
-    OBJECTION = "sanggah", _("Objection (sanggah)")
-    PRESENTATION = "presentasi", _("Presentation and interview")
-    FINALISATION = "penetapan", _("Finalisation")
-    CLOSED = "selesai", _("Closed")
-
-
-class Aggregation(models.TextChoices):
-    MEAN = "mean", _("Mean")
-    MEDIAN = "median", _("Median")
-    TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean (drop highest and lowest when 4 or more)")
-
-
-class Normalisation(models.TextChoices):
-    NONE = "none", _("None")
-    ZSCORE = "zscore", _("Per-jury z-score")
-
-
-class TiePolicy(models.TextChoices):
-    UNIQUE = "unique", _("Unique ranks (tie-breaks decide)")
-    SHARED = "shared", _("Shared ranks for equal final scores (1, 1, 3)")
-
-
-class FinalistBasis(models.TextChoices):
-    """Which score must reach the finalist minimum (KI DKI: the SAQ score, at least 65)."""
-
-    VERIFIED = "verified", _("Verified score")
-    SAQ = "saq", _("SAQ score")
-
-
-class PresentationName(models.TextChoices):
-    PRESENTATION = "presentasi", _("Presentation and interview")
-    VISIT = "visitasi", _("Visit (visitasi)")
 
 
 def _score_field(verbose, default):

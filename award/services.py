@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from award import jobs as award_jobs
 from award.models import (
     OPERATOR_GROUP,
+    REGION_CODE,
     DeadlineExtension,
     Level,
     OperatorMembership,
@@ -155,7 +156,7 @@ def unit_save(*, unit: Unit | None = None, **fields) -> Unit:
 
 UNITS_SHEET = "unit"
 UNITS_REQUIRED = ["kode", "nama", "tingkat", "induk"]
-UNITS_OPTIONAL = ["website", "email_operator"]
+UNITS_OPTIONAL = ["website", "email_operator", "kode_wilayah"]
 UNITS_COLUMNS = [
     Column(
         "kode",
@@ -187,6 +188,14 @@ UNITS_COLUMNS = [
         "email",
         lower=True,
         invalid=gettext_lazy("'%(value)s' is not a valid email address."),
+    ),
+    Column(
+        "kode_wilayah",
+        strict=True,
+        validator=REGION_CODE,
+        invalid=gettext_lazy(
+            "'%(value)s' is not a Kemendagri region code (like 64.08.04.2002); type it as text."
+        ),
     ),
 ]
 CHANGES_SHOWN = 500  # units listed one by one in the preview; the counts cover them all
@@ -239,7 +248,7 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
     existing = {
         row["code"]: row
         for row in Unit.objects.filter(organiser=organiser).values(
-            "code", "name", "level_id", "parent__code", "website", "operator_email"
+            "code", "name", "level_id", "parent__code", "website", "operator_email", "kode_wilayah"
         )
     }
     seen: dict = {}
@@ -269,6 +278,7 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
                 "parent": parent_code,
                 "website": website,
                 "operator_email": email,
+                "kode_wilayah": values["kode_wilayah"],
             }
         )
 
@@ -351,6 +361,7 @@ def units_import_check(*, data: bytes, progress: Progress = _no_progress) -> Uni
                 ("induk", before["parent__code"] or "", item["parent"]),
                 ("website", before["website"], item["website"]),
                 ("email_operator", before["operator_email"], item["operator_email"]),
+                ("kode_wilayah", before["kode_wilayah"], item["kode_wilayah"]),
             )
             if old != new
         ]
@@ -396,10 +407,13 @@ def units_import_apply(*, data: bytes, progress: Progress = _no_progress) -> Uni
         unit.level_id = levels[item["level"]]
         unit.website = item["website"]
         unit.operator_email = item["operator_email"]
+        unit.kode_wilayah = item["kode_wilayah"]
     progress(60, _("Saving %(count)s units") % {"count": len(plan.rows)})
     Unit.objects.bulk_create(to_create, batch_size=2000)
     Unit.objects.bulk_update(
-        to_update, ["name", "level", "website", "operator_email", "updated_at"], batch_size=2000
+        to_update,
+        ["name", "level", "website", "operator_email", "kode_wilayah", "updated_at"],
+        batch_size=2000,
     )
     progress(80, _("Linking units to their parents"))
     ids = dict(units.values_list("code", "pk"))

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -463,10 +464,10 @@ class Column:
     ``check``: ``key`` (required, at most ``max_length`` characters without spaces, unique in
     the sheet, case-insensitively with ``ignore_case``), ``name`` (required, at most
     ``max_length``), ``email`` (a valid address; unique in the sheet with ``unique``), ``url``
-    (http or https), ``text``. ``lower`` gives the value in lower case; ``strict``: the cell
-    must hold plain text (``Row.text_problem``), and nothing else of the row is checked when
-    one does not. Messages are the column's own, formatted with ``placeholder`` (the value)
-    and ``row`` (the first row of a duplicate)."""
+    (http or https), ``text``; ``validator`` checks a non-empty value besides. ``lower`` gives
+    the value in lower case; ``strict``: the cell must hold plain text (``Row.text_problem``),
+    and nothing else of the row is checked when one does not. Messages are the column's own,
+    formatted with ``placeholder`` (the value) and ``row`` (the first row of a duplicate)."""
 
     name: str
     check: str = "text"
@@ -480,6 +481,8 @@ class Column:
     empty: str = ""
     invalid: str = ""
     duplicate: str = ""
+    # A Django validator a non-empty value must pass (its failure is reported as ``invalid``).
+    validator: Callable | None = None
 
 
 def row_check(row: Row, columns: list[Column], problems: Problems, seen: dict) -> dict | None:
@@ -526,6 +529,11 @@ def _column_problem(column: Column, value: str, seen: dict, number: int) -> str 
         )
         try:
             validator(value)
+        except ValidationError:
+            return str(column.invalid) % fill
+    if column.validator is not None and value:
+        try:
+            column.validator(value)
         except ValidationError:
             return str(column.invalid) % fill
     if (column.check == "key" or column.unique) and value:

@@ -14,7 +14,7 @@ from award.models import Unit
 from common import jobs
 from common.models import Job
 from tests.factories import DesaFactory, KecamatanFactory
-from tests.workbooks import units_xlsx, xlsx
+from tests.workbooks import UNIT_HEADER, units_xlsx, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +230,15 @@ def test_template_download_is_a_valid_units_workbook(admin_client):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["unit", "petunjuk"]
     header = [c.value for c in workbook["unit"][1]]
-    assert header == ["kode", "nama", "tingkat", "induk", "website", "email_operator"]
+    assert header == [
+        "kode",
+        "nama",
+        "tingkat",
+        "induk",
+        "website",
+        "email_operator",
+        "kode_wilayah",
+    ]
     # The template's own example rows import cleanly, and only as new obvious examples:
     # uploading it as downloaded never renames a real unit.
     DesaFactory(code="64.08.01.2001", name="Desa Kelinjau Ilir")
@@ -298,3 +306,38 @@ def test_a_date_or_a_yes_no_value_is_not_a_code_or_a_name():
     with pytest.raises(jobs.ImportRejected):
         services.units_import_apply(data=units_xlsx(rows))
     assert not Unit.objects.exists()
+
+
+def test_region_codes_are_imported_checked_and_kept_as_text():
+    """Issue #23: the optional kode_wilayah column (Kemendagri's region code) is imported, a
+    malformed one or one typed as a number is refused at its cell, and a workbook without the
+    column still imports."""
+    header = [*UNIT_HEADER, "kode_wilayah"]
+    data = units_xlsx(
+        [
+            ["64.08.04", "Kecamatan Sangatta Utara", "kecamatan", "", "", "", "64.08.04"],
+            ["64.08.04.2002", "Desa Swarga Bara", "desa", "64.08.04", "", "", "64.08.04.2002"],
+            ["OPD.DISKOMINFO", "Dinas Kominfo", "opd", "", "", "", ""],
+        ],
+        header=header,
+    )
+    services.units_import_apply(data=data)
+    assert dict(Unit.objects.values_list("code", "kode_wilayah")) == {
+        "64.08.04": "64.08.04",
+        "64.08.04.2002": "64.08.04.2002",
+        "OPD.DISKOMINFO": "",
+    }
+    bad = xlsx(
+        {
+            "unit": [
+                header,
+                ["64.08.04", "Kecamatan Sangatta Utara", "kecamatan", "", "", "", "64.8.4"],
+                ["OPD.DISKOMINFO", "Dinas Kominfo", "opd", "", "", "", 64.08],
+            ]
+        }
+    )
+    plan = services.units_import_check(data=bad)
+    messages = [str(error) for error in plan.problems.errors]
+    assert any("unit!G2" in m and "bukan kode wilayah Kemendagri" in m for m in messages), messages
+    assert any("unit!G3" in m for m in messages), messages
+    assert Unit.objects.get(code="64.08.04").kode_wilayah == "64.08.04"
