@@ -7,9 +7,15 @@ class LaporanConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import exports  # noqa: F401 - registers its exporters (common.exporters)
+        from . import (
+            exports,  # noqa: F401 - registers its exporters (common.exporters)
+            tasks,  # noqa: F401 - queued by name
+        )
 
         self.jobs_register()
+        from penilaian.signals import run_published  # ready(): after the models load
+
+        run_published.connect(_open_data_queue, dispatch_uid="laporan_open_data")
 
     def jobs_register(self) -> None:
         from common.jobs import job_kind_register  # ready(): after the models load
@@ -22,3 +28,10 @@ class LaporanConfig(AppConfig):
             (jobs.RECAP, _("Recap report"), services.recap_run),
         ):
             job_kind_register(kind=kind, label=label, run=run)
+
+
+def _open_data_queue(sender, run, **_kwargs) -> None:
+    """A run was published: write its open data files once penetapan commits."""
+    from common.jobs import task_enqueue  # signal receiver: app registry ready
+
+    task_enqueue("laporan.opendata_freeze", run.pk)

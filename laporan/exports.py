@@ -84,11 +84,14 @@ class RankingExporter(BaseExporter):
 
 def level_rows(*, run: ScoringRun, level):
     """A level's ranking rows in rank order: rank, code, name, parent name, SAQ, verified,
-    presentation and final scores (floats), qualification, finalist."""
+    presentation and final scores (floats), qualification, finalist; then the unit's region
+    code and its parent's code (the open data's columns, ``laporan.opendata``). The one row
+    source of the workbook's level sheet, its CSV and the open data."""
     return _rows(
         "SELECT sc.rank, u.code, u.name, COALESCE(p.name, ''),"
         f" {_float('sc.saq')}, {_float('sc.verified')}, {_float('sc.presentation')},"
-        f" {_float('sc.final')}, sc.qualification, sc.finalist"
+        f" {_float('sc.final')}, sc.qualification, sc.finalist, u.kode_wilayah,"
+        " COALESCE(p.code, '')"
         f" FROM {T.score} sc JOIN {T.unit} u ON u.id = sc.unit_id"
         f" LEFT JOIN {T.unit} p ON p.id = u.parent_id"
         " WHERE sc.run_id = %s AND sc.level_id = %s ORDER BY sc.rank, u.code",

@@ -126,3 +126,39 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} – {self.unit}"
+
+
+class OpenDataFile(models.Model):
+    """One file of a published run's open data (issue #23): a level's rows as CSV or JSON,
+    written once when the run is published and served byte for byte forever after, so that a
+    versioned URL never changes (a correction publishes a new run, hence new files)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+
+    run = models.ForeignKey(
+        "penilaian.ScoringRun",
+        verbose_name=_("scoring run"),
+        on_delete=models.CASCADE,
+        related_name="open_data",
+    )
+    level = models.ForeignKey(Level, verbose_name=_("level"), on_delete=models.PROTECT)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    objects = organiser_scoped("run__period__organiser")
+
+    class Meta:
+        verbose_name = _("open data file")
+        verbose_name_plural = _("open data files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "level", "format"], name="one_open_data_file_per_run_level_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.level.code}.{self.format}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public_views, views
+from . import opendata_views, public_views, views
 
 app_name = "laporan"
 urlpatterns = [
@@ -31,4 +31,40 @@ urlpatterns = [
     path("verifikasi/", public_views.CertificateLookupView.as_view(), name="verify_lookup"),
     path("verifikasi/<str:code>/", public_views.CertificateVerifyView.as_view(), name="verify"),
     path("lencana/<str:code>/<int:year>.svg", public_views.BadgeView.as_view(), name="badge"),
+    # Open data (issue #23): the current version, then each version forever.
+    path("data/katalog.jsonld", opendata_views.CatalogueView.as_view(), name="opendata_catalogue"),
+    path(
+        "data/<int:year>/datapackage.json",
+        opendata_views.DataPackageView.as_view(),
+        name="opendata_package",
+    ),
+    path(
+        "data/<int:year>/<slug:level>.csv",
+        opendata_views.OpenDataFileView.as_view(),
+        {"fmt": "csv"},
+        name="opendata_csv",
+    ),
+    path(
+        "data/<int:year>/<slug:level>.json",
+        opendata_views.OpenDataFileView.as_view(),
+        {"fmt": "json"},
+        name="opendata_json",
+    ),
+    path(
+        "data/<int:year>/v<int:version>/datapackage.json",
+        opendata_views.DataPackageView.as_view(),
+        name="opendata_package_version",
+    ),
+    path(
+        "data/<int:year>/v<int:version>/<slug:level>.csv",
+        opendata_views.OpenDataFileView.as_view(),
+        {"fmt": "csv"},
+        name="opendata_csv_version",
+    ),
+    path(
+        "data/<int:year>/v<int:version>/<slug:level>.json",
+        opendata_views.OpenDataFileView.as_view(),
+        {"fmt": "json"},
+        name="opendata_json_version",
+    ),
 ]

@@ -32,6 +32,7 @@ from evaluasi.questionnaires.selectors import (
 )
 from penilaian.models import Score, ScoringChunk, ScoringRun
 from penilaian.results import presentations_write, scores_write
+from penilaian.signals import run_published
 
 from . import data, scoring
 from .models import FinalisationOverride
@@ -501,6 +502,7 @@ def scoring_run_finalise(*, run: ScoringRun, user, moment=None) -> ScoringRun:
         Period.objects.filter(pk=period.pk).update(
             finalised_at=now, correction_opened_at=None, correction_opened_by=None
         )
+        run_published.send(sender=ScoringRun, run=locked)
     return locked
 
 

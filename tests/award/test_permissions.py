@@ -439,6 +439,39 @@ MATRIX = {
         None,
         PUBLIC,
     ),
+    # Open data (issue #23): public, for published runs only.
+    "laporan:opendata_catalogue": ("get", None, None, PUBLIC),
+    "laporan:opendata_package": ("get", lambda w: {"year": w["period"].year}, None, PUBLIC),
+    "laporan:opendata_csv": (
+        "get",
+        lambda w: {"year": w["period"].year, "level": "desa"},
+        None,
+        PUBLIC,
+    ),
+    "laporan:opendata_json": (
+        "get",
+        lambda w: {"year": w["period"].year, "level": "desa"},
+        None,
+        PUBLIC,
+    ),
+    "laporan:opendata_package_version": (
+        "get",
+        lambda w: {"year": w["period"].year, "version": w["run"].number},
+        None,
+        PUBLIC,
+    ),
+    "laporan:opendata_csv_version": (
+        "get",
+        lambda w: {"year": w["period"].year, "version": w["run"].number, "level": "desa"},
+        None,
+        PUBLIC,
+    ),
+    "laporan:opendata_json_version": (
+        "get",
+        lambda w: {"year": w["period"].year, "version": w["run"].number, "level": "desa"},
+        None,
+        PUBLIC,
+    ),
     "login": (
         "get",
         None,
