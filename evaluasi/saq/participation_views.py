@@ -32,8 +32,8 @@ class ParticipationView(PeriodAdminRequired, View):
             query=query,
             without=without,
         )
-        page, keep = page_of(request, units)
-        page.object_list = saq_selectors.participation_rows(period=period, units=page.object_list)
+        page, keep = page_of(request, units.values_list("pk", flat=True))
+        page.object_list = saq_selectors.participation_rows(period=period, ids=page.object_list)
         return render(
             request,
             "evaluasi/participation.html",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -203,10 +204,13 @@ def participation_units(
     return units.order_by("level__order", "code")
 
 
-def participation_rows(*, period: Period, units) -> list[Unit]:
-    """The page's units with ``state``, ``sub_id``, ``last_change`` and ``contacts``."""
-    units = list(units.select_related("level", "parent"))
-    ids = [unit.pk for unit in units]
+def participation_rows(*, period: Period, ids) -> list[Unit]:
+    """The units of ``ids`` (a page of ``participation_units(...).values_list("pk")``: the
+    board sorts and pages bare ids, then details only these), in that order, with ``state``,
+    ``sub_id``, ``last_change`` and ``contacts``."""
+    ids = list(ids)
+    found = Unit.objects.filter(pk__in=ids).select_related("level", "parent").in_bulk()
+    units = [found[pk] for pk in ids if pk in found]
     submissions = {
         s.unit_id: s
         for s in Submission.objects.filter(period=period, unit__in=ids).annotate(
@@ -238,25 +242,21 @@ def participation_rows(*, period: Period, units) -> list[Unit]:
 def participation_levels(*, period: Period) -> list[dict]:
     """Per level: how many active units have not started, are filling in, have submitted
     (three grouped counts, whatever the number of units)."""
-    active = Unit.objects.filter(active=True)
-    totals = dict(active.values("level").annotate(n=Count("pk")).values_list("level", "n"))
-    terms = _participation_terms(period)
-    counted = {
-        state: dict(
-            active.filter(terms[state])
-            .values("level")
-            .annotate(n=Count("pk"))
-            .values_list("level", "n")
+    levels = {level.pk: level for level in Level.objects.order_by("order")}  # scoped
+    counts = {
+        level_id: (total, submitted, in_progress)
+        for level_id, total, submitted, in_progress in _participation_counts(
+            period=period, level_ids=list(levels)
         )
-        for state in ("submitted", "in_progress")
     }
     ready = levels_ready(period=period)
     rows = []
-    for level in Level.objects.filter(pk__in=list(totals)).order_by("order"):
+    for level in (levels[pk] for pk in levels if pk in counts):
         # A level without a published questionnaire cannot start: said so, and listed last.
-        row = {"level": level, "total": totals[level.pk], "ready": level.pk in ready}
-        row["submitted"] = counted["submitted"].get(level.pk, 0)
-        row["in_progress"] = counted["in_progress"].get(level.pk, 0)
+        total, submitted, in_progress = counts[level.pk]
+        row = {"level": level, "total": total, "ready": level.pk in ready}
+        row["submitted"] = submitted
+        row["in_progress"] = in_progress
         row["not_started"] = row["total"] - row["submitted"] - row["in_progress"]
         for state in ("not_started", "in_progress", "submitted"):
             row[f"{state}_percent"] = round(100 * row[state] / (row["total"] or 1))
@@ -264,10 +264,45 @@ def participation_levels(*, period: Period) -> list[dict]:
     return sorted(rows, key=lambda row: not row["ready"])
 
 
+def _participation_counts(*, period: Period, level_ids: list[int]) -> list[tuple]:
+    """(level id, active units, submitted, filling in) per level in one scan of the units
+    (three semi-joins, one per state, cost three scans at 83,000 units). The organiser's
+    scope reaches this raw SQL through ``level_ids``, which come from its scoped levels."""
+    if not level_ids:
+        return []
+    unit, submission, answer = (m._meta.db_table for m in (Unit, Submission, Answer))
+    sql = (
+        "SELECT u.level_id, COUNT(*),"  # noqa: S608 - table names from the models
+        " COUNT(*) FILTER (WHERE s.status = %s),"
+        # An uncorrelated IN: PostgreSQL hashes the drafts with an answer once (a correlated
+        # EXISTS here ran once per unit and took longer than the three scans it replaces).
+        " COUNT(*) FILTER (WHERE s.id IN ("
+        f"  SELECT a.submission_id FROM {answer} a JOIN {submission} d ON d.id = a.submission_id"
+        "   WHERE d.period_id = %s AND d.status = %s AND a.value <> ''))"
+        f" FROM {unit} u LEFT JOIN {submission} s ON s.unit_id = u.id AND s.period_id = %s"
+        " WHERE u.active AND u.level_id = ANY(%s) GROUP BY u.level_id"
+    )
+    params = [
+        Submission.Status.SUBMITTED,
+        period.pk,
+        Submission.Status.DRAFT,
+        period.pk,
+        level_ids,
+    ]
+    if connection.vendor != "postgresql":  # SQLite (make run) has no ANY(array)
+        sql = sql.replace("= ANY(%s)", "IN (" + ",".join(["%s"] * len(level_ids)) + ")")
+        params = params[:4] + level_ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def participation(*, period: Period) -> dict:
     """Per level counts and every unit with its state (small periods and tests; the board
     pages ``participation_units``)."""
-    units = participation_rows(period=period, units=participation_units(period=period))
+    units = participation_rows(
+        period=period, ids=participation_units(period=period).values_list("pk", flat=True)
+    )
     return {
         "levels": participation_levels(period=period),
         "rows": [{"unit": unit, "state": unit.state} for unit in units],
