@@ -326,6 +326,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# --- Signed documents (issue #23) ---------------------------------------------------------
+# The key that encrypts each organiser's signer PKCS#12 file and its password at rest
+# (laporan.signing). Unset: derived from SECRET_KEY; set it to keep it apart from SECRET_KEY
+# (rotating SECRET_KEY then does not lose the stored signer: upload it again otherwise).
+SIGNING_KEY = env("SIGNING_KEY")
+# An RFC 3161 timestamp server for the signatures (PAdES B-T); unset: no timestamp (B-B).
+SIGNING_TIMESTAMP_URL = env("SIGNING_TIMESTAMP_URL")
+
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 if env("EMAIL_HOST"):

@@ -160,7 +160,7 @@ def render_workers(pages: int) -> int:
 
 
 # --- certificates --------------------------------------------------------------------------
-def _certificate_context(*, report, period) -> dict:
+def _certificate_context(*, report, period, signed: bool = False) -> dict:
     signed_on = report.signed_on or (
         timezone.localtime(period.finalisation_date).date()
         if period.finalisation_date
@@ -172,13 +172,17 @@ def _certificate_context(*, report, period) -> dict:
         "logo": report_logo_uri(report),
         "signature": file_uri(report.signature),
         "signed_on": signed_on,
+        "signed_electronically": signed,
     }
 
 
-def certificates_html(*, certificates, report, period) -> tuple[str, list[str]]:
+def certificates_html(
+    *, certificates, report, period, signed: bool = False
+) -> tuple[str, list[str]]:
     """(the background page shared by every certificate, the pages that differ, split into
-    as many documents as processes will render them)."""
-    context = _certificate_context(report=report, period=period)
+    as many documents as processes will render them); ``signed``: the visible block that
+    says the document is signed electronically."""
+    context = _certificate_context(report=report, period=period, signed=signed)
     urls = verification_urls([certificate.code for certificate in certificates])
     pages = [
         {"certificate": certificate, "level_word": level_word(certificate.level), "url": url}
@@ -211,8 +215,9 @@ def certificates_compose(background: bytes, pages: bytes, urls: list[str]) -> by
     return out.getvalue()
 
 
-def certificates_split(pdf: bytes, certificates) -> bytes:
-    """A ZIP of one PDF per unit (its certificates' pages, one page each, in order)."""
+def certificates_split(pdf: bytes, certificates, finish=None) -> bytes:
+    """A ZIP of one PDF per unit (its certificates' pages, one page each, in order);
+    ``finish`` (bytes → bytes) signs each one."""
     by_unit: OrderedDict[str, list[int]] = OrderedDict()
     for index, certificate in enumerate(certificates):
         by_unit.setdefault(certificate.unit.code, []).append(index)
@@ -223,7 +228,8 @@ def certificates_split(pdf: bytes, certificates) -> bytes:
             target.pages.extend(source.pages[i] for i in pages)
             buffer = io.BytesIO()
             target.save(buffer)
-            archive.writestr(f"sertifikat-{code}.pdf", buffer.getvalue())
+            data = buffer.getvalue()
+            archive.writestr(f"sertifikat-{code}.pdf", finish(data) if finish else data)
     return out.getvalue()
 
 

@@ -33,3 +33,19 @@ class ReportSettingsForm(StyledMixin, forms.ModelForm):
             "signed_on",
         ]
         widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class SignerCertificateForm(StyledMixin, forms.Form):
+    """The signer's PKCS#12 file and its password (the password is never shown again)."""
+
+    file = forms.FileField(
+        label=_("Signer certificate (.p12 or .pfx)"),
+        widget=forms.FileInput(attrs={"accept": ".p12,.pfx"}),
+        help_text=_("The PKCS#12 file of the official who signs, e.g. from BSrE."),
+    )
+    password = forms.CharField(
+        label=_("Password of the file"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )

@@ -7,6 +7,7 @@ public verification code that must keep working for years.
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -162,3 +163,41 @@ class OpenDataFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.level.code}.{self.format}"
+
+
+class SignerCertificate(models.Model):
+    """The certificate an organiser's documents are signed with (issue #23): its PKCS#12 file
+    and password, encrypted with ``settings.SIGNING_KEY`` (``laporan.signing``), never handed
+    out again; what is shown of it is its subject, issuer and validity. Uploading another
+    replaces it."""
+
+    organiser = models.OneToOneField(
+        "award.Organiser",
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
+        related_name="signer_certificate",
+    )
+    pkcs12_encrypted = models.BinaryField(_("PKCS#12 file (encrypted)"))
+    password_encrypted = models.BinaryField(_("password (encrypted)"))
+    subject = models.CharField(_("subject"), max_length=500)
+    issuer = models.CharField(_("issuer"), max_length=500)
+    serial = models.CharField(_("serial number"), max_length=100)
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+    objects = organiser_scoped("organiser")
+
+    class Meta:
+        verbose_name = _("signer certificate")
+        verbose_name_plural = _("signer certificates")
+
+    def __str__(self) -> str:
+        return self.subject

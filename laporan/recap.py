@@ -10,7 +10,7 @@ from evaluasi.saq.selectors import participation
 from penilaian.models import ScoringRun
 from penilaian.selectors import ranking_tables
 
-from . import documents, selectors
+from . import documents, selectors, signing
 
 
 def recap_html(*, run: ScoringRun, top: int = 5) -> str:
@@ -47,6 +47,7 @@ def recap_html(*, run: ScoringRun, top: int = 5) -> str:
             "report": report,
             "logo": documents.report_logo_uri(report),
             "signature": documents.file_uri(report.signature),
+            "signed_electronically": signing.signer_certificate_current() is not None,
             "levels": board["levels"],
             "participation_chart": documents.bar_chart_svg(participation_rows),
             "qualification_chart": documents.bar_chart_svg(qualification_rows),

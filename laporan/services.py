@@ -20,7 +20,7 @@ from laporan import jobs as laporan_jobs
 from penilaian.models import ScoringRun
 from penilaian.selectors import ranking_tables, scoring_run_published
 
-from . import documents, selectors
+from . import documents, selectors, signing
 from .exports import RankingExporter
 from .models import Certificate, ReportSettings, certificate_code
 from .recap import recap_html
@@ -132,15 +132,28 @@ def certificates_render(*, run: ScoringRun, certificates: list[Certificate]) -> 
         key=lambda c: (c.level.order, c.level.code, c.unit.code, KIND_ORDER.get(c.kind, 9)),
     )
     report = selectors.report_settings(period=run.period)
+    sign = _signer_for(report=report, what=_("Certificate of %(period)s"), period=run.period)
     background, pages = documents.certificates_html(
-        certificates=ordered, report=report, period=run.period
+        certificates=ordered, report=report, period=run.period, signed=sign is not None
     )
     pdf = documents.certificates_compose(
         documents.render_pdf(background),
         documents.render_pdf_parallel(pages),
         documents.verification_urls([c.code for c in ordered]),
     )
-    return pdf, documents.certificates_split(pdf, ordered)
+    archive = documents.certificates_split(pdf, ordered, finish=sign)
+    return (sign(pdf) if sign else pdf), archive
+
+
+def _signer_for(*, report, what: str, period: Period):
+    """The function that signs this organiser's documents, or None without a signer
+    certificate (the documents stay unsigned, as before issue #23)."""
+    signer = signing.signer_certificate_current()
+    if signer is None:
+        return None
+    return signing.pdf_signer(
+        signer=signer, reason=what % {"period": period.name}, location=report.city
+    )
 
 
 # --- jobs (kinds registered in laporan.apps) ------------------------------------------------
@@ -214,6 +227,14 @@ def _recap_run_work(job, run, report):
     html = recap_html(run=run)
     report(50, _("Rendering the PDF."))
     pdf = documents.render_pdf(html)
+    sign = _signer_for(
+        report=selectors.report_settings(period=run.period),
+        what=_("Recap report of %(period)s"),
+        period=run.period,
+    )
+    if sign is not None:
+        report(80, _("Signing the PDF."))
+        pdf = sign(pdf)
     name = _file_name(run, "laporan-hasil-penilaian", "pdf")
     job.file.save(f"laporan/{name}", ContentFile(pdf), save=False)
     job.file_name = name

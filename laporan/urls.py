@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import opendata_views, public_views, views
+from . import opendata_views, public_views, signer_views, views
 
 app_name = "laporan"
 urlpatterns = [
@@ -15,6 +15,12 @@ urlpatterns = [
         "periode/<int:year>/laporan/peringkat-<slug:level>.csv",
         views.RankingCsvView.as_view(),
         name="ranking_csv",
+    ),
+    path("laporan/penandatangan/", signer_views.SignerCertificateView.as_view(), name="signer"),
+    path(
+        "laporan/penandatangan/hapus/",
+        signer_views.SignerCertificateDeleteView.as_view(),
+        name="signer_delete",
     ),
     path("laporan/<int:pk>/", views.ReportJobView.as_view(), name="job"),
     path("laporan/<int:pk>/unduh/", views.ReportDownloadView.as_view(), name="download"),

@@ -17,7 +17,7 @@ from common.models import Job
 from common.views import JobView
 from laporan import jobs as laporan_jobs
 
-from . import selectors, services
+from . import selectors, services, signing
 from .exports import RankingExporter
 from .forms import ReportSettingsForm
 
@@ -44,6 +44,7 @@ class ReportView(PeriodAdminRequired, View):
             "report": report,
             "form": form or ReportSettingsForm(instance=report),
             "jobs": jobs,
+            "signer": signing.signer_certificate_current(),
         }
 
     def get(self, request, year):

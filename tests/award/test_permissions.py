@@ -439,6 +439,9 @@ MATRIX = {
         None,
         PUBLIC,
     ),
+    # The signer certificate (issue #23): the organiser's admin only.
+    "laporan:signer": ("get", None, None, ADMIN_ONLY),
+    "laporan:signer_delete": ("post", None, {}, ADMIN_ONLY_POST_REDIRECT),
     # Open data (issue #23): public, for published runs only.
     "laporan:opendata_catalogue": ("get", None, None, PUBLIC),
     "laporan:opendata_package": ("get", lambda w: {"year": w["period"].year}, None, PUBLIC),

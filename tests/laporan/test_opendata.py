@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from common.exporters import export_response
 from laporan.exports import RankingExporter
 from laporan.models import OpenDataFile
+from laporan.opendata import utc_stamp
 from penilaian import services
 from penjurian.verification import verification_save
 from tests.penilaian import golden
@@ -136,7 +137,10 @@ def test_a_correction_adds_a_version_and_the_old_one_never_moves(
     catalogue = fetch(client, "opendata_catalogue").json()
     (dataset,) = catalogue["dcat:dataset"]
     assert dataset["dct:identifier"] == f"kutim-{period.year}-opd"
-    assert dataset["dct:issued"] < dataset["dct:modified"]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert dataset["dct:issued"] == utc_stamp(first.finalised_at)
+    assert dataset["dct:modified"] == utc_stamp(second.finalised_at)
     urls = [d["dcat:downloadURL"]["@id"] for d in dataset["dcat:distribution"]]
     assert urls[0].endswith(f"/kutim/data/{period.year}/opd.csv")
     assert catalogue["dct:publisher"]["foaf:name"] == "Diskominfo Staper Kabupaten Kutai Timur"
