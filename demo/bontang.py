@@ -116,7 +116,9 @@ def _units() -> None:
     for number, name, kelurahan in KECAMATAN:
         code = f"64.74.{number}"
         if code not in existing:
-            Unit.objects.create(code=code, name=f"Kecamatan {name}", level=levels["kecamatan"])
+            Unit.objects.create(
+                code=code, name=f"Kecamatan {name}", level=levels["kecamatan"], kode_wilayah=code
+            )
         parent = Unit.objects.get(code=code)
         for index, village in enumerate(kelurahan, start=1):
             if f"{code}.{1000 + index}" not in existing:
@@ -125,6 +127,7 @@ def _units() -> None:
                     name=f"Kelurahan {village}",
                     level=levels["kelurahan"],
                     parent=parent,
+                    kode_wilayah=f"{code}.{1000 + index}",
                 )
     for code, name in OPD:
         if f"OPD.{code}" not in existing:

@@ -87,6 +87,8 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
             level=levels[row["level"]],
             parent=units.get(row["parent"]) if row["parent"] else None,
             website="https://ppid.kutaitimurkab.go.id/" if row["level"] == "opd" else "",
+            # Kutai Timur's kecamatan and desa codes are Kemendagri's region codes.
+            kode_wilayah="" if row["level"] == "opd" else row["code"],
         )
         unit.full_clean()
         unit.save()

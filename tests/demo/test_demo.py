@@ -30,6 +30,8 @@ def kutai_timur_loads_once(first, capsys):
     assert {name for _n, name, _d in KECAMATAN} >= {"Sangatta Utara", "Bengalon", "Busang"}
     for desa in Unit.objects.filter(level__code="desa").select_related("parent__level"):
         assert desa.parent.level.code == "kecamatan"
+        assert desa.kode_wilayah == desa.code  # Kemendagri codes, shown and in the open data
+    assert not Unit.objects.filter(level__code="opd").exclude(kode_wilayah="").exists()
     assert "admin" in first and DEMO_PASSWORD in first
     call_command("demo_kutim")
     assert Unit.objects.count() == 197
