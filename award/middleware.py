@@ -51,6 +51,7 @@ GLOBAL_ROUTES = frozenset(
         "award:organiser_member_add",
         "award:organiser_member_remove",
         "laporan:verify_lookup",
+        "laporan:verify_file",
         "laporan:verify",
     }
 )

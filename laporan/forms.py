@@ -49,3 +49,11 @@ class SignerCertificateForm(StyledMixin, forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
+
+
+class CertificatePdfForm(StyledMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Certificate PDF"),
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+        help_text=_("At most 5 MB."),
+    )

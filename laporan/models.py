@@ -108,6 +108,9 @@ class Certificate(models.Model):
     )
     kind = models.CharField(_("award"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
+    # Who signed the certificate's PDF electronically (the signer's name), empty if unsigned.
+    signed_by = models.CharField(_("signed electronically by"), max_length=200, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     qualification = models.CharField(_("qualification"), max_length=32)
     final = models.DecimalField(_("final score"), max_digits=5, decimal_places=2)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
@@ -185,6 +188,9 @@ class SignerCertificate(models.Model):
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
     not_before = models.DateTimeField(_("valid from"))
     not_after = models.DateTimeField(_("valid until"))
+    # The public certificates of the file (the signer's and its issuers'): the roots a
+    # received PDF's signature is checked against (laporan.verification). Not secret.
+    chain_pem = models.TextField(_("certificate chain (PEM)"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

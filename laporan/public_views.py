@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django_scopes import scopes_disabled
 
@@ -14,11 +16,13 @@ from award.mixins import PeriodMixin
 from award.models import Organiser, Unit, organiser_current_or_none
 from award.scoping import organiser_scope, organiser_url
 from award.views import HomeView
+from common.net import client_ip
 from common.views import page_of
 from laporan.models import code_normalise
 from penilaian.selectors import scoring_run_published
 
-from . import documents, selectors
+from . import documents, selectors, verification
+from .forms import CertificatePdfForm
 
 
 def _published(period):
@@ -180,3 +184,32 @@ class BadgeView(PeriodMixin, View):
         response["Access-Control-Allow-Origin"] = "*"
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
         return response
+
+
+class CertificateFileCheckView(View):
+    """The upload box of the verification page: a received PDF checked (signature, unchanged,
+    codes published); at most ``CHECKS_PER_WINDOW`` checks per client address per window."""
+
+    CHECKS_PER_WINDOW = 10
+    WINDOW_SECONDS = 600
+    template_name = "laporan/public/verify_file.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CertificatePdfForm()})
+
+    def post(self, request):
+        key = f"verify-file:{client_ip(request)}"
+        cache.add(key, 0, self.WINDOW_SECONDS)
+        if cache.incr(key) > self.CHECKS_PER_WINDOW:
+            refused = _("Too many checks from this address; try again in 10 minutes.")
+            context = {"form": CertificatePdfForm(), "refused": refused}
+            return render(request, self.template_name, context, status=429)
+        form = CertificatePdfForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        if upload.size > verification.PDF_MAX_BYTES:
+            form.add_error("file", _("The file is too large (at most 5 MB)."))
+            return render(request, self.template_name, {"form": form}, status=400)
+        check = verification.certificate_pdf_check(data=upload.read())
+        return render(request, self.template_name, {"form": CertificatePdfForm(), "check": check})

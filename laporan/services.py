@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award.models import Period
@@ -20,7 +21,7 @@ from laporan import jobs as laporan_jobs
 from penilaian.models import ScoringRun
 from penilaian.selectors import ranking_tables, scoring_run_published
 
-from . import documents, selectors, signing
+from . import documents, selectors, signing, verification
 from .exports import RankingExporter
 from .models import Certificate, ReportSettings, certificate_code
 from .recap import recap_html
@@ -142,7 +143,27 @@ def certificates_render(*, run: ScoringRun, certificates: list[Certificate]) -> 
         documents.verification_urls([c.code for c in ordered]),
     )
     archive = documents.certificates_split(pdf, ordered, finish=sign)
-    return (sign(pdf) if sign else pdf), archive
+    if sign is None:
+        return pdf, archive
+    signed = sign(pdf)
+    _signature_confirm(data=signed, ordered=ordered)
+    return signed, archive
+
+
+def _signature_confirm(*, data: bytes, ordered: list[Certificate]) -> None:
+    """Check the signed printing PDF against the signer's own certificates before it is
+    stored, and record on each certificate who signed it (the verification page says so)."""
+    signer = signing.signer_certificate_current()
+    check = verification.pdf_signature_check(data=data, roots_pem=[signer.chain_pem])
+    if not (check.intact and check.trusted and check.unchanged):
+        raise ReportRefused(
+            _("The signed certificates did not pass their own check: %(problems)s")
+            % {"problems": " ".join(check.problems)}
+        )
+    Certificate.objects.filter(pk__in=[c.pk for c in ordered]).update(
+        signed_by=check.signer or signing.signer_common_name(signer=signer),
+        signed_at=timezone.now(),
+    )
 
 
 def _signer_for(*, report, what: str, period: Period):

@@ -53,7 +53,7 @@ def signer_certificate_save(*, data: bytes, password: str, user) -> SignerCertif
         raise ValidationError(_("The file is too large for a signer certificate (at most 256 kB)."))
     secret = password.encode()
     try:
-        key, certificate, _chain = pkcs12.load_key_and_certificates(data, secret or None)
+        key, certificate, chain = pkcs12.load_key_and_certificates(data, secret or None)
     except (ValueError, TypeError) as error:
         raise ValidationError(
             _("This is not a PKCS#12 file (.p12 or .pfx), or its password is wrong.")
@@ -84,6 +84,9 @@ def signer_certificate_save(*, data: bytes, password: str, user) -> SignerCertif
             ).hexdigest(),
             "not_before": certificate.not_valid_before_utc,
             "not_after": certificate.not_valid_after_utc,
+            "chain_pem": "".join(
+                c.public_bytes(serialization.Encoding.PEM).decode() for c in [certificate, *chain]
+            ),
             "uploaded_by": user,
         },
     )

@@ -35,6 +35,11 @@ urlpatterns = [
     path("hasil/<int:year>/", public_views.PublicRankingView.as_view(), name="public_ranking"),
     path("hasil/unit/<str:code>/", public_views.PublicUnitView.as_view(), name="public_unit"),
     path("verifikasi/", public_views.CertificateLookupView.as_view(), name="verify_lookup"),
+    path(
+        "verifikasi/periksa-berkas/",
+        public_views.CertificateFileCheckView.as_view(),
+        name="verify_file",
+    ),
     path("verifikasi/<str:code>/", public_views.CertificateVerifyView.as_view(), name="verify"),
     path("lencana/<str:code>/<int:year>.svg", public_views.BadgeView.as_view(), name="badge"),
     # Open data (issue #23): the current version, then each version forever.

@@ -439,6 +439,7 @@ MATRIX = {
         None,
         PUBLIC,
     ),
+    "laporan:verify_file": ("get", None, None, PUBLIC),
     # The signer certificate (issue #23): the organiser's admin only.
     "laporan:signer": ("get", None, None, ADMIN_ONLY),
     "laporan:signer_delete": ("post", None, {}, ADMIN_ONLY_POST_REDIRECT),

@@ -9,12 +9,18 @@ import zipfile
 import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from evaluasi.models import Answer
 from laporan import jobs as laporan_jobs
-from laporan import signing
+from laporan import signing, verification
+from laporan.models import Certificate
+from penilaian import services as scoring_services
 from tests.laporan import pki
 from tests.laporan.test_reports import make, pdf_text, published, scored  # noqa: F401
 
@@ -72,3 +78,76 @@ def test_without_a_signer_nothing_is_signed(published, admin_user):  # noqa: F81
     pdf = make(laporan_jobs.CERTIFICATES, period, admin_user).file.read()
     assert PdfFileReader(io.BytesIO(pdf)).embedded_signatures == []
     assert "Ditandatangani secara elektronik" not in pdf_text(pdf)
+
+
+@pytest.fixture
+def signed_batch(published, admin_user, ca):  # noqa: F811
+    period, _units, run = published
+    signing.signer_certificate_save(data=pki.signer_pkcs12(ca), password="rahasia", user=admin_user)
+    job = make(laporan_jobs.CERTIFICATES, period, admin_user)
+    archive = zipfile.ZipFile(io.BytesIO(job.file.storage.open(job.result["zip"]).read()))
+    return period, run, job.file.read(), archive.read("sertifikat-G03.pdf")
+
+
+def test_the_verification_page_says_who_signed(signed_batch, client):
+    _period, run, _pdf, _unit = signed_batch
+    certificate = Certificate.objects.filter(run=run).first()
+    assert certificate.signed_by == "Kepala Diskominfo Kutai Timur"
+    page = client.get(reverse("laporan:verify", args=[certificate.code])).content.decode()
+    assert "Ditandatangani secara elektronik oleh Kepala Diskominfo Kutai Timur" in page
+
+
+def test_a_received_pdf_is_checked_by_the_command_and_the_upload_box(
+    signed_batch, client, tmp_path, admin_user, ca, settings
+):
+    period, run, _pdf, unit_pdf = signed_batch
+    received = tmp_path / "sertifikat-G03.pdf"
+    received.write_bytes(unit_pdf)
+    out = io.StringIO()
+    call_command("verify_certificate", str(received), stdout=out)
+    assert "Sertifikat asli dan berlaku." in out.getvalue()
+
+    page = client.post(
+        reverse("laporan:verify_file"),
+        {"file": SimpleUploadedFile("s.pdf", unit_pdf, content_type="application/pdf")},
+    ).content.decode()
+    assert 'id="hasil-periksa"' in page and "Asli: ditandatangani secara elektronik" in page
+
+    # Changed after signing: reported as changed.
+    changed = tmp_path / "diubah.pdf"
+    changed.write_bytes(unit_pdf + b"\n%% diubah\n")
+    with pytest.raises(CommandError):
+        call_command("verify_certificate", str(changed), stdout=(out := io.StringIO()))
+    assert "diubah setelah ditandatangani" in out.getvalue()
+
+    # Signed by a CA no organiser registered: not trusted.
+    stranger = pki.authority("CA Tak Dikenal")
+    signing.signer_certificate_save(
+        data=pki.signer_pkcs12(stranger, name="Penipu"), password="rahasia", user=admin_user
+    )
+    forged = make(laporan_jobs.CERTIFICATES, period, admin_user).file.read()
+    signing.signer_certificate_save(data=pki.signer_pkcs12(ca), password="rahasia", user=admin_user)
+    forged_check = verification.certificate_pdf_check(data=forged)
+    assert not forged_check.trusted and not forged_check.ok
+    assert any("bukan penandatangan yang terdaftar" in p for p in forged_check.problems)
+
+    # A code superseded by a correction: the PDF is intact but its certificate is not valid.
+    scoring_services.period_correction_open(period=period, reason="Koreksi", user=admin_user)
+    Answer.objects.filter(submission__unit__code="G02", indicator__code="i5").update(value="20")
+    correction = scoring_services.scoring_run_start(period=period, inline=True)
+    scoring_services.scoring_run_finalise(run=correction, user=admin_user)
+    superseded = verification.certificate_pdf_check(data=unit_pdf)
+    assert superseded.intact and superseded.unchanged and not superseded.ok
+    assert all("digantikan" in code.message for code in superseded.codes)
+
+    # Not a PDF, and the rate limit of the upload box.
+    assert verification.certificate_pdf_check(data=b"bukan pdf").problems == [
+        "Berkas bukan PDF yang dapat dibaca."
+    ]
+    statuses = [
+        client.post(
+            reverse("laporan:verify_file"), {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}
+        ).status_code
+        for _ in range(10)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:8]
