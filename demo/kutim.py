@@ -26,12 +26,14 @@ from award.models import (
     Period,
     Unit,
 )
+from demo import pki
 from demo.evidence import demo_evidence_load
 from evaluasi.models import Answer, Evidence, Questionnaire, Submission, SubmissionEvent
 from evaluasi.questionnaires.defaults import LEVELS, default_workbook_path
 from evaluasi.questionnaires.selectors import questionnaire_active
 from evaluasi.questionnaires.services import questionnaire_import, questionnaire_publish
 from evaluasi.saq.selectors import submission_score
+from laporan.signing import signer_certificate_current, signer_certificate_save
 from penilaian.models import ScoringRun
 from penilaian.services import scoring_run_finalise, scoring_run_start
 from penjurian.assignment import assignment_add, assignments_fill, jury_facts
@@ -137,6 +139,7 @@ def demo_kutim_load(*, now: dt.datetime | None = None) -> dict:
     demo_jury_data_load(period=period)
     demo_evidence_load(period=period)
     demo_previous_year_load(current=period, now=now)
+    demo_signer_load()
     return {
         "units_created": created_units,
         "period": period,
@@ -520,3 +523,18 @@ def demo_previous_year_load(*, current: Period, now: dt.datetime) -> Period | No
         ScoringRun.objects.filter(pk=run.pk).update(finalised_at=published)
         Period.objects.filter(pk=period.pk).update(finalised_at=published)
     return period
+
+
+def demo_signer_load() -> None:
+    """A signer certificate from a throw-away demo CA (not BSrE), so that the demo's
+    certificates and recap come out signed and the signing pages have something to show."""
+    if signer_certificate_current() is not None:
+        return
+    authority = pki.authority("CA Demo PPID Award (bukan BSrE)")
+    signer_certificate_save(
+        data=pki.signer_pkcs12(
+            authority, name="Kepala Diskominfo Staper Kutai Timur (demo)", password=b"demo"
+        ),
+        password="demo",  # noqa: S106 - the demo CA's throw-away file
+        user=get_user_model().objects.filter(username="admin").first(),
+    )

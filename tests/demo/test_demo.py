@@ -32,6 +32,10 @@ def kutai_timur_loads_once(first, capsys):
         assert desa.parent.level.code == "kecamatan"
         assert desa.kode_wilayah == desa.code  # Kemendagri codes, shown and in the open data
     assert not Unit.objects.filter(level__code="opd").exclude(kode_wilayah="").exists()
+    from laporan.signing import signer_certificate_current
+
+    signer = signer_certificate_current()  # a demo CA's signer, so certificates come out signed
+    assert signer is not None and "demo" in signer.subject
     assert "admin" in first and DEMO_PASSWORD in first
     call_command("demo_kutim")
     assert Unit.objects.count() == 197

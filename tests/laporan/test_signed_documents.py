@@ -16,12 +16,12 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from demo import pki
 from evaluasi.models import Answer
 from laporan import jobs as laporan_jobs
 from laporan import signing, verification
 from laporan.models import Certificate
 from penilaian import services as scoring_services
-from tests.laporan import pki
 from tests.laporan.test_reports import make, pdf_text, published, scored  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)

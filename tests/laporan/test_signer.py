@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from demo import pki
 from laporan import signing
 from laporan.models import SignerCertificate
-from tests.laporan import pki
 
 pytestmark = pytest.mark.django_db
 

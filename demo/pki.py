@@ -1,4 +1,5 @@
-"""A throw-away certificate authority and signers for the tests of signed documents."""
+"""A throw-away certificate authority and signers: the demo's signer (not a real BSrE
+certificate) and the tests of signed documents."""
 
 import datetime as dt
 
