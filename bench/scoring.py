@@ -68,6 +68,7 @@ def build_units(total: int, rng) -> np.ndarray:
         "active": True,
         "created_at": now,
         "organiser_id": desa.organiser_id,
+        "kode_wilayah": "",
     }
     with connection.cursor() as cursor:
         kec = pd.DataFrame(
