@@ -5,9 +5,11 @@ what the pages say about it. Signing the PDFs themselves (pyHanko, PAdES) reads
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet
@@ -140,12 +142,26 @@ def pdf_signer(*, signer: SignerCertificate, reason: str, location: str):
 
     def sign(pdf: bytes) -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        out = signers.sign_pdf(
-            writer, meta, signer=key, timestamper=timestamper, bytes_reserved=reserved
+        out = outside_event_loop(
+            lambda: signers.sign_pdf(
+                writer, meta, signer=key, timestamper=timestamper, bytes_reserved=reserved
+            )
         )
         return out.getvalue()
 
     return sign
+
+
+def outside_event_loop(work):
+    """Run ``work()`` — pyHanko's synchronous calls start their own event loop — in a helper
+    thread when this thread already runs one (an ASGI server, Playwright's sync API in the
+    browser tests); directly otherwise (a Celery worker, a command)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def signer_common_name(*, signer: SignerCertificate) -> str:

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from . import selectors
 from .models import SignerCertificate
+from .signing import outside_event_loop
 
 CODE = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")
 PDF_MAX_BYTES = 5 * 1024 * 1024
@@ -87,7 +88,7 @@ def pdf_signature_check(*, data: bytes, roots_pem: list[str] | None = None) -> P
     roots = _certificates(trust_roots_pem() if roots_pem is None else roots_pem)
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = outside_event_loop(lambda: validate_pdf_signature(signatures[-1], context))
     except Exception:  # noqa: BLE001 - a malformed signature is reported, not raised
         check.signed = True
         check.problems.append(_("The signature cannot be read."))
