@@ -12,16 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.views import View
 
 from award.mixins import PeriodMixin
 from award.models import Level, Period, organiser_current
 from penilaian.models import ScoringRun
+from penilaian.selectors import scoring_run_published
 
 from . import opendata
 from .models import OpenDataFile
@@ -30,22 +32,19 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 def _respond(request, body: bytes, media: str, etag: str, modified, name: str = ""):
-    """The body with its ETag and Last-Modified, answering a conditional GET with 304, and
-    readable by any origin (a portal harvesting from the browser)."""
+    """The body with its ETag and Last-Modified, answering a conditional GET with 304
+    (Django's own rules), and readable by any origin (a portal harvesting from a browser)."""
     quoted = f'"{etag}"'
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    match = request.headers.get("If-None-Match")
-    if match is not None:
-        fresh = quoted in [tag.strip() for tag in match.split(",")] or match.strip() == "*"
-    else:
-        fresh = since is not None and int(modified.timestamp()) <= since
-    response = HttpResponseNotModified() if fresh else HttpResponse(body, content_type=media)
+    response = HttpResponse(body, content_type=media)
+    if name:
+        response["Content-Disposition"] = f'inline; filename="{name}"'
     response["ETag"] = quoted
     response["Last-Modified"] = http_date(modified.timestamp())
-    response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=300"
-    if name and not fresh:
-        response["Content-Disposition"] = f'inline; filename="{name}"'
+    response = get_conditional_response(
+        request, etag=quoted, last_modified=int(modified.timestamp()), response=response
+    )
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -53,16 +52,15 @@ class VersionMixin(PeriodMixin):
     """The published run a URL names: ``v<run>`` or, without it, the current one."""
 
     def run(self, version: int | None) -> ScoringRun:
-        versions = opendata.opendata_versions(period=self.period)
         if version is None:
-            current = [run for run in versions if run.superseded_by_id is None]
-            if not current:
-                raise Http404
-            return current[-1]
-        for run in versions:
-            if run.number == version:
-                return run
-        raise Http404
+            run = scoring_run_published(period=self.period)
+        else:
+            run = ScoringRun.objects.filter(
+                period=self.period, finalised_at__isnull=False, number=version
+            ).first()
+        if run is None:
+            raise Http404
+        return run
 
 
 class OpenDataFileView(VersionMixin, View):
@@ -97,14 +95,13 @@ class CatalogueView(View):
         organiser = organiser_current()
         datasets, modified = [], None
         for period in Period.objects.filter(finalised_at__isnull=False).order_by("-year"):
-            versions = opendata.opendata_versions(period=period)
-            current = [run for run in versions if run.superseded_by_id is None]
-            if not current:
+            run = scoring_run_published(period=period)
+            if run is None:
                 continue
-            run = current[-1]
+            first = opendata.opendata_versions(period=period)[0]
             modified = max(modified or run.finalised_at, run.finalised_at)
             for level in opendata.selectors.run_levels(run=run):
-                datasets.append(_dataset(request, period, level, versions[0], run))
+                datasets.append(_dataset(request, period, level, first, run))
         body = json.dumps(
             opendata.catalogue(organiser=organiser, datasets=datasets),
             ensure_ascii=False,

@@ -133,7 +133,10 @@ def certificates_render(*, run: ScoringRun, certificates: list[Certificate]) -> 
         key=lambda c: (c.level.order, c.level.code, c.unit.code, KIND_ORDER.get(c.kind, 9)),
     )
     report = selectors.report_settings(period=run.period)
-    sign = _signer_for(report=report, what=_("Certificate of %(period)s"), period=run.period)
+    signer = signing.signer_certificate_current()
+    sign = _signer_for(
+        signer=signer, report=report, what=_("Certificate of %(period)s"), period=run.period
+    )
     background, pages = documents.certificates_html(
         certificates=ordered, report=report, period=run.period, signed=sign is not None
     )
@@ -146,14 +149,13 @@ def certificates_render(*, run: ScoringRun, certificates: list[Certificate]) -> 
     if sign is None:
         return pdf, archive
     signed = sign(pdf)
-    _signature_confirm(data=signed, ordered=ordered)
+    _signature_confirm(data=signed, ordered=ordered, signer=signer)
     return signed, archive
 
 
-def _signature_confirm(*, data: bytes, ordered: list[Certificate]) -> None:
+def _signature_confirm(*, data: bytes, ordered: list[Certificate], signer) -> None:
     """Check the signed printing PDF against the signer's own certificates before it is
     stored, and record on each certificate who signed it (the verification page says so)."""
-    signer = signing.signer_certificate_current()
     check = verification.pdf_signature_check(data=data, roots_pem=[signer.chain_pem])
     if not (check.intact and check.trusted and check.unchanged):
         raise ReportRefused(
@@ -166,10 +168,9 @@ def _signature_confirm(*, data: bytes, ordered: list[Certificate]) -> None:
     )
 
 
-def _signer_for(*, report, what: str, period: Period):
-    """The function that signs this organiser's documents, or None without a signer
-    certificate (the documents stay unsigned, as before issue #23)."""
-    signer = signing.signer_certificate_current()
+def _signer_for(*, signer, report, what: str, period: Period):
+    """The function that signs as ``signer`` (the organiser's signer certificate), or None
+    without one (the documents stay unsigned, as before issue #23)."""
     if signer is None:
         return None
     return signing.pdf_signer(
@@ -249,6 +250,7 @@ def _recap_run_work(job, run, report):
     report(50, _("Rendering the PDF."))
     pdf = documents.render_pdf(html)
     sign = _signer_for(
+        signer=signing.signer_certificate_current(),
         report=selectors.report_settings(period=run.period),
         what=_("Recap report of %(period)s"),
         period=run.period,
