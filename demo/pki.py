@@ -5,7 +5,7 @@ import datetime as dt
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -53,11 +53,21 @@ def authority(name: str = "CA Uji PPID Award"):
 
 
 def signer_pkcs12(
-    ca, *, name: str = "Kepala Diskominfo Kutai Timur", password: bytes = b"rahasia", days=365
+    ca,
+    *,
+    name: str = "Kepala Diskominfo Kutai Timur",
+    password: bytes = b"rahasia",
+    days=365,
+    elliptic: bool = False,
 ) -> bytes:
-    """A PKCS#12 file of a signer issued by ``ca`` (``days`` < 0: already expired)."""
+    """A PKCS#12 file of a signer issued by ``ca`` (``days`` < 0: already expired; an RSA
+    key, or with ``elliptic`` an ECDSA P-256 key)."""
     ca_key, ca_certificate = ca
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = (
+        ec.generate_private_key(ec.SECP256R1())
+        if elliptic
+        else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     now = dt.datetime.now(dt.UTC)
     start, end = (now - dt.timedelta(days=1), now + dt.timedelta(days=days))
     if days < 0:

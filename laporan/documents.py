@@ -215,9 +215,9 @@ def certificates_compose(background: bytes, pages: bytes, urls: list[str]) -> by
     return out.getvalue()
 
 
-def certificates_split(pdf: bytes, certificates, finish=None) -> bytes:
+def certificates_split(pdf: bytes, certificates, sign=None) -> bytes:
     """A ZIP of one PDF per unit (its certificates' pages, one page each, in order);
-    ``finish`` (bytes → bytes) signs each one."""
+    ``sign`` (``signing.pdf_signer``) writes and signs each one."""
     by_unit: OrderedDict[str, list[int]] = OrderedDict()
     for index, certificate in enumerate(certificates):
         by_unit.setdefault(certificate.unit.code, []).append(index)
@@ -226,10 +226,13 @@ def certificates_split(pdf: bytes, certificates, finish=None) -> bytes:
         for code, pages in by_unit.items():
             target = pikepdf.new()
             target.pages.extend(source.pages[i] for i in pages)
-            buffer = io.BytesIO()
-            target.save(buffer)
-            data = buffer.getvalue()
-            archive.writestr(f"sertifikat-{code}.pdf", finish(data) if finish else data)
+            if sign is not None:
+                data = sign.document(target)
+            else:
+                buffer = io.BytesIO()
+                target.save(buffer)
+                data = buffer.getvalue()
+            archive.writestr(f"sertifikat-{code}.pdf", data)
     return out.getvalue()
 
 

@@ -145,7 +145,7 @@ def certificates_render(*, run: ScoringRun, certificates: list[Certificate]) -> 
         documents.render_pdf_parallel(pages),
         documents.verification_urls([c.code for c in ordered]),
     )
-    archive = documents.certificates_split(pdf, ordered, finish=sign)
+    archive = documents.certificates_split(pdf, ordered, sign=sign)
     if sign is None:
         return pdf, archive
     signed = sign(pdf)

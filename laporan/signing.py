@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from award.models import organiser_current
 
+from . import pades
 from .models import SignerCertificate
 
 PKCS12_MAX_BYTES = 256 * 1024  # a signer's file with its chain is a few kB
@@ -116,7 +117,9 @@ def signer_material(*, signer: SignerCertificate) -> SignerMaterial:
 # --- signing PDFs (PAdES with pyHanko) -------------------------------------------------------
 def pdf_signer(*, signer: SignerCertificate, reason: str, location: str):
     """A function that signs one PDF (bytes → bytes) as ``signer``: PAdES B-B, or B-T with
-    a timestamp when ``SIGNING_TIMESTAMP_URL`` is set. The key is loaded once per batch."""
+    a timestamp when ``SIGNING_TIMESTAMP_URL`` is set. The key is loaded once per batch; an
+    RSA key without a timestamp server signs through ``pades.BatchSigner`` (a CMS template
+    pyHanko builds once), any other through pyHanko per document."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # heavy: jobs only
     from pyhanko.sign import signers, timestamps  # heavy: loaded by the signing jobs only
     from pyhanko.sign.fields import SigSeedSubFilter  # heavy: loaded by the signing jobs only
@@ -131,12 +134,18 @@ def pdf_signer(*, signer: SignerCertificate, reason: str, location: str):
         else None
     )
     meta = signers.PdfSignatureMetadata(
-        field_name="TandaTanganElektronik",
+        field_name=pades.FIELD_NAME,
         reason=reason,
         location=location,
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
+    if timestamper is None:
+        fast = outside_event_loop(
+            lambda: pades.batch_signer(key=key, reason=reason, location=location)
+        )
+        if fast is not None:
+            return fast
     # Reserving the signature's room up front spares pyHanko a dry run per document.
     reserved = 24 * 1024 if timestamper else 12 * 1024
 
@@ -149,7 +158,23 @@ def pdf_signer(*, signer: SignerCertificate, reason: str, location: str):
         )
         return out.getvalue()
 
-    return sign
+    return PdfSigner(sign)
+
+
+class PdfSigner:
+    """Signs PDF bytes (``signer(pdf)``) or an open pikepdf document (``document``), with
+    pyHanko per document; ``pades.BatchSigner`` answers the same two calls."""
+
+    def __init__(self, sign):
+        self.sign = sign
+
+    def __call__(self, pdf: bytes) -> bytes:
+        return self.sign(pdf)
+
+    def document(self, document) -> bytes:
+        out = io.BytesIO()
+        document.save(out)
+        return self.sign(out.getvalue())
 
 
 def outside_event_loop(work):
