@@ -27,7 +27,8 @@ from award.models import Organiser
 from award.organiser_models import RESERVED_SLUGS
 from award.scoping import organiser_scope, platform_scope
 
-# Routes served without an organiser (everything else belongs to one).
+# Routes served without an organiser (everything else belongs to one); so is the open data API
+# (namespace ``api``, laporan.api), whose paths name the organiser they read.
 GLOBAL_ROUTES = frozenset(
     {
         "home",
@@ -53,6 +54,8 @@ GLOBAL_ROUTES = frozenset(
         "laporan:verify_lookup",
         "laporan:verify_file",
         "laporan:verify",
+        "laporan:api_docs",
+        "api_root",
     }
 )
 
@@ -113,10 +116,13 @@ class OrganiserMiddleware:
             request.organiser = None
             with platform_scope():
                 return self.get_response(request)
+        api = view_name.startswith("api:")
+        if api and organiser is not None:  # the API's paths name their organiser: one URL
+            return self.redirect(request, f"{base}{request.path_info.lstrip('/')}")
         if organiser is not None:
             with organiser_scope(organiser, base=base):
                 return self.get_response(request)
-        if view_name and view_name not in GLOBAL_ROUTES:
+        if view_name and view_name not in GLOBAL_ROUTES and not api:
             legacy = self.legacy_redirect(request, base)
             if legacy is not None:
                 return legacy
@@ -137,7 +143,11 @@ class OrganiserMiddleware:
         first = Organiser.objects.order_by("pk").first()
         if first is None:
             return None
-        target = f"{base}{first.slug}{request.path_info}"
+        return OrganiserMiddleware.redirect(request, f"{base}{first.slug}{request.path_info}")
+
+    @staticmethod
+    def redirect(request, target: str):
+        """A permanent redirect to ``target`` with the request's query."""
         query = request.META.get("QUERY_STRING", "")
         response = HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
         if request.method not in ("GET", "HEAD"):

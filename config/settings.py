@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "formtools",
+    "ninja",
     "common",
     "award",
     "evaluasi",
@@ -280,6 +281,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "common.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "common.errors.locked_out"
+# The open data API (/api/v1/): requests per client address, as "count/period" (s, m, h, d).
+API_RATE = env("API_RATE", "120/m")
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 

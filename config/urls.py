@@ -4,10 +4,12 @@ Every route has an entry in tests/award/test_permissions.py."""
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from award.urls import app_patterns, auth_patterns
 from common import views as common_views
 from laporan import public_views
+from laporan.api import api
 
 admin.site.site_header = _("PPID Award – data administration")
 admin.site.site_title = _("PPID Award")
@@ -32,6 +34,9 @@ urlpatterns = [
     path("", include("common.urls")),
     *auth_patterns,
     path("admin/", admin.site.urls),
+    # The API's own root answers 404 (django-ninja): send a person to the documentation.
+    path("api/v1/", RedirectView.as_view(pattern_name="laporan:api_docs"), name="api_root"),
+    path("api/v1/", api.urls),
 ]
 
 handler403 = "common.errors.permission_denied"

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_scopes import scopes_disabled
 
 from award.mixins import PeriodMixin
 from award.models import Organiser, Unit, organiser_current_or_none
-from award.scoping import organiser_scope, organiser_url
+from award.scoping import installation_prefix, organiser_scope, organiser_url
 from award.views import HomeView
 from common.net import client_ip
 from common.views import page_of
@@ -213,3 +215,28 @@ class CertificateFileCheckView(View):
             return render(request, self.template_name, {"form": form}, status=400)
         check = verification.certificate_pdf_check(data=upload.read())
         return render(request, self.template_name, {"form": CertificatePdfForm(), "check": check})
+
+
+class ApiDocsView(View):
+    """The API's documentation page: what it answers, how to page and how often to ask, with
+    examples built from the first organiser and its latest published period."""
+
+    def get(self, request):
+        example = {"slug": "kutim", "year": timezone.now().year, "level": "desa", "code": "6408"}
+        organiser = organiser_current_or_none() or Organiser.objects.order_by("pk").first()
+        if organiser is not None:
+            example["slug"] = organiser.slug
+            with organiser_scope(organiser):
+                published = selectors.published_periods()
+                if published:
+                    run = published[0]["run"]
+                    example["year"] = published[0]["period"].year
+                    score = run.scores.select_related("unit", "level").order_by("rank").first()
+                    if score is not None:
+                        example |= {"level": score.level.code, "code": score.unit.code}
+        base = request.build_absolute_uri(f"{installation_prefix()}api/v1")
+        return render(
+            request,
+            "laporan/public/api_docs.html",
+            {"base": base, "example": example, "rate": settings.API_RATE},
+        )

@@ -52,6 +52,17 @@ def run_levels(*, run: ScoringRun) -> list[Level]:
     return list(Level.objects.filter(pk__in=list(ids)).order_by("order", "code"))
 
 
+def run_level_counts(*, run: ScoringRun) -> list[tuple[Level, int]]:
+    """The levels of ``run`` (``run_levels``) with how many units each has."""
+    counts = dict(
+        Score.objects.filter(run=run)
+        .values("level_id")
+        .annotate(n=Count("pk"))
+        .values_list("level_id", "n")
+    )
+    return [(level, counts[level.pk]) for level in run_levels(run=run)]
+
+
 # --- public --------------------------------------------------------------------------------
 def published_periods() -> list[dict]:
     """Periods with a published run, newest first, with their run."""

@@ -34,6 +34,7 @@ urlpatterns = [
     path("hasil/", public_views.PublicHomeView.as_view(), name="public_home"),
     path("hasil/<int:year>/", public_views.PublicRankingView.as_view(), name="public_ranking"),
     path("hasil/unit/<str:code>/", public_views.PublicUnitView.as_view(), name="public_unit"),
+    path("api/", public_views.ApiDocsView.as_view(), name="api_docs"),
     path("verifikasi/", public_views.CertificateLookupView.as_view(), name="verify_lookup"),
     path(
         "verifikasi/periksa-berkas/",

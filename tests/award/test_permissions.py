@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from award import jobs as award_jobs
 from award.models import DeadlineExtension, OperatorMembership
+from award.scoping import organiser_url
 from common.models import Job
 from evaluasi import jobs as evaluasi_jobs
 from laporan import jobs as laporan_jobs
@@ -476,6 +477,26 @@ MATRIX = {
         None,
         PUBLIC,
     ),
+    # The open data API (issue #23): public, published results only, organiser in the path.
+    "laporan:api_docs": ("get", None, None, PUBLIC),
+    "api_root": ("get", None, None, dict.fromkeys(ROLES, 302)),  # to the documentation page
+    "api:api-root": ("get", None, None, dict.fromkeys(ROLES, 302)),  # the same URL
+    "api:openapi-json": ("get", None, None, PUBLIC),
+    "api:openapi-view": ("get", None, None, PUBLIC),
+    "api:organisers": ("get", None, None, PUBLIC),
+    "api:periods": ("get", lambda w: {"penyelenggara": "kutim"}, None, PUBLIC),
+    "api:ranking": (
+        "get",
+        lambda w: {"penyelenggara": "kutim", "tahun": w["period"].year, "tingkat": "desa"},
+        None,
+        PUBLIC,
+    ),
+    "api:unit_history": (
+        "get",
+        lambda w: {"penyelenggara": "kutim", "kode_unit": w["unit_a"].code},
+        None,
+        PUBLIC,
+    ),
     "login": (
         "get",
         None,
@@ -687,6 +708,8 @@ def _jury_world(period, unit_a, submission, indicator, operator_a):
 def test_route_permission(client, world, route, role):
     method, kwargs, data, expected = MATRIX[route]
     url = reverse(route, kwargs=kwargs(world) if kwargs else None)
+    if route.startswith("api"):  # the API's paths name their organiser: no prefix
+        url = organiser_url(None, route, **(kwargs(world) if kwargs else {}))
     client_for(client, world["users"][role])
     response = getattr(client, method)(url, (data(world) if callable(data) else data) or {})
     want = expected[role]
