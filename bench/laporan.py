@@ -13,8 +13,9 @@ like the Scoring issue's national period. Then:
   the growth of the process's peak memory during our write is printed too;
 - certificates: ``--certificates`` certificates rendered as one document and split into one
   PDF per unit (``laporan.services.certificates_render``); target ≥ 100 per second;
-- the same batch signed (issue #23: a throw-away CA's signer uploaded, the printing PDF and
-  every unit's PDF signed with pyHanko), in the same run; target ≥ 0.8× the unsigned rate.
+- the same batch signed (issue #23: a throw-away CA's RSA signer uploaded, the printing PDF and
+  every unit's PDF signed through ``laporan.pades``' CMS template), in the same run; target
+  ≥ 0.8× the unsigned rate.
 """
 
 import argparse

@@ -28,7 +28,6 @@ from award.models import Level, Organiser, Period, Unit
 from award.scoping import organiser_scope, organiser_url
 from common.net import client_ip
 from penilaian.models import ScoringRun
-from penilaian.selectors import scoring_run_published
 
 from . import opendata, selectors
 from .models import OpenDataFile
@@ -173,13 +172,7 @@ def _organiser(slug: str) -> Organiser:
 def _run(year: int, version: int | None) -> ScoringRun:
     """The published run of the year's period: the one in force, or version ``version``."""
     period = Period.objects.filter(year=year).first()
-    run = None
-    if period is not None and version is None:
-        run = scoring_run_published(period=period)
-    elif period is not None:
-        run = ScoringRun.objects.filter(
-            period=period, finalised_at__isnull=False, number=version
-        ).first()
+    run = opendata.opendata_run(period=period, version=version) if period else None
     if run is None and version is None:
         raise HttpError(404, "Periode ini tidak ada atau hasilnya belum ditetapkan.")
     if run is None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from award.models import Level, Period
 from penilaian.models import ScoringRun
+from penilaian.selectors import scoring_run_published
 
 from . import selectors
 from .exports import level_rows
@@ -57,6 +58,16 @@ def opendata_versions(*, period: Period) -> list[ScoringRun]:
     return list(
         ScoringRun.objects.filter(period=period, finalised_at__isnull=False).order_by("number")
     )
+
+
+def opendata_run(*, period: Period, version: int | None) -> ScoringRun | None:
+    """The published run a URL names: version ``version`` (its run number) or, without one,
+    the version in force."""
+    if version is None:
+        return scoring_run_published(period=period)
+    return ScoringRun.objects.filter(
+        period=period, finalised_at__isnull=False, number=version
+    ).first()
 
 
 def opendata_file(*, run: ScoringRun, level: Level, fmt: str) -> OpenDataFile | None:

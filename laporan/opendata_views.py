@@ -52,12 +52,7 @@ class VersionMixin(PeriodMixin):
     """The published run a URL names: ``v<run>`` or, without it, the current one."""
 
     def run(self, version: int | None) -> ScoringRun:
-        if version is None:
-            run = scoring_run_published(period=self.period)
-        else:
-            run = ScoringRun.objects.filter(
-                period=self.period, finalised_at__isnull=False, number=version
-            ).first()
+        run = opendata.opendata_run(period=self.period, version=version)
         if run is None:
             raise Http404
         return run

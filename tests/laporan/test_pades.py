@@ -1,9 +1,11 @@
 """The batch signing path (laporan.pades): each PDF gets a PAdES B-B signature that pyHanko's
 validator accepts (intact, trusted, the whole file covered), with the ESS signing-certificate
-attribute and no signing time inside the CMS; a byte changed afterwards breaks it; keys the
+attribute and no signing time inside the CMS, and poppler's pdfsig (a PDF reader's check)
+calls it valid; a byte changed afterwards breaks it; keys the
 template cannot serve (ECDSA) are signed by pyHanko per document, and validate too."""
 
 import io
+import subprocess
 
 import pikepdf
 import pytest
@@ -29,7 +31,7 @@ def key_of(pkcs12: bytes):
     return signers.SimpleSigner.load_pkcs12_data(pkcs12, other_certs=[], passphrase=b"rahasia")
 
 
-def test_a_batch_signs_each_pdf_with_a_valid_pades_signature(ca):
+def test_a_batch_signs_each_pdf_with_a_valid_pades_signature(ca, tmp_path):
     sign = signing.outside_event_loop(
         lambda: pades.batch_signer(
             key=key_of(pki.signer_pkcs12(ca)), reason="Sertifikat 2030", location="Sangatta"
@@ -55,6 +57,18 @@ def test_a_batch_signs_each_pdf_with_a_valid_pades_signature(ca):
     at = first.index(b"/MediaBox") + 12
     tampered = first[:at] + (b"9" if first[at : at + 1] != b"9" else b"8") + first[at + 1 :]
     assert not signature_of(tampered, ca).intact
+
+    # A PDF reader's own check (poppler, under Evince and Okular) agrees on both files.
+    reader = poppler_signature(first, tmp_path)
+    assert "Signer Certificate Common Name: Kepala Diskominfo Kutai Timur" in reader
+    assert "Total document signed" in reader and "Signature is Valid." in reader
+    assert "Digest Mismatch." in poppler_signature(tampered, tmp_path)
+
+
+def poppler_signature(pdf: bytes, folder) -> str:
+    path = folder / "diperiksa.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
 
 
 @pytest.mark.django_db
