@@ -78,6 +78,8 @@ def pages_of_every_role() -> dict[str | None, list[str]]:
             "/",
             reverse("login"),
             reverse("laporan:public_ranking", args=[last.year]),
+            organiser_url(None, "laporan:verify_file"),
+            organiser_url(None, "laporan:api_docs"),
             "/halaman-yang-tidak-ada/",
         ],
         "admin": [
@@ -98,6 +100,7 @@ def pages_of_every_role() -> dict[str | None, list[str]]:
             reverse("penilaian:scoring_run", args=[published.pk]),
             reverse("penilaian:ranking", args=[published.pk]),
             reverse("laporan:report", args=[last.year]),
+            reverse("laporan:signer"),
             reverse("evaluasi:saq_summary", args=[submitted.pk]),
             reverse("evaluasi:shared_questionnaire_list", args=[year]),
             reverse("award:period_create") + "?mulai=ki_dki",
