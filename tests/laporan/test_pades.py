@@ -2,15 +2,27 @@
 validator accepts (intact, trusted, the whole file covered), with the ESS signing-certificate
 attribute and no signing time inside the CMS, and poppler's pdfsig (a PDF reader's check)
 calls it valid; a byte changed afterwards breaks it; keys the
-template cannot serve (ECDSA) are signed by pyHanko per document, and validate too."""
+template cannot serve (ECDSA) are signed by pyHanko per document, and validate too; with a
+timestamp server configured each signature carries its RFC 3161 token (PAdES B-T)."""
 
+import datetime as dt
 import io
 import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pikepdf
 import pytest
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from weasyprint import HTML
 
 from demo import pki
@@ -89,3 +101,77 @@ def test_an_ecdsa_signer_is_signed_by_pyhanko_per_document(ca, admin_user):
         status = signature_of(signed, ca)
         assert (status.intact, status.valid, status.trusted) == (True, True, True)
         assert status.coverage.name == "ENTIRE_FILE"
+
+
+def timestamp_authority(ca):
+    """A TSA certificate issued by ``ca`` (extended key usage: time stamping)."""
+    ca_key, ca_certificate = ca
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA Uji")]))
+        .issuer_name(ca_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    return DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+
+
+@pytest.fixture
+def timestamp_server(ca):
+    """An RFC 3161 server on the loopback answering with pyHanko's test TSA; yields its URL
+    and the requests it answered."""
+    stamper = timestamp_authority(ca)
+    answered = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = stamper.request_tsa_response(request).dump()
+            answered.append(self.headers["Content-Type"])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", answered
+    server.shutdown()
+
+
+@pytest.mark.django_db
+def test_with_a_timestamp_server_each_signature_carries_its_timestamp(
+    ca, admin_user, settings, timestamp_server
+):
+    url, answered = timestamp_server
+    settings.SIGNING_TIMESTAMP_URL = url
+    signer = signing.signer_certificate_save(
+        data=pki.signer_pkcs12(ca), password="rahasia", user=admin_user
+    )
+    sign = signing.pdf_signer(signer=signer, reason="Sertifikat", location="Sangatta")
+    assert not isinstance(sign, pades.BatchSigner)  # B-T: one token per signature
+    status = signature_of(sign(page("Kode ABCD-EFGH")), ca)
+    assert (status.intact, status.valid, status.trusted) == (True, True, True)
+    assert status.timestamp_validity is not None and status.timestamp_validity.intact
+    assert status.timestamp_validity.trusted  # the TSA chains to the same throw-away CA
+    assert answered == ["application/timestamp-query"]
