@@ -11,10 +11,8 @@ from django.urls import reverse
 
 from award.organisers import organiser_create
 from laporan import api as api_module
-from penilaian import services
-from penjurian.verification import verification_save
 from tests.factories import OpdFactory, level
-from tests.laporan.conftest import run_period
+from tests.laporan.conftest import correction_publish, run_period
 from tests.laporan.test_opendata import fetch
 from tests.penilaian import golden
 
@@ -103,15 +101,9 @@ def test_a_unit_history_and_versions_that_never_move(
     )
 
     # A correction (G04's evidence rejected) publishes version 2; version 1 answers as before.
-    services.period_correction_open(period=period, reason="Bukti G04 ditolak", user=admin_user)
-    submission = units["G04"].submissions.get(period=period)
-    indicator = submission.questionnaire.indicators.get(code="i1")
-    verification_save(
-        submission=submission, indicator=indicator, jury=j1, decision="reject", reason="Palsu"
+    correction_publish(
+        published=published, user=admin_user, capture=django_capture_on_commit_callbacks
     )
-    second = run_period(period, user=admin_user)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.scoring_run_finalise(run=second, user=admin_user)
 
     assert get(client, path, versi=1)["hasil"] == before["hasil"]
     current = get(client, path)

@@ -15,9 +15,7 @@ from common.exporters import export_response
 from laporan.exports import RankingExporter
 from laporan.models import OpenDataFile
 from laporan.opendata import utc_stamp
-from penilaian import services
-from penjurian.verification import verification_save
-from tests.laporan.conftest import run_period
+from tests.laporan.conftest import correction_publish, run_period
 from tests.penilaian import golden
 
 pytestmark = pytest.mark.django_db
@@ -89,15 +87,9 @@ def test_a_correction_adds_a_version_and_the_old_one_never_moves(
     etag = old["ETag"]
     assert client.get(old.wsgi_request.path, headers={"If-None-Match": etag}).status_code == 304
 
-    services.period_correction_open(period=period, reason="Bukti G04 ditolak", user=admin_user)
-    submission = first.scores.get(unit=units["G04"]).unit.submissions.get(period=period)
-    indicator = submission.questionnaire.indicators.get(code="i1")
-    verification_save(
-        submission=submission, indicator=indicator, jury=j1, decision="reject", reason="Palsu"
+    second = correction_publish(
+        published=published, user=admin_user, capture=django_capture_on_commit_callbacks
     )
-    second = run_period(period, user=admin_user)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.scoring_run_finalise(run=second, user=admin_user)
 
     again = fetch(client, "opendata_csv_version", year=period.year, version=1, level="opd")
     assert again.content == old.content and again["ETag"] == etag
