@@ -162,6 +162,9 @@ class CertificateVerifyView(View):
                 "code": code,
                 "replacement": replacement,
                 "organiser": organiser,
+                "stored": verification.certificate_stored_check(certificate=certificate)
+                if certificate and certificate.signed_by
+                else None,
             },
             status=200 if certificate else 404,
         )

@@ -7,10 +7,12 @@ from django_scopes import scopes_disabled
 
 from award.models import Level, Period, Unit
 from award.qualifications import QUALIFICATIONS
+from common.models import Job
 from laporan.models import code_normalise
 from penilaian.models import Score, ScoringRun
 from penilaian.selectors import scoring_run_current, scoring_run_published
 
+from . import jobs
 from .models import Certificate, ReportSettings
 
 HEADER = [
@@ -175,3 +177,13 @@ def organisers_published(*, organisers) -> list[tuple]:
     for run in runs:
         by_organiser.setdefault(run.period.organiser_id, []).append(run.period)
     return [(organiser, by_organiser.get(organiser.pk, [])) for organiser in organisers]
+
+
+def certificate_batch_latest(*, run: ScoringRun) -> Job | None:
+    """The latest certificate batch of ``run`` that finished: the stored files of its
+    certificates (the printing PDF and the ZIP of one PDF per unit)."""
+    return (
+        Job.objects.filter(kind=jobs.CERTIFICATES, status=Job.Status.SUCCEEDED, params__run=run.pk)
+        .order_by("-pk")
+        .first()
+    )

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
@@ -19,6 +21,7 @@ from .signing import outside_event_loop
 
 CODE = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")
 PDF_MAX_BYTES = 5 * 1024 * 1024
+STORED_CHECK_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -145,3 +148,28 @@ def _code_check(code: str) -> CodeCheck:
             _("%(title)s for %(unit)s, published.")
             % {"title": certificate.title, "unit": certificate.unit.name},
         )
+
+
+def certificate_stored_check(*, certificate) -> PdfCheck | None:
+    """The signature check of ``certificate``'s stored PDF (its unit's PDF in the latest
+    certificate batch of its run), for the verification page; None when no batch stored
+    one. Kept a day per batch and unit: stored files are never rewritten, and a public page
+    must not validate a PDF on every view."""
+    batch = selectors.certificate_batch_latest(run=certificate.run)
+    if batch is None or not (batch.result or {}).get("zip"):
+        return None
+    key = f"certificate-stored-check:{batch.pk}:{certificate.unit.code}"
+    found = cache.get(key)
+    if found is None:
+        try:
+            with (
+                batch.file.storage.open(batch.result["zip"]) as handle,
+                zipfile.ZipFile(handle) as archive,
+            ):
+                data = archive.read(f"sertifikat-{certificate.unit.code}.pdf")
+        except (OSError, KeyError, zipfile.BadZipFile):
+            found = PdfCheck(problems=[_("The stored file of this certificate is missing.")])
+        else:
+            found = pdf_signature_check(data=data)
+        cache.set(key, found, STORED_CHECK_SECONDS)
+    return found

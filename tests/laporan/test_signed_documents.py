@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -19,7 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 from demo import pki
 from evaluasi.models import Answer
 from laporan import jobs as laporan_jobs
-from laporan import signing, verification
+from laporan import selectors, signing, verification
 from laporan.models import Certificate
 from penilaian import services as scoring_services
 from tests.laporan.test_reports import make, pdf_text, published, scored  # noqa: F401
@@ -89,12 +90,32 @@ def signed_batch(published, admin_user, ca):  # noqa: F811
     return period, run, job.file.read(), archive.read("sertifikat-G03.pdf")
 
 
-def test_the_verification_page_says_who_signed(signed_batch, client):
+def test_the_verification_page_says_who_signed_and_checks_the_stored_file(signed_batch, client):
     _period, run, _pdf, _unit = signed_batch
-    certificate = Certificate.objects.filter(run=run).first()
+    certificate = Certificate.objects.filter(run=run, unit__code="G03").first()
     assert certificate.signed_by == "Kepala Diskominfo Kutai Timur"
-    page = client.get(reverse("laporan:verify", args=[certificate.code])).content.decode()
+    url = reverse("laporan:verify", args=[certificate.code])
+    page = client.get(url).content.decode()
     assert "Ditandatangani secara elektronik oleh Kepala Diskominfo Kutai Timur" in page
+    assert "tanda tangan berkas yang tersimpan sah" in page
+
+    # The stored unit PDF altered behind the application's back: the page says so (once the
+    # day's kept check has expired).
+    batch = selectors.certificate_batch_latest(run=run)
+    storage = batch.file.storage
+    with storage.open(batch.result["zip"]) as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    altered = io.BytesIO()
+    with zipfile.ZipFile(altered, "w") as target:
+        for name in archive.namelist():
+            data = archive.read(name)
+            target.writestr(name, data + b"\n%% diubah\n" if "G03" in name else data)
+    with storage.open(batch.result["zip"], "wb") as handle:
+        handle.write(altered.getvalue())
+    cache.clear()
+    page = client.get(url).content.decode()
+    assert "berkas yang tersimpan tidak lolos pemeriksaan" in page
+    assert "diubah setelah ditandatangani" in page
 
 
 def test_a_received_pdf_is_checked_by_the_command_and_the_upload_box(
