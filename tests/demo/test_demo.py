@@ -1,4 +1,7 @@
-"""The Kutai Timur demo: real kecamatan, desa under them, OPD, a period, demo accounts."""
+"""The Kutai Timur demo: real kecamatan, desa under them, OPD, a period, demo accounts.
+
+Loading the demo takes most of a minute, so it is loaded once, by one test, and each part
+of it is checked in a subtest of that test (reported on its own when it fails)."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,10 +18,34 @@ User = get_user_model()
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_loads_kutai_timur_and_is_idempotent(capsys):
+LOGINS = [
+    ("admin", "Administrator"),
+    ("op.swargabara", "Desa Swarga Bara"),
+    ("op.bengalon", "Desa Sepaso"),
+    ("juri1", "Juri"),
+]
+
+
+def test_the_demo(client, capsys, subtests):
+    from django.core import mail
+
     call_command("demo_kutim")
     first = capsys.readouterr().out
-    with scope(organiser=kutim().pk):  # Kota Bontang, loaded beside it, has its own
+    assert mail.outbox == [], "the demo sends nobody a real email"
+    with subtests.test("saq"):
+        demo_saq_data_and_pages_render(client)
+    with subtests.test("submitted"):
+        demo_submitted_units_are_complete()
+    with subtests.test("juries"):
+        demo_jury_data_respects_the_rules()
+    with subtests.test("last year"), scope(organiser=kutim().pk):
+        last_years_date()
+    with subtests.test("bontang"):
+        kota_bontang_is_a_second_organiser_beside_kutai_timur(client)
+    for username, section in LOGINS:
+        with subtests.test("login", username=username):
+            login_reaches_its_dashboard(client, username, section)
+    with subtests.test("loads once"), scope(organiser=kutim().pk):  # Bontang has its own
         kutai_timur_loads_once(first, capsys)
 
 
@@ -49,28 +76,18 @@ def kutai_timur_loads_once(first, capsys):
     assert "0 baru" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(
-    ("username", "section"),
-    [
-        ("admin", "Administrator"),
-        ("op.swargabara", "Desa Swarga Bara"),
-        ("op.bengalon", "Desa Sepaso"),
-        ("juri1", "Juri"),
-    ],
-)
-def test_each_demo_login_reaches_its_dashboard(client, username, section):
-    call_command("demo_kutim")
+def login_reaches_its_dashboard(client, username, section):
+    client.logout()
     response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
     assert response["Location"] == reverse("award:dashboard")
     body = client.get(response["Location"]).content.decode()
     assert section in body
 
 
-def test_demo_saq_data_and_pages_render(client):
+def demo_saq_data_and_pages_render(client):
     """The demo fills most units' SAQs (some submitted by the loader, with no user)."""
     from evaluasi.models import Submission
 
-    call_command("demo_kutim")
     submitted = Submission.objects.filter(status="submitted")
     assert submitted.count() > 50
     assert Submission.objects.filter(status="draft").exists()
@@ -85,19 +102,17 @@ def test_demo_saq_data_and_pages_render(client):
         assert client.get(url).status_code == 200, url
 
 
-def test_demo_submitted_units_are_complete():
+def demo_submitted_units_are_complete():
     from evaluasi.models import Submission
     from evaluasi.saq.selectors import submission_missing
 
-    call_command("demo_kutim")
     for submission in Submission.objects.filter(status="submitted")[:10]:
         assert submission_missing(submission=submission) == []
 
 
-def test_demo_jury_data_respects_the_rules():
+def demo_jury_data_respects_the_rules():
     from penjurian.models import Assignment, PresentationScore, Verification
 
-    call_command("demo_kutim")
     assert Assignment.objects.exists() and Verification.objects.exists()
     assert PresentationScore.objects.exists()
     for assignment in Assignment.objects.select_related("period"):
@@ -121,12 +136,9 @@ def test_demo_jury_data_respects_the_rules():
     )
     # The sanggah and presentation parts of the demo: the best desa fully verified, an
     # answered (accepted, verdict changed and the old one kept) and an open objection, a
-    # schedule for the top units of each level, and nobody got a real email.
-    from django.core import mail
-
+    # schedule for the top units of each level.
     from penjurian.models import Objection, PresentationSlot
 
-    assert mail.outbox == []
     statuses = sorted(Objection.objects.values_list("status", flat=True))
     assert statuses == ["accepted", "open"]
     accepted = Objection.objects.get(status="accepted")
@@ -138,16 +150,9 @@ def test_demo_jury_data_respects_the_rules():
     assert Verification.objects.filter(decision="adjust").exists()
 
 
-def test_last_years_results_carry_last_years_date():
-    from award.models import Period
+def last_years_date():
     from penilaian.models import ScoringRun
 
-    call_command("demo_kutim")
-    with scope(organiser=kutim().pk):
-        last_years_date(Period, ScoringRun)
-
-
-def last_years_date(Period, ScoringRun):  # noqa: N803 - the models, handed over
     current = Period.objects.order_by("-year").first()
     previous = Period.objects.get(year=current.year - 1)
     run = ScoringRun.objects.get(period=previous, finalised_at__isnull=False)
@@ -155,14 +160,13 @@ def last_years_date(Period, ScoringRun):  # noqa: N803 - the models, handed over
     assert run.finalised_at < current.saq_open  # not "today"
 
 
-def test_kota_bontang_is_a_second_organiser_beside_kutai_timur(client):
+def kota_bontang_is_a_second_organiser_beside_kutai_timur(client):
     """Issue #22: 3 kecamatan, 15 kelurahan and 10 OPD (one with the code of a Kutai Timur
     desa), a published 2025 and an open 2026 period, its admin, and a jury of both."""
     from award.models import Organiser, Period
     from evaluasi.models import Questionnaire, SharedQuestionnaire
     from penilaian.selectors import scoring_run_published
 
-    call_command("demo_kutim")
     bontang = Organiser.objects.get(slug="bontang")
     with scope(organiser=bontang.pk):
         counts = {
