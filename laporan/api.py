@@ -332,20 +332,20 @@ def unit_history(request, penyelenggara: str, kode_unit: str):
         if not history:
             raise HttpError(404, "Unit ini tidak ada atau belum punya hasil yang ditetapkan.")
         files = [
-            (
-                score.run.period,
-                opendata.opendata_file(run=score.run, level=score.level, fmt="json"),
-            )
+            (score.run.period, opendata.opendata_file(run=score.run, level=score.level, fmt="json"))
             for score in history
         ]
+    found = [
+        (period, _rows(stored)[1].get(unit.code)) for period, stored in files if stored is not None
+    ]
     return {
         "kode_unit": unit.code,
         "nama_unit": unit.name,
         "kode_wilayah": unit.kode_wilayah,
         "tingkat": unit.level.code,
         "riwayat": [
-            {"tahun": period.year, "periode": period.name, "hasil": _rows(stored)[1][unit.code]}
-            for period, stored in files
-            if stored is not None and unit.code in _rows(stored)[1]
+            {"tahun": period.year, "periode": period.name, "hasil": row}
+            for period, row in found
+            if row is not None
         ],
     }

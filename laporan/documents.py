@@ -215,6 +215,11 @@ def certificates_compose(background: bytes, pages: bytes, urls: list[str]) -> by
     return out.getvalue()
 
 
+def unit_pdf_name(code: str) -> str:
+    """The name of a unit's certificate PDF in a batch's ZIP."""
+    return f"sertifikat-{code}.pdf"
+
+
 def certificates_split(pdf: bytes, certificates, sign=None) -> bytes:
     """A ZIP of one PDF per unit (its certificates' pages, one page each, in order);
     ``sign`` (``signing.pdf_signer``) writes and signs each one."""
@@ -232,7 +237,7 @@ def certificates_split(pdf: bytes, certificates, sign=None) -> bytes:
                 buffer = io.BytesIO()
                 target.save(buffer)
                 data = buffer.getvalue()
-            archive.writestr(f"sertifikat-{code}.pdf", data)
+            archive.writestr(unit_pdf_name(code), data)
     return out.getvalue()
 
 

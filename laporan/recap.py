@@ -10,10 +10,10 @@ from evaluasi.saq.selectors import participation
 from penilaian.models import ScoringRun
 from penilaian.selectors import ranking_tables
 
-from . import documents, selectors, signing
+from . import documents, selectors
 
 
-def recap_html(*, run: ScoringRun, top: int = 5) -> str:
+def recap_html(*, run: ScoringRun, top: int = 5, signed: bool = False) -> str:
     period = run.period
     report = selectors.report_settings(period=period)
     board = participation(period=period)
@@ -47,7 +47,7 @@ def recap_html(*, run: ScoringRun, top: int = 5) -> str:
             "report": report,
             "logo": documents.report_logo_uri(report),
             "signature": documents.file_uri(report.signature),
-            "signed_electronically": signing.signer_certificate_current() is not None,
+            "signed_electronically": signed,
             "levels": board["levels"],
             "participation_chart": documents.bar_chart_svg(participation_rows),
             "qualification_chart": documents.bar_chart_svg(qualification_rows),

@@ -245,16 +245,16 @@ def _certificates_run_work(job, run, report):
 
 
 def _recap_run_work(job, run, report):
-    report(10, _("Collecting the figures."))
-    html = recap_html(run=run)
-    report(50, _("Rendering the PDF."))
-    pdf = documents.render_pdf(html)
     sign = _signer_for(
         signer=signing.signer_certificate_current(),
         report=selectors.report_settings(period=run.period),
         what=_("Recap report of %(period)s"),
         period=run.period,
     )
+    report(10, _("Collecting the figures."))
+    html = recap_html(run=run, signed=sign is not None)
+    report(50, _("Rendering the PDF."))
+    pdf = documents.render_pdf(html)
     if sign is not None:
         report(80, _("Signing the PDF."))
         pdf = sign(pdf)

@@ -133,6 +133,12 @@ def pdf_signer(*, signer: SignerCertificate, reason: str, location: str):
         if settings.SIGNING_TIMESTAMP_URL
         else None
     )
+    if timestamper is None:
+        fast = outside_event_loop(
+            lambda: pades.batch_signer(key=key, reason=reason, location=location)
+        )
+        if fast is not None:
+            return fast
     meta = signers.PdfSignatureMetadata(
         field_name=pades.FIELD_NAME,
         reason=reason,
@@ -140,12 +146,6 @@ def pdf_signer(*, signer: SignerCertificate, reason: str, location: str):
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    if timestamper is None:
-        fast = outside_event_loop(
-            lambda: pades.batch_signer(key=key, reason=reason, location=location)
-        )
-        if fast is not None:
-            return fast
     # Reserving the signature's room up front spares pyHanko a dry run per document.
     reserved = 24 * 1024 if timestamper else 12 * 1024
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
-from . import selectors
+from . import documents, selectors
 from .models import SignerCertificate
 from .signing import outside_event_loop
 
@@ -166,7 +166,7 @@ def certificate_stored_check(*, certificate) -> PdfCheck | None:
                 batch.file.storage.open(batch.result["zip"]) as handle,
                 zipfile.ZipFile(handle) as archive,
             ):
-                data = archive.read(f"sertifikat-{certificate.unit.code}.pdf")
+                data = archive.read(documents.unit_pdf_name(certificate.unit.code))
         except (OSError, KeyError, zipfile.BadZipFile):
             found = PdfCheck(problems=[_("The stored file of this certificate is missing.")])
         else:
